@@ -9,6 +9,8 @@ export interface ProblemFieldError {
   /** JSON Pointer (RFC 6901) into the request document, or to a query/path parameter. */
   pointer: string
   detail: string
+  /** Where the pointer points: the request `body` (default), `query`, `path` or `header`. */
+  location?: 'body' | 'query' | 'path' | 'header'
 }
 
 export interface ProblemDefinition {

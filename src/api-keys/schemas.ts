@@ -1,0 +1,35 @@
+import { Type, type Static } from 'typebox'
+import { SCOPES, SCOPE_DESCRIPTIONS } from '../auth/scopes.js'
+
+export const ScopeSchema = Type.Enum(SCOPES, {
+  description: 'One of: ' + SCOPES.map((s) => `\`${s}\` (${SCOPE_DESCRIPTIONS[s]})`).join('; ')
+})
+
+export const ApiKeyInput = Type.Object({
+  scopes: Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'What the key may do.' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A label for people, e.g. "HR import from Heroma".' }))
+}, { additionalProperties: false })
+export type ApiKeyInput = Static<typeof ApiKeyInput>
+
+export const ApiKey = Type.Object({
+  id: Type.String({ description: 'Key id; also the second part of the key itself.' }),
+  name: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(ScopeSchema),
+  created_at: Type.String({ format: 'date-time' })
+})
+export type ApiKey = Static<typeof ApiKey>
+
+export const CreatedApiKey = Type.Object({
+  id: Type.String(),
+  key: Type.String({ description: 'The key, `bhk_<id>_<secret>`. Shown once; only its hash is stored.' }),
+  scopes: Type.Array(ScopeSchema),
+  name: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' })
+})
+
+export const ApiKeyParams = Type.Object({
+  org: Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' }),
+  id: Type.String({ pattern: '^[A-Za-z0-9-]{16}$', description: 'Key id.' })
+})
+
+export const ApiKeyList = Type.Object({ items: Type.Array(ApiKey), next_cursor: Type.Union([Type.String(), Type.Null()]) })

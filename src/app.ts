@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
+import type { Config } from './config/config-schema.js'
+import { openStore, type Store } from './store/open-store.js'
+import { addBehorigKeywords } from './http/ajv-keywords.js'
+import { installErrorHandling } from './http/error-handler.js'
+import { registerOpenApi } from './http/openapi.js'
+import { installAuthentication } from './auth/authenticate.js'
+import { resolveAdminToken } from './auth/admin-token.js'
+import { organisationRepository } from './organisations/repository.js'
+import { organisationRoutes } from './organisations/routes.js'
+import { apiKeyRepository } from './api-keys/repository.js'
+import { apiKeyService } from './api-keys/service.js'
+import { apiKeyRoutes } from './api-keys/routes.js'
+import { healthRoutes } from './health/routes.js'
+
+export interface AppDependencies {
+  /** A store the caller owns (tests share one per file); otherwise buildApp opens and closes its own. */
+  store?: Store
+  /** Called once with a freshly generated admin token, so the entry point can print it. */
+  onAdminTokenGenerated?: (token: string) => void
+  /** Where logs go (tests capture them); stdout otherwise. */
+  logStream?: NodeJS.WritableStream
+}
+
+/** Paths pino must never print: credentials, secrets and personal identity numbers. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
+  '*.password', '*.bind_password', '*.secret', '*.client_secret', '*.token', '*.key',
+  '*.personal_identity_number', '*.personalIdentityNumber'
+]
+
+export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, deps)).withTypeProvider<TypeBoxTypeProvider>()
+  const store = deps.store ?? await openStore(config.store)
+  if (!deps.store) app.addHook('onClose', async () => { await store.close() })
+
+  installErrorHandling(app)
+  await registerOpenApi(app)
+
+  const organisations = organisationRepository(store.db)
+  const apiKeys = apiKeyRepository(store.db)
+  const admin = await resolveAdminToken(store.db, config.adminToken)
+  if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
+  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys })
+
+  await app.register(healthRoutes, { checks: [{ name: 'store', check: () => store.ping() }] })
+  await app.register(organisationRoutes, { organisations })
+  await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
+  return app
+}
+
+function serverOptions (config: Config, deps: AppDependencies): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      ...(deps.logStream ? { stream: deps.logStream } : {})
+    },
+    bodyLimit: config.bodyLimit,
+    requestTimeout: 30_000,
+    trustProxy: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    ajv: {
+      // Reject unknown properties with a pointer rather than silently dropping them, and
+      // report every failure at once so an integrator fixes a document in one round.
+      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      plugins: [addBehorigKeywords as never]
+    }
+  }
+}

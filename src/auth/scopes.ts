@@ -1,0 +1,26 @@
+/** Scopes an organisation API key can hold. Declared once; schemas and docs read this list. */
+export const SCOPES = [
+  'organisation:read',
+  'api-keys:write',
+  'sources:read',
+  'sources:write',
+  'people:read',
+  'mappings:read',
+  'mappings:write',
+  'audit:read',
+  'scim'
+] as const
+
+export type Scope = typeof SCOPES[number]
+
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'organisation:read': 'Read the organisation and its units.',
+  'api-keys:write': 'Create and revoke API keys (never with more scopes than the creating key holds).',
+  'sources:read': 'Read sources, sync runs and quarantine.',
+  'sources:write': 'Register sources, upload snapshots, start, approve and reject sync runs.',
+  'people:read': 'Read people, employments, groups and effective attributes.',
+  'mappings:read': 'Read mapping versions and previews.',
+  'mappings:write': 'Submit, preview and publish mappings.',
+  'audit:read': 'Read the organisation\'s audit log and disclosures.',
+  scim: 'Push users and groups over SCIM 2.0.'
+}

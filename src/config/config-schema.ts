@@ -1,0 +1,38 @@
+import { Type, type Static } from 'typebox'
+
+/**
+ * Every environment variable the service reads, with its default and meaning. This one
+ * schema validates the environment at start-up and is the source of the README's table.
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on (0 picks a free one).' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on.' }),
+  BEHORIG_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'Public base URL without a trailing slash; the `iss` of every token. Defaults to http://HOST:PORT.' })),
+  BEHORIG_DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded store, generated keys and demo files.' }),
+  BEHORIG_EMBEDDED_STORE: Type.Optional(Type.String({ minLength: 1, description: 'Where the embedded PGlite store keeps its data when DATABASE_URL is unset: a directory, or `memory://` for a throwaway in-memory store. Defaults to BEHORIG_DATA_DIR/pglite.' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL; unset means the embedded PGlite store.' })),
+  BEHORIG_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10, description: 'Maximum PostgreSQL connections per process.' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
+  BEHORIG_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Platform admin bearer token (at least 32 characters). Unset: one is generated on first start, printed once, and only its hash is stored.' })),
+  BEHORIG_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32-byte key, base64url without padding, that encrypts private keys and secrets at rest. Unset: generated into BEHORIG_DATA_DIR with a warning.' })),
+  BEHORIG_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Default maximum request body in bytes (routes that take files set their own).' }),
+  BEHORIG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long SIGTERM waits for in-flight requests before forcing exit.' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' })
+}, { additionalProperties: true })
+
+export type Env = Static<typeof EnvSchema>
+
+/** The validated configuration that `buildApp` and the entry points take. */
+export interface Config {
+  port: number
+  host: string
+  issuer: string
+  dataDir: string
+  store: { url: string | undefined, embeddedDir: string, poolSize: number }
+  redisUrl: string | undefined
+  adminToken: string | undefined
+  keyEncryptionKey: string | undefined
+  bodyLimit: number
+  shutdownTimeoutMs: number
+  logLevel: Env['LOG_LEVEL']
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path'
+import { Ajv } from 'ajv'
+import { EnvSchema, type Config, type Env } from './config-schema.js'
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false })
+const validateEnv = ajv.compile<Env>(EnvSchema)
+
+/** Reads and validates the environment; a bad value names the variable and what was expected. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(EnvSchema.properties)
+  const raw: Record<string, unknown> = {}
+  for (const name of known) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[name] = value
+  }
+  if (!validateEnv(raw)) {
+    const problems = (validateEnv.errors ?? []).map((e) => {
+      const name = e.instancePath.slice(1) || String(e.params['missingProperty'] ?? '')
+      const shown = name.endsWith('TOKEN') || name.endsWith('KEY') || name === 'DATABASE_URL' || name === 'REDIS_URL'
+        ? '(value hidden)'
+        : JSON.stringify(env[name])
+      const description = (EnvSchema.properties as Record<string, { description?: string }>)[name]?.description
+      return `${name} ${e.message ?? 'is invalid'}; got ${shown}.${description ? ` Expected: ${description}` : ''}`
+    })
+    throw new ConfigError(problems)
+  }
+  return toConfig(raw as Env)
+}
+
+function toConfig (env: Env): Config {
+  const issuer = (env.BEHORIG_ISSUER ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '')
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    issuer,
+    dataDir: env.BEHORIG_DATA_DIR,
+    store: {
+      url: env.DATABASE_URL,
+      embeddedDir: env.BEHORIG_EMBEDDED_STORE ?? join(env.BEHORIG_DATA_DIR, 'pglite'),
+      poolSize: env.BEHORIG_DB_POOL_SIZE
+    },
+    redisUrl: env.REDIS_URL,
+    adminToken: env.BEHORIG_ADMIN_TOKEN,
+    keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
+    bodyLimit: env.BEHORIG_BODY_LIMIT,
+    shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
+    logLevel: env.LOG_LEVEL
+  }
+}

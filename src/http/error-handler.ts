@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ProblemError, type ProblemFieldError } from './problem.js'
+import {
+  InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+} from './errors.js'
+
+const LOCATIONS: Record<string, NonNullable<ProblemFieldError['location']>> = {
+  body: 'body', querystring: 'query', params: 'path', headers: 'header'
+}
+
+/** Renders every error as RFC 9457 problem+json; 5xx never show internals. */
+export function installErrorHandling (app: FastifyInstance): void {
+  app.setErrorHandler(function renderError (error: FastifyError, request, reply) {
+    const problem = toProblem(error)
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+    return sendProblem(request, reply, problem)
+  })
+  app.setNotFoundHandler(function renderNotFound (request, reply) {
+    return sendProblem(request, reply, NotFound(`No route for ${request.method} ${request.url.split('?')[0]}`))
+  })
+}
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
+  const body: Record<string, unknown> = {
+    type: problem.definition.type,
+    title: problem.definition.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    instance: request.url.split('?')[0],
+    ...(problem.errors ? { errors: problem.errors } : {}),
+    ...problem.extensions
+  }
+  if (problem.headers) reply.headers(problem.headers)
+  return reply.code(problem.status).type('application/problem+json').send(body)
+}
+
+function toProblem (error: FastifyError): ProblemError {
+  if (error instanceof ProblemError) return error
+  if (error.validation) {
+    const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
+    // A bad organisation number is the commonest integration mistake: give it its own
+    // type and name the rule that failed (format, third-digit or checksum).
+    const orgNumber = error.validation.find((v) => v.keyword === 'x-organisation-number')
+    const factory = orgNumber ? InvalidOrganisationNumber : ValidationFailed
+    return factory({
+      ...(orgNumber ? { extensions: { rule: (orgNumber.params as { rule?: string }).rule } } : {}),
+      detail: `The ${location === 'body' ? 'request body' : location === 'path' ? 'path' : location + ' parameters'} did not validate`,
+      errors: error.validation.map((v): ProblemFieldError => {
+        const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: string }).missingProperty ?? '') : ''
+        const extra = v.keyword === 'additionalProperties' ? String((v.params as { additionalProperty?: string }).additionalProperty ?? '') : ''
+        const child = missing || extra
+        const pointer = v.instancePath + (child ? '/' + child.replace(/~/g, '~0').replace(/\//g, '~1') : '')
+        const detail = extra ? `unknown property "${extra}"` : (v.message ?? 'is invalid')
+        return { pointer, detail, location }
+      })
+    })
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return PayloadTooLarge({ detail: error.message, cause: error })
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return UnsupportedMediaType({ detail: error.message, cause: error })
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ValidationFailed({ detail: 'The request body is not valid JSON', errors: [{ pointer: '', detail: error.message }], cause: error })
+  }
+  const status = error.statusCode ?? 500
+  if (status < 500 && status >= 400) {
+    // A framework 4xx we have no dedicated type for: keep its message, which is meant for clients.
+    return ValidationFailed({ detail: error.message, cause: error })
+  }
+  return InternalError({ detail: 'An unexpected error occurred; it has been logged.', cause: error })
+}

@@ -1,0 +1,18 @@
+import { defineProblem } from './problem.js'
+
+/** Problems any route can answer with. Capability-specific ones live in each capability's errors.ts. */
+export const ValidationFailed = defineProblem('validation-failed', 'The request is not valid', 400)
+export const Unauthenticated = defineProblem('unauthenticated', 'Authentication required', 401)
+export const Forbidden = defineProblem('forbidden', 'Not allowed', 403)
+export const NotFound = defineProblem('not-found', 'Not found', 404)
+export const MethodNotAllowed = defineProblem('method-not-allowed', 'Method not allowed', 405)
+export const NotAcceptable = defineProblem('not-acceptable', 'No acceptable representation', 406)
+export const Conflict = defineProblem('conflict', 'Conflict with the current state', 409)
+export const PreconditionFailed = defineProblem('precondition-failed', 'Precondition failed', 412)
+export const PayloadTooLarge = defineProblem('payload-too-large', 'Request body too large', 413)
+export const UnsupportedMediaType = defineProblem('unsupported-media-type', 'Unsupported media type', 415)
+export const UnprocessableContent = defineProblem('unprocessable-content', 'The document is not valid', 422)
+export const TooManyRequests = defineProblem('too-many-requests', 'Too many requests', 429)
+export const InternalError = defineProblem('internal-error', 'Internal error', 500)
+export const ServiceUnavailable = defineProblem('service-unavailable', 'Service unavailable', 503)
+export const InvalidOrganisationNumber = defineProblem('invalid-organisation-number', 'Not a valid organisation number', 400)

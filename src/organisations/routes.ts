@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { OrganisationRepository } from './repository.js'
+import { ListQuery, Organisation, OrganisationInput, OrganisationList, OrgParams } from './schemas.js'
+import { UnknownOrganisation } from './errors.js'
+import { decodeCursor, page } from '../http/cursor.js'
+import { ProblemSchema } from '../http/problem-schema.js'
+
+const isNumber = (v: unknown): v is string => typeof v === 'string'
+const TAGS = ['organisations']
+
+export const organisationRoutes: FastifyPluginAsyncTypebox<{ organisations: OrganisationRepository }> = async (app, { organisations }) => {
+  app.put('/v1/organisations/:org', {
+    config: { auth: { platform: true } },
+    schema: {
+      tags: TAGS,
+      summary: 'Create or update an organisation',
+      params: OrgParams,
+      body: OrganisationInput,
+      response: { 200: Organisation, 201: Organisation, '4xx': ProblemSchema }
+    }
+  }, async function putOrganisation (request, reply) {
+    const { organisation, created } = await organisations.upsert(request.params.org, request.body)
+    return reply.code(created ? 201 : 200).send(organisation)
+  })
+
+  app.get('/v1/organisations/:org', {
+    config: { auth: { scope: 'organisation:read', orgParam: 'org' } },
+    schema: { tags: TAGS, summary: 'Read an organisation', params: OrgParams, response: { 200: Organisation, '4xx': ProblemSchema } }
+  }, async function getOrganisation (request) {
+    const organisation = await organisations.find(request.params.org)
+    if (!organisation) throw UnknownOrganisation(`No organisation ${request.params.org}`)
+    return organisation
+  })
+
+  app.get('/v1/organisations', {
+    config: { auth: { scope: 'organisation:read' } },
+    schema: {
+      tags: TAGS,
+      summary: 'List organisations (an organisation key sees only its own)',
+      querystring: ListQuery,
+      response: { 200: OrganisationList, '4xx': ProblemSchema }
+    }
+  }, async function listOrganisations (request) {
+    const { limit, cursor } = request.query
+    const only = request.principal?.kind === 'api-key' ? request.principal.organisation : undefined
+    const rows = await organisations.list({ after: decodeCursor(cursor, isNumber), limit: limit + 1, ...(only ? { only } : {}) })
+    return page(rows, limit, (o) => o.number)
+  })
+}

@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox'
+
+export const ORGANISATION_KINDS = ['municipality', 'region', 'agency', 'private-provider'] as const
+
+export const OrganisationNumber = (mode: 'path' | 'body', description: string) =>
+  Type.String({ 'x-organisation-number': mode, description, examples: ['2120000142'] })
+
+export const OrgParams = Type.Object({
+  org: OrganisationNumber('path', 'Organisation number: 10 digits, no hyphen, Luhn-checked.')
+})
+export type OrgParams = Static<typeof OrgParams>
+
+export const OrganisationInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200, description: 'Registered name, e.g. "Stockholms stad".' }),
+  kind: Type.Enum(ORGANISATION_KINDS, { description: 'municipality, region, agency or private-provider.' }),
+  municipality_code: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{4}$', description: 'Kommunkod from SCB, 4 digits (e.g. 0180 for Stockholm).' }), Type.Null()]))
+}, { additionalProperties: false })
+export type OrganisationInput = Static<typeof OrganisationInput>
+
+export const Organisation = Type.Object({
+  number: Type.String({ description: 'Organisation number, 10 digits.' }),
+  name: Type.String(),
+  kind: Type.Enum(ORGANISATION_KINDS),
+  municipality_code: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' })
+})
+export type Organisation = Static<typeof Organisation>
+
+export const ListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from the previous page\'s next_cursor.' }))
+}, { additionalProperties: false })
+export type ListQuery = Static<typeof ListQuery>
+
+export const OrganisationList = Type.Object({
+  items: Type.Array(Organisation),
+  next_cursor: Type.Union([Type.String(), Type.Null()])
+})
