@@ -8,12 +8,22 @@ import { installErrorHandling } from './http/error-handler.js'
 import { registerOpenApi } from './http/openapi.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { resolveAdminToken } from './auth/admin-token.js'
+import type { RouteAuth } from './auth/principal.js'
 import { organisationRepository } from './organisations/repository.js'
 import { organisationRoutes } from './organisations/routes.js'
 import { apiKeyRepository } from './api-keys/repository.js'
 import { apiKeyService } from './api-keys/service.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { healthRoutes } from './health/routes.js'
+
+export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared auth, for the route walks in the security tests. */
+    routeSummaries: RouteSummary[]
+  }
+}
 
 export interface AppDependencies {
   /** A store the caller owns (tests share one per file); otherwise buildApp opens and closes its own. */
@@ -36,6 +46,14 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const store = deps.store ?? await openStore(config.store)
   if (!deps.store) app.addHook('onClose', async () => { await store.close() })
 
+  const routeSummaries: RouteSummary[] = []
+  app.decorate('routeSummaries', routeSummaries)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      // Read auth lazily: an encapsulated onRoute hook (public docs) may set it after this one.
+      if (method !== 'HEAD') routeSummaries.push({ method, url: route.url, get auth () { return route.config?.auth } })
+    }
+  })
   installErrorHandling(app)
   await registerOpenApi(app)
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Nullable } from '../http/nullable.js'
 import { SCOPES, SCOPE_DESCRIPTIONS } from '../auth/scopes.js'
 
 export const ScopeSchema = Type.Enum(SCOPES, {
@@ -13,7 +14,7 @@ export type ApiKeyInput = Static<typeof ApiKeyInput>
 
 export const ApiKey = Type.Object({
   id: Type.String({ description: 'Key id; also the second part of the key itself.' }),
-  name: Type.Union([Type.String(), Type.Null()]),
+  name: Nullable(Type.String()),
   scopes: Type.Array(ScopeSchema),
   created_at: Type.String({ format: 'date-time' })
 })
@@ -23,7 +24,7 @@ export const CreatedApiKey = Type.Object({
   id: Type.String(),
   key: Type.String({ description: 'The key, `bhk_<id>_<secret>`. Shown once; only its hash is stored.' }),
   scopes: Type.Array(ScopeSchema),
-  name: Type.Union([Type.String(), Type.Null()]),
+  name: Nullable(Type.String()),
   created_at: Type.String({ format: 'date-time' })
 })
 
@@ -32,4 +33,4 @@ export const ApiKeyParams = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9-]{16}$', description: 'Key id.' })
 })
 
-export const ApiKeyList = Type.Object({ items: Type.Array(ApiKey), next_cursor: Type.Union([Type.String(), Type.Null()]) })
+export const ApiKeyList = Type.Object({ items: Type.Array(ApiKey), next_cursor: Nullable(Type.String()) })

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Nullable } from '../http/nullable.js'
 
 export const ORGANISATION_KINDS = ['municipality', 'region', 'agency', 'private-provider'] as const
 
@@ -13,7 +14,7 @@ export type OrgParams = Static<typeof OrgParams>
 export const OrganisationInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, description: 'Registered name, e.g. "Stockholms stad".' }),
   kind: Type.Enum(ORGANISATION_KINDS, { description: 'municipality, region, agency or private-provider.' }),
-  municipality_code: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{4}$', description: 'Kommunkod from SCB, 4 digits (e.g. 0180 for Stockholm).' }), Type.Null()]))
+  municipality_code: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{4}$', description: 'Kommunkod from SCB, 4 digits (e.g. 0180 for Stockholm).' })))
 }, { additionalProperties: false })
 export type OrganisationInput = Static<typeof OrganisationInput>
 
@@ -21,7 +22,7 @@ export const Organisation = Type.Object({
   number: Type.String({ description: 'Organisation number, 10 digits.' }),
   name: Type.String(),
   kind: Type.Enum(ORGANISATION_KINDS),
-  municipality_code: Type.Union([Type.String(), Type.Null()]),
+  municipality_code: Nullable(Type.String()),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 })
@@ -35,5 +36,5 @@ export type ListQuery = Static<typeof ListQuery>
 
 export const OrganisationList = Type.Object({
   items: Type.Array(Organisation),
-  next_cursor: Type.Union([Type.String(), Type.Null()])
+  next_cursor: Nullable(Type.String({ description: 'Cursor for the next page; null on the last page.' }))
 })

@@ -1,0 +1,13 @@
+/**
+ * Writes openapi.yaml from the route schemas (`npm run openapi`). Uses the embedded store in
+ * memory, so it needs no running service; the document does not depend on the store.
+ */
+import { writeFileSync } from 'node:fs'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config/load-config.js'
+
+const app = await buildApp(loadConfig({ BEHORIG_EMBEDDED_STORE: 'memory://', BEHORIG_ADMIN_TOKEN: 'x'.repeat(32), LOG_LEVEL: 'silent' }))
+await app.ready()
+writeFileSync(new URL('../openapi.yaml', import.meta.url), app.swagger({ yaml: true }))
+await app.close()
+process.stdout.write('openapi.yaml written\n')

@@ -1,0 +1,112 @@
+import { Type } from 'typebox'
+
+/**
+ * The catalog document, defined once. `schemas/attribute-catalog.schema.json` is this
+ * schema rendered by `npm run catalog -- schema` (a test keeps the two equal), the
+ * TypeScript types are `Static<>` of it, and API routes can reuse it as a response schema.
+ */
+export const CATALOG_SCHEMA_ID = 'https://behorig.se/schemas/attribute-catalog/1.0.0'
+
+export const ATTRIBUTE_STATUSES = ['active', 'deprecated'] as const
+export const ATTRIBUTE_SCOPES = ['organisation', 'unit'] as const
+
+export const DOMAIN_PATTERN = '^[a-z][a-z0-9]*$'
+export const ATTRIBUTE_ID_PATTERN = '^[a-z][a-z0-9]*(\\.[a-z0-9][a-z0-9-]*)+$'
+export const CODE_PATTERN = '^[a-z][a-z0-9-]*$'
+/** MAJOR.MINOR.PATCH only: a published catalog has no pre-release or build suffix; drafts are 0.x. */
+export const VERSION_PATTERN = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$'
+export const SFS_PATTERN = '^[0-9]{4}:[0-9]+$'
+export const ENTITLEMENT_PATTERN = '^(urn:behorig:entitlement:[a-z0-9.-]+|https://[^\\s]+)$'
+
+const text = (what: string) => Type.Object({
+  sv: Type.String({ minLength: 1, description: `${what}, in Swedish.` }),
+  en: Type.String({ minLength: 1, description: `${what}, in English.` })
+}, { additionalProperties: false, description: `${what}, in Swedish (sv) and English (en).` })
+
+const codeList = (what: string, example: string) => Type.Array(Type.Object({
+  code: Type.String({ pattern: CODE_PATTERN, maxLength: 40, description: `Stable code of the ${what}, e.g. \`${example}\`. Lowercase ASCII letters, digits and hyphens; never reused for something else.` }),
+  label: text(`Name of the ${what}`)
+}, { additionalProperties: false }), {
+  description: `The ${what} codes this domain uses. Every attribute's \`${what === 'area' ? 'area' : 'function'}\` must be one of them.`
+})
+
+export const LegalReferenceSchema = Type.Object({
+  act: Type.String({ minLength: 1, description: 'The act\'s title as in the Swedish Code of Statutes (SFS) or the EU Official Journal, e.g. `Socialtjänstlag` or `Lag med särskilda bestämmelser om vård av unga`.' }),
+  sfs: Type.Optional(Type.String({ pattern: SFS_PATTERN, description: 'SFS number of the act, year and serial number, e.g. `2025:400`. Names the version of the act: a new act replacing an old one has a new number.' })),
+  version: Type.Optional(Type.String({ minLength: 1, description: 'For acts without an SFS number: their official designation, e.g. `(EU) 2016/679`.' })),
+  section: Type.Optional(Type.String({ minLength: 1, description: 'Chapter and sections when the basis is narrower than the whole act, e.g. `6 kap. 33–37 §§`. Left out rather than guessed.' })),
+  in_force_from: Type.Optional(Type.String({ format: 'date', description: 'Date the referenced version of the act came into force (YYYY-MM-DD), when that matters to the reader, e.g. `2025-07-01` for Socialtjänstlag (2025:400).' }))
+}, {
+  additionalProperties: false,
+  description: 'One act (or part of one) that the work behind an attribute rests on. Names the act and its version (SFS number or, outside SFS, another designation).',
+  anyOf: [{ required: ['sfs'] }, { required: ['version'] }]
+})
+
+export const ConsumerSchema = Type.Object({
+  agency: Type.String({ minLength: 1, description: 'The agency or organisation running the e-service, e.g. `Försäkringskassan`.' }),
+  service: Type.Optional(Type.String({ minLength: 1, description: 'The e-service or information exchange that asks for this attribute, e.g. `SSBTEK`.' }))
+}, { additionalProperties: false, description: 'A typical relying party for the attribute. Informative: who may actually receive it is decided by each relying party\'s release policy.' })
+
+export const ExternalMappingSchema = Type.Object({
+  entitlement: Type.Optional(Type.String({ pattern: ENTITLEMENT_PATTERN, description: 'The attribute rendered as an entitlement URI for eduPersonEntitlement-style consumers (SAML `eduPersonEntitlement`, OIDC `eduperson_entitlement`, RFC 9068 `entitlements`): `urn:behorig:entitlement:<id>` or an https URI.' })),
+  claims: Type.Optional(Type.Array(Type.String({ format: 'uri', description: 'A claim name from the Swedish OpenID Connect profile, e.g. `https://id.oidc.se/claim/orgNumber`.' }), {
+    uniqueItems: true,
+    description: 'Claims of the Swedish OpenID Connect profile (OIDC Sweden) that carry the context this attribute is exercised in, for relying parties that read those claims beside it: for organisation-wide attributes, the organisation it acts for.'
+  }))
+}, { additionalProperties: false, description: 'How the attribute is expressed in vocabularies outside behorig.' })
+
+export const CatalogAttributeSchema = Type.Object({
+  id: Type.String({ pattern: ATTRIBUTE_ID_PATTERN, maxLength: 120, description: 'Stable identifier that mappings grant and release policies name: the domain, then dot-separated lowercase parts, by convention `<domain>.<area>.<function>`, e.g. `socialtjanst.eb.handlaggare`. Never changes meaning and is never reused once removed.' }),
+  label: text('Short name of the attribute'),
+  definition: text('Who holds the attribute: the work it stands for, who is included and who is not, precise enough that two organisations map the same staff to it'),
+  area: Type.Optional(Type.String({ pattern: CODE_PATTERN, description: 'Code from the domain\'s `areas` list: the kind of cases the work concerns. Absent when the attribute is not tied to one area (representation of the organisation, access administration, management of several areas).' })),
+  function: Type.String({ pattern: CODE_PATTERN, description: 'Code from the domain\'s `functions` list: the role the holder has in that work.' }),
+  authority_exercise: Type.Boolean({ description: 'True when holders investigate or decide individual cases (myndighetsutövning mot enskild), themselves or under delegation; false for preparatory, administrative and representative work.' }),
+  scope: Type.Enum(ATTRIBUTE_SCOPES, { description: '`unit`: a grant is tied to the unit(s) where the person works or which they lead, and tokens name the unit. `organisation`: the attribute is exercised for the whole organisation.' }),
+  legal_basis: Type.Array(LegalReferenceSchema, { description: 'The acts the work rests on, each with its version. Empty when the role rests only on the organisation\'s own arrangements (for example an invitation in an agency\'s e-service).' }),
+  consumers: Type.Array(ConsumerSchema, { description: 'Typical agencies and e-services that ask for this attribute. May be empty.' }),
+  status: Type.Enum(ATTRIBUTE_STATUSES, { description: '`active`, or `deprecated`: still valid in this version and still granted, but to be replaced; `replaced_by` names the successor.' }),
+  replaced_by: Type.Optional(Type.String({ pattern: ATTRIBUTE_ID_PATTERN, description: 'Required when `status` is `deprecated` and only allowed then: the id of the active attribute in this version that takes over.' })),
+  external: Type.Optional(ExternalMappingSchema)
+}, {
+  additionalProperties: false,
+  description: 'One authorization attribute: a function a person holds in an organisation, with the facets consumers reason about.',
+  if: { properties: { status: { const: 'deprecated' } }, required: ['status'] },
+  then: { required: ['replaced_by'] }
+})
+
+export const CatalogDocumentSchema = Type.Object({
+  domain: Type.String({ pattern: DOMAIN_PATTERN, maxLength: 40, description: 'The domain this catalog covers, e.g. `socialtjanst` or `skola`. Matches the folder the file lives in and the first part of every attribute id.' }),
+  version: Type.String({ pattern: VERSION_PATTERN, description: 'Semantic version of this catalog, MAJOR.MINOR.PATCH, e.g. `1.0.0`. Matches the file name. A published version never changes; 0.x versions are drafts.' }),
+  title: text('Title of the catalog'),
+  description: text('What the catalog covers and what it leaves out'),
+  areas: codeList('area', 'eb'),
+  functions: codeList('function', 'handlaggare'),
+  attributes: Type.Array(CatalogAttributeSchema, { minItems: 1, description: 'The attributes of this version, active and deprecated. Order carries no meaning.' })
+}, {
+  additionalProperties: false,
+  description: 'One version of the attribute catalog of one domain: its code lists and attributes.'
+})
+
+/** The catalog schema as a standalone JSON Schema 2020-12 document, key order fit for reading. */
+export function catalogJsonSchema (): Record<string, unknown> {
+  return readableOrder({
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: CATALOG_SCHEMA_ID,
+    title: 'behorig attribute catalog',
+    ...CatalogDocumentSchema
+  }) as Record<string, unknown>
+}
+
+const LEADING_KEYS = ['$schema', '$id', 'title', 'description', 'type', 'required', 'additionalProperties']
+
+// JSON.stringify keeps insertion order; describing a property before its constraints reads better.
+// The members of `properties` are field names, not keywords: their order is left alone.
+function readableOrder (value: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => readableOrder(item))
+  if (value === null || typeof value !== 'object') return value
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  const ordered = isPropertyMap ? keys : [...LEADING_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING_KEYS.includes(k))]
+  return Object.fromEntries(ordered.map((k) => [k, readableOrder(record[k], !isPropertyMap && k === 'properties')]))
+}

@@ -1,0 +1,49 @@
+import { documentRuleViolations } from './catalog-document-rules.js'
+import { historyViolations, type VersionedDocument } from './catalog-history-rules.js'
+import { schemaViolations } from './catalog-schema-check.js'
+import type { CatalogDocument, CatalogViolation } from './catalog-types.js'
+
+/** A document to check and the file it came from (or another label, e.g. for a request body). */
+export interface CatalogInput {
+  file: string
+  document: unknown
+}
+
+export interface DocumentCheckOptions {
+  /** Check that the file sits at `<domain>/<version>.yaml` (default true). Off for documents that are not files. */
+  checkPath?: boolean
+}
+
+/**
+ * The one validator (start-up, CLI, tests): the schema first, since nothing else is
+ * meaningful when the shape is wrong, then the rules a schema cannot state.
+ */
+export function validateCatalogDocument (input: CatalogInput, options: DocumentCheckOptions = {}): CatalogViolation[] {
+  const shape = schemaViolations(input.file, input.document)
+  if (shape.length > 0) return shape
+  return documentRuleViolations(input.file, input.document as CatalogDocument, { checkPath: options.checkPath ?? true })
+}
+
+/**
+ * Every document on its own, then each domain's versions against each other, in the
+ * order given: sort files by version (the loader does), pass published versions in
+ * publication order. Violations come grouped by file, in input order.
+ */
+export function validateCatalogs (inputs: readonly CatalogInput[]): CatalogViolation[] {
+  const violations: CatalogViolation[] = []
+  const wellFormed: VersionedDocument[] = []
+  for (const input of inputs) {
+    const found = validateCatalogDocument(input)
+    violations.push(...found)
+    // A document with a broken shape cannot be compared; one with rule violations still can.
+    if (!found.some((v) => v.rule === 'schema' || v.rule === 'id-format' || v.rule === 'replaced-by-required')) {
+      wellFormed.push({ file: input.file, document: input.document as CatalogDocument })
+    }
+  }
+  violations.push(...historyViolations(wellFormed))
+  const order = new Map(inputs.map((input, i) => [input.file, i]))
+  return violations
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => (order.get(a.v.file) ?? 0) - (order.get(b.v.file) ?? 0) || a.i - b.i)
+    .map(({ v }) => v)
+}

@@ -1,0 +1,98 @@
+/**
+ * The mapping document (schemas/mapping.schema.json) and the facts it is evaluated
+ * against. The schema is the public contract; a test checks that the key lists below
+ * match it, so the two cannot drift apart.
+ */
+
+export const EMPLOYMENT_TYPES = ['tillsvidare', 'visstid', 'vikariat', 'timavlonad', 'uppdrag'] as const
+export type EmploymentType = typeof EMPLOYMENT_TYPES[number]
+
+/** Condition keys about one employment, in the order explanations describe them. */
+export const EMPLOYMENT_CONDITION_KEYS = ['position_codes', 'titles', 'unit_within', 'unit_kinds', 'employment_types', 'min_extent'] as const
+export const PERSON_CONDITION_KEYS = ['groups'] as const
+export const COMBINATOR_KEYS = ['all', 'any', 'not'] as const
+export const CONDITION_KEYS = [...COMBINATOR_KEYS, ...EMPLOYMENT_CONDITION_KEYS, ...PERSON_CONDITION_KEYS] as const
+export type ConditionKey = typeof CONDITION_KEYS[number]
+
+/** One or more keys; every key present must hold (an implicit `all`). */
+export interface Condition {
+  all?: Condition[]
+  any?: Condition[]
+  not?: Condition
+  position_codes?: string[]
+  titles?: string[]
+  unit_within?: string | string[]
+  unit_kinds?: string[]
+  employment_types?: EmploymentType[]
+  groups?: string[]
+  min_extent?: number
+}
+
+export interface MappingRule {
+  id: string
+  description?: string
+  when: Condition
+  grant: string[]
+}
+
+export interface MappingDocument {
+  domain: string
+  catalog_version: string
+  description?: string
+  rules: MappingRule[]
+}
+
+/** One employment as the store knows it; dates are `YYYY-MM-DD`. */
+export interface EmploymentFact {
+  /** The store's id for the employment record (what provenance cites). */
+  employment_id: string
+  unit_id: string
+  position_code: string | null
+  title: string | null
+  employment_type: EmploymentType | null
+  /** Percent of full time; null when the source does not say. */
+  extent: number | null
+  start_date: string
+  end_date: string | null
+}
+
+/** A group the person belongs to, directly or through nesting. */
+export interface GroupFact {
+  dn: string
+  /**
+   * For nested membership: the DNs from the group the person is a direct member of up to,
+   * but not including, `dn`. Empty or absent for direct membership.
+   */
+  via?: string[]
+}
+
+/** Everything the evaluator needs about one person; the store builds it. */
+export interface PersonFacts {
+  person_id: string
+  employments: EmploymentFact[]
+  groups: GroupFact[]
+}
+
+/** Why a person holds a grant: one entry per rule that produced it. */
+export interface GrantProvenance {
+  mapping_version: number
+  rule_id: string
+  employment_ids: string[]
+  /** DNs of the groups, as the person's facts spell them, that satisfied `groups` conditions. */
+  group_dns: string[]
+  /** For nested memberships among `group_dns`: the path from the direct group (see GroupFact.via). */
+  group_via: Record<string, string[]>
+}
+
+/** An effective attribute, one per (attribute_id, unit_id) for a person. */
+export interface EffectiveGrant {
+  attribute_id: string
+  /** The unit the grant is tied to when the catalog scopes the attribute to units; null = organisation-wide. */
+  unit_id: string | null
+  valid_from: string
+  /** null = open-ended. */
+  valid_until: string | null
+  provenance: GrantProvenance[]
+}
+
+export type AttributeScope = 'organisation' | 'unit'

@@ -1,0 +1,98 @@
+import type { ErrorObject } from 'ajv'
+import { CronExpressionParser } from 'cron-parser'
+import type { ProblemFieldError } from '../http/problem.js'
+import { SourceConfigInvalid } from './errors.js'
+import { encodePointerToken } from './json-pointer.js'
+import type { SourceKind } from './source-connector.js'
+import { sourceValidator } from './source-schemas.js'
+
+/** A source config as schemas/source.schema.json describes it, with its defaults filled in. */
+export interface SourceConfig {
+  id: string
+  kind: SourceKind
+  schedule: string | null
+  safety: { max_end_percent: number }
+  config: Record<string, unknown>
+}
+
+export type SourceConfigResult =
+  | { ok: true, source: SourceConfig }
+  | { ok: false, errors: ProblemFieldError[] }
+
+const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly'])
+
+/**
+ * Validates a source config document (schemas/source.schema.json and the kind's
+ * source-*.schema.json) and its cron schedule. The input is not modified; on success the
+ * result is a copy with the schemas' defaults filled in.
+ */
+export function validateSourceConfig (document: unknown): SourceConfigResult {
+  const copy = structuredClone(document)
+  const validate = sourceValidator('source.schema.json')
+  const errors = validate(copy) ? [] : schemaErrors(validate.errors ?? [])
+  const schedule = (copy as { schedule?: unknown } | null)?.schedule
+  if (typeof schedule === 'string' && !errors.some((e) => e.pointer === '/schedule')) {
+    const problem = cronProblem(schedule)
+    if (problem) errors.push({ pointer: '/schedule', detail: problem })
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, source: copy as SourceConfig }
+}
+
+/** `validateSourceConfig`, throwing `source-config-invalid` (422) with the pointers. */
+export function parseSourceConfig (document: unknown): SourceConfig {
+  const result = validateSourceConfig(document)
+  if (!result.ok) throw SourceConfigInvalid({ detail: result.errors.map((e) => `${e.pointer || '/'} ${e.detail}`).join('; '), errors: result.errors })
+  return result.source
+}
+
+/** Why a schedule is not usable, or undefined: five cron fields (or @daily etc.) that cron-parser accepts. */
+export function cronProblem (schedule: string): string | undefined {
+  const trimmed = schedule.trim()
+  const fields = trimmed.split(/\s+/)
+  if (!CRON_MACROS.has(trimmed) && fields.length !== 5) {
+    return `must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "*/15 * * * *"; got ${fields.length}`
+  }
+  try {
+    CronExpressionParser.parse(trimmed)
+    return undefined
+  } catch (error) {
+    return `is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`
+  }
+}
+
+function schemaErrors (ajvErrors: ErrorObject[]): ProblemFieldError[] {
+  const errors: ProblemFieldError[] = []
+  const seen = new Set<string>()
+  for (const error of ajvErrors) {
+    if (error.keyword === 'if') continue // its `then` errors say what is wrong
+    const params = error.params as Record<string, unknown>
+    const child = error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined
+    const pointer = error.instancePath + (child !== undefined ? '/' + encodePointerToken(String(child)) : '')
+    const detail = detailOf(error, params)
+    const key = `${pointer}\n${detail}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    errors.push({ pointer, detail })
+  }
+  return errors
+}
+
+function detailOf (error: ErrorObject, params: Record<string, unknown>): string {
+  switch (error.keyword) {
+    case 'required': return 'is required'
+    case 'additionalProperties': return 'is not a known setting'
+    case 'enum': return `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`
+    case 'const': return error.instancePath.endsWith('/start_tls') ? 'cannot be true with an ldaps:// url (it is TLS already)' : `must be ${JSON.stringify(params.allowedValue)}`
+    case 'type': return params.type === 'null' && error.instancePath === '/schedule' ? 'must be null: a scim source is pushed to, not pulled' : `must be ${String(params.type).replace(',', ' or ')}`
+    case 'pattern': return patternHint(error.instancePath) ?? `must match ${String(params.pattern)}`
+    default: return error.message ?? 'is not valid'
+  }
+}
+
+function patternHint (pointer: string): string | undefined {
+  if (pointer === '/id') return 'must be lower-case letters, digits and hyphens, starting with a letter or digit, at most 63 characters'
+  if (pointer === '/config/url') return 'must be an https:// URL (hr) or an ldap:// or ldaps:// URL (ldap)'
+  if (pointer.endsWith('_filter')) return 'must be an LDAP filter in parentheses, e.g. (objectClass=inetOrgPerson)'
+  if (pointer === '/config/ca_pem') return 'must hold a PEM certificate (-----BEGIN CERTIFICATE-----)'
+  return undefined
+}

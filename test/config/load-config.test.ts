@@ -1,0 +1,28 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../src/config/load-config.js'
+
+t.test('defaults match the README', async (t) => {
+  const c = loadConfig({})
+  t.match(c, { port: 3000, host: '127.0.0.1', issuer: 'http://127.0.0.1:3000', dataDir: './data', redisUrl: undefined, logLevel: 'info' })
+  t.equal(c.store.url, undefined)
+  t.equal(c.store.embeddedDir, 'data/pglite')
+})
+
+t.test('reads the documented variables', async (t) => {
+  const c = loadConfig({ PORT: '8443', BEHORIG_ISSUER: 'https://behorig.exempel.se/', DATABASE_URL: 'postgres://u@db/behorig', REDIS_URL: 'redis://r:6379', BEHORIG_DB_POOL_SIZE: '20' })
+  t.equal(c.port, 8443)
+  t.equal(c.issuer, 'https://behorig.exempel.se', 'trailing slash dropped')
+  t.equal(c.store.url, 'postgres://u@db/behorig')
+  t.equal(c.store.poolSize, 20)
+  t.equal(c.redisUrl, 'redis://r:6379')
+})
+
+t.test('a bad value names the variable and what was expected, hiding secrets', async (t) => {
+  const err = t.throws(() => loadConfig({ PORT: 'eighty', BEHORIG_ADMIN_TOKEN: 'short-secret', LOG_LEVEL: 'loud' })) as ConfigError
+  t.ok(err instanceof ConfigError)
+  t.match(err.message, /PORT must be integer; got "eighty"/)
+  t.match(err.message, /BEHORIG_ADMIN_TOKEN .*\(value hidden\)/)
+  t.match(err.message, /LOG_LEVEL must be equal to one of the allowed values/)
+  t.notOk(err.message.includes('short-secret'))
+  t.equal(err.problems.length, 3)
+})

@@ -1,0 +1,72 @@
+import t from 'tap'
+import { sql } from 'kysely'
+import { openStore } from '../../src/store/open-store.js'
+import { loadMigrations, migrate } from '../../src/store/migrate.js'
+import { organisationRepository } from '../../src/organisations/repository.js'
+import { openTestStore, type StoreKind } from '../helpers/app.js'
+import { freshDatabaseUrl } from '../helpers/services.js'
+import { randomOrganisationNumber } from '../helpers/identifiers.js'
+
+// The same migrations and queries must behave the same on the embedded default and on a
+// real PostgreSQL server: this suite runs once per store.
+for (const kind of ['pglite', 'postgres'] as StoreKind[]) {
+  t.test(`${kind} store`, async (t) => {
+    const store = await openTestStore(kind)
+
+    t.test('applies every migration once, and again finds nothing to do', async (t) => {
+      const applied = await store.db.selectFrom('schema_migrations').select('id').orderBy('id').execute()
+      t.same(applied.map((r) => r.id), loadMigrations().map((m) => m.id))
+      t.same(await migrate(store), [])
+    })
+
+    t.test('keeps dates as strings and bigints as numbers', async (t) => {
+      const row = await sql<{ d: unknown, n: unknown }>`select date '2025-07-01' as d, 9007199254740991::int8 as n`.execute(store.db)
+      t.same(row.rows[0], { d: '2025-07-01', n: 9007199254740991 })
+    })
+
+    t.test('rolls a failed transaction back whole', async (t) => {
+      const number = randomOrganisationNumber()
+      await t.rejects(store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('organisations').values({ number, name: 'Halvkommun', kind: 'municipality', municipality_code: null }).execute()
+        await trx.insertInto('organisations').values({ number, name: 'Dubblett', kind: 'municipality', municipality_code: null }).execute()
+      }))
+      t.equal(await organisationRepository(store.db).find(number), undefined)
+    })
+
+    t.test('organisation queries behave identically', async (t) => {
+      const repo = organisationRepository(store.db)
+      const number = randomOrganisationNumber()
+      t.equal((await repo.upsert(number, { name: 'A', kind: 'region' })).created, true)
+      t.equal((await repo.upsert(number, { name: 'B', kind: 'region' })).created, false)
+      t.match(await repo.find(number), { number, name: 'B', kind: 'region', municipality_code: null })
+      const rows = await repo.list({ after: undefined, limit: 1000 })
+      t.ok(rows.some((o) => o.number === number))
+    })
+
+    t.test('refuses rows that break table constraints', async (t) => {
+      await t.rejects(store.db.insertInto('organisations').values({ number: '123', name: 'X', kind: 'municipality', municipality_code: null }).execute())
+      await t.rejects(store.db.insertInto('organisations').values({ number: randomOrganisationNumber(), name: 'X', kind: 'kommun', municipality_code: null }).execute())
+    })
+  })
+}
+
+t.test('two processes migrating one empty PostgreSQL database at once apply each migration once', async (t) => {
+  const database = await freshDatabaseUrl()
+  t.teardown(() => database.drop())
+  const options = { url: database.url, embeddedDir: '', poolSize: 2 }
+  const stores = await Promise.all([openStore(options), openStore(options), openStore(options)])
+  t.teardown(() => Promise.all(stores.map((s) => s.close())))
+  const rows = await stores[0]!.db.selectFrom('schema_migrations').select('id').execute()
+  t.equal(rows.length, loadMigrations().length)
+})
+
+t.test('the embedded store keeps its data across a restart', async (t) => {
+  const dir = t.testdir()
+  const number = randomOrganisationNumber()
+  const first = await openStore({ url: undefined, embeddedDir: dir, poolSize: 1 })
+  await organisationRepository(first.db).upsert(number, { name: 'Beständig kommun', kind: 'municipality' })
+  await first.close()
+  const second = await openStore({ url: undefined, embeddedDir: dir, poolSize: 1 })
+  t.teardown(() => second.close())
+  t.match(await organisationRepository(second.db).find(number), { name: 'Beständig kommun' })
+})
