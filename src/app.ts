@@ -15,6 +15,20 @@ import { apiKeyRepository } from './api-keys/repository.js'
 import { apiKeyService } from './api-keys/service.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { healthRoutes } from './health/routes.js'
+import { resolveKeyEncryptionKey } from './crypto/key-encryption-key.js'
+import { secretBox } from './crypto/secret-box.js'
+import { openQueue } from './jobs/open-queue.js'
+import { jobHandlers } from './jobs/job-handlers.js'
+import type { JobQueue } from './jobs/job-queue.js'
+import { sourceRepository } from './sources/repository.js'
+import { sourceService } from './sources/service.js'
+import { sourceRoutes } from './sources/routes.js'
+import { hrUrlConnector } from './sources/hr-url-connector.js'
+import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
+import { syncRoutes } from './sync/routes.js'
+import { peopleRepository } from './people/repository.js'
+import { peopleRoutes } from './people/routes.js'
+import { unitRoutes } from './units/routes.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -22,6 +36,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its declared auth, for the route walks in the security tests. */
     routeSummaries: RouteSummary[]
+    /** The running services, for entry points and tests (not a service locator: routes get what they need). */
+    behorig: { store: Store, queue: JobQueue, engine: SyncEngine }
   }
 }
 
@@ -30,6 +46,8 @@ export interface AppDependencies {
   store?: Store
   /** Called once with a freshly generated admin token, so the entry point can print it. */
   onAdminTokenGenerated?: (token: string) => void
+  /** A queue the caller owns (tests); otherwise BullMQ or in-process per REDIS_URL. */
+  queue?: JobQueue
   /** Where logs go (tests capture them); stdout otherwise. */
   logStream?: NodeJS.WritableStream
 }
@@ -63,9 +81,27 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
   installAuthentication(app, { adminTokenHash: admin.hash, apiKeys })
 
-  await app.register(healthRoutes, { checks: [{ name: 'store', check: () => store.ping() }] })
+  const kek = resolveKeyEncryptionKey(config.keyEncryptionKey, config.dataDir)
+  if (kek.source === 'generated') app.log.warn({ file: kek.file }, 'generated a key-encryption key; production must set BEHORIG_KEY_ENCRYPTION_KEY')
+  const box = secretBox(kek.key)
+  const queue = deps.queue ?? openQueue(config, app.log)
+  app.addHook('onClose', async () => { await queue.close() })
+
+  const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source) => hrUrlConnector(source) })
+  const engine = syncEngine({ db: store.db, box, queue, log: app.log, sourceOf: (org, id) => sources.runtime(org, id) })
+  if (config.jobs.run) queue.work(jobHandlers({ engine }))
+  app.addHook('onReady', async () => { await sources.restoreSchedules() })
+  app.decorate('behorig', { store, queue, engine })
+
+  const readiness = [{ name: 'store', check: () => store.ping() }]
+  if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
+  await app.register(healthRoutes, { checks: readiness })
   await app.register(organisationRoutes, { organisations })
+  await app.register(unitRoutes, { db: store.db })
   await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
+  await app.register(sourceRoutes, { sources })
+  await app.register(syncRoutes, { engine, sources, importLimitBytes: config.importLimit })
+  await app.register(peopleRoutes, { people: peopleRepository(store.db) })
   return app
 }
 

@@ -15,6 +15,10 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
   BEHORIG_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Platform admin bearer token (at least 32 characters). Unset: one is generated on first start, printed once, and only its hash is stored.' })),
   BEHORIG_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32-byte key, base64url without padding, that encrypts private keys and secrets at rest. Unset: generated into BEHORIG_DATA_DIR with a warning.' })),
+  BEHORIG_IMPORT_LIMIT: Type.Integer({ minimum: 1024, default: 2147483648, description: 'Maximum size of one uploaded HR snapshot in bytes (streamed, never held in memory).' }),
+  BEHORIG_RUN_JOBS: Type.Boolean({ default: true, description: 'Whether this API process also works on jobs. With REDIS_URL, set false on API nodes and run `npm run worker` processes instead.' }),
+  BEHORIG_QUEUE_NAME: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'behorig', description: 'BullMQ queue name (separate deployments sharing one Redis use different names).' }),
+  BEHORIG_JOB_STALLED_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'How soon a job whose worker died is handed to another worker.' }),
   BEHORIG_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Default maximum request body in bytes (routes that take files set their own).' }),
   BEHORIG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long SIGTERM waits for in-flight requests before forcing exit.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' })
@@ -33,6 +37,8 @@ export interface Config {
   adminToken: string | undefined
   keyEncryptionKey: string | undefined
   bodyLimit: number
+  importLimit: number
+  jobs: { run: boolean, queueName: string, stalledMs: number }
   shutdownTimeoutMs: number
   logLevel: Env['LOG_LEVEL']
 }

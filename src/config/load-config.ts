@@ -50,6 +50,8 @@ function toConfig (env: Env): Config {
     adminToken: env.BEHORIG_ADMIN_TOKEN,
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,
+    importLimit: env.BEHORIG_IMPORT_LIMIT,
+    jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL
   }

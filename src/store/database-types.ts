@@ -33,10 +33,136 @@ export interface SchemaMigrationTable {
   applied_at: Generated<Date>
 }
 
+export interface SourceTable {
+  organisation: string
+  id: string
+  kind: string
+  schedule: string | null
+  safety: unknown
+  config: unknown
+  secrets: string | null
+  state: ColumnType<unknown, unknown | undefined, unknown>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SyncRunTable {
+  id: string
+  organisation: string
+  source: string
+  trigger: string
+  state: string
+  counts: ColumnType<unknown, unknown | undefined, unknown>
+  error: unknown
+  unmatched: unknown
+  staged: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: Timestamp
+  started_at: Date | null
+  finished_at: Date | null
+  decided_by: string | null
+  decided_at: Date | null
+}
+
+export interface StagedUnitTable { run_id: string, unit_id: string, name: string, parent_id: string | null, kind: string | null, hsa_id: string | null }
+
+export interface StagedEmploymentTable {
+  run_id: string
+  key: string
+  row_number: number
+  employment_id: string | null
+  employee_number: string
+  given_name: string | null
+  family_name: string | null
+  email: string | null
+  pin_sealed: string | null
+  pin_lookup: string | null
+  service_id: string | null
+  unit_id: string
+  position_code: string | null
+  title: string | null
+  employment_type: string
+  start_date: string
+  end_date: string | null
+  extent: ColumnType<string | null, number | null, number | null>
+  record_hash: string
+}
+
+export interface SyncQuarantineTable {
+  run_id: string
+  seq: number
+  row_number: number
+  record_type: string
+  pointer: string
+  code: string
+  reason: string
+  problems: unknown
+  raw: unknown
+}
+
+export interface UnitTable {
+  organisation: string
+  id: string
+  name: string
+  parent_id: string | null
+  kind: string | null
+  hsa_id: string | null
+  source: string
+  last_run: string
+  removed_at: Date | null
+  updated_at: Timestamp
+}
+
+export interface PersonTable {
+  organisation: string
+  id: string
+  service_id: string
+  employee_number: string | null
+  given_name: string | null
+  family_name: string | null
+  email: string | null
+  pin_sealed: string | null
+  pin_lookup: string | null
+  source: string
+  last_run: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface EmploymentTable {
+  organisation: string
+  source: string
+  key: string
+  id: string
+  person_id: string
+  employment_id: string | null
+  unit_id: string
+  position_code: string | null
+  title: string | null
+  employment_type: string
+  start_date: string
+  end_date: string | null
+  extent: ColumnType<string | null, number | null, number | null>
+  record_hash: string
+  ended_at: Date | null
+  last_run: string
+  updated_at: Timestamp
+}
+
+export interface SyncRunChangeTable { run_id: string, person_id: string }
+
 /** Every table, as Kysely sees it. Capabilities add theirs here as their migrations land. */
 export interface Database {
   organisations: OrganisationTable
   api_keys: ApiKeyTable
   platform_settings: PlatformSettingTable
   schema_migrations: SchemaMigrationTable
+  sources: SourceTable
+  sync_runs: SyncRunTable
+  staged_units: StagedUnitTable
+  staged_employments: StagedEmploymentTable
+  sync_quarantine: SyncQuarantineTable
+  units: UnitTable
+  people: PersonTable
+  employments: EmploymentTable
+  sync_run_changes: SyncRunChangeTable
 }

@@ -8,13 +8,15 @@ import { freshDatabaseUrl } from './services.js'
 import { randomOrganisationNumber } from './identifiers.js'
 
 export const ADMIN_TOKEN = 'test-platform-admin-token-0123456789abcdef'
+/** A fixed key-encryption key, so tests never write one into ./data. */
+export const TEST_KEK = Buffer.alloc(32, 7).toString('base64url')
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` }
 
 export type StoreKind = 'postgres' | 'pglite'
 
 /** Configuration as production reads it, from an environment the test states. */
 export function testConfig (env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_EMBEDDED_STORE: 'memory://', ...env })
+  return loadConfig({ LOG_LEVEL: 'silent', BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_EMBEDDED_STORE: 'memory://', BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, ...env })
 }
 
 /** The store app tests run on: real PostgreSQL when the test services give one, else PGlite. */

@@ -1,0 +1,67 @@
+import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
+import { RETRY } from './job-queue.js'
+
+export interface BullmqOptions {
+  redisUrl: string
+  /** Queue name; tests use their own so parallel files never share jobs. */
+  queueName?: string
+  concurrency?: number
+  /** How soon a job of a killed worker is handed to another (BullMQ's stalled check). */
+  stalledIntervalMs?: number
+}
+
+/** BullMQ on Redis: the only module that imports BullMQ. */
+export function bullmqQueue (options: BullmqOptions): JobQueue {
+  const name = options.queueName ?? 'behorig'
+  // BullMQ needs maxRetriesPerRequest: null on connections its workers block on.
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false })
+  connection.on('error', () => { /* reconnects; readiness reports it */ })
+  const queue = new Queue(name, {
+    connection,
+    defaultJobOptions: {
+      attempts: RETRY.attempts,
+      backoff: { type: 'exponential', delay: RETRY.backoffMs },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: false // failed jobs stay for inspection
+    }
+  })
+  const workers: Worker[] = []
+
+  return {
+    kind: 'bullmq',
+    async enqueue (jobName, payload, opts: EnqueueOptions = {}) {
+      await queue.add(jobName, payload, opts.jobId ? { jobId: opts.jobId } : {})
+    },
+    async schedule (key, pattern, jobName, payload) {
+      await queue.upsertJobScheduler(key, { pattern }, { name: jobName, data: payload })
+    },
+    async unschedule (key) {
+      await queue.removeJobScheduler(key)
+    },
+    work (handlers: JobHandlers) {
+      const worker = new Worker(name, async (job) => {
+        const handler = handlers[job.name]
+        if (!handler) throw new Error(`no handler for job ${job.name}`)
+        // Errors propagate: BullMQ's retries and backoff depend on it.
+        const attempt = job.attemptsMade + 1
+        await handler(job.data as Record<string, unknown>, { number: attempt, final: attempt >= (job.opts.attempts ?? 1) })
+      }, {
+        connection: connection.duplicate({ maxRetriesPerRequest: null }),
+        concurrency: options.concurrency ?? 4,
+        ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs, lockDuration: options.stalledIntervalMs } : {})
+      })
+      worker.on('error', () => { /* connection errors: the worker reconnects */ })
+      workers.push(worker)
+    },
+    async ping () {
+      try { return (await connection.ping()) === 'PONG' } catch { return false }
+    },
+    async close () {
+      await Promise.all(workers.map((w) => w.close()))
+      await queue.close()
+      connection.disconnect()
+    }
+  }
+}

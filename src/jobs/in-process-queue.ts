@@ -1,0 +1,77 @@
+import { CronExpressionParser } from 'cron-parser'
+import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
+import { RETRY } from './job-queue.js'
+
+interface Logger { error (obj: object, msg: string): void }
+
+/**
+ * Runs jobs in this process: the embedded default. Same handlers, same retries with
+ * backoff; schedules use the same cron syntax. Nothing survives a restart, which is why
+ * sync runs keep their own state in the store.
+ */
+export function inProcessQueue (log: Logger): JobQueue & { idle (): Promise<void> } {
+  let handlers: JobHandlers | undefined
+  const active = new Set<string>()
+  const pending = new Set<Promise<void>>()
+  const timers = new Map<string, NodeJS.Timeout>()
+  let closed = false
+
+  function track (p: Promise<void>): void {
+    pending.add(p)
+    void p.finally(() => pending.delete(p))
+  }
+
+  async function runWithRetries (name: string, payload: Record<string, unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const handler = handlers?.[name]
+        if (!handler) throw new Error(`no handler for job ${name}`)
+        await handler(payload, { number: attempt, final: attempt >= RETRY.attempts })
+        return
+      } catch (err) {
+        if (attempt >= RETRY.attempts || closed) {
+          log.error({ err, job: name, attempt }, 'job failed for good')
+          return
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY.backoffMs * 2 ** (attempt - 1)))
+      }
+    }
+  }
+
+  return {
+    kind: 'in-process',
+    async enqueue (name, payload, options: EnqueueOptions = {}) {
+      if (closed) throw new Error('queue closed')
+      const id = options.jobId
+      if (id && active.has(id)) return
+      if (id) active.add(id)
+      // setImmediate: the caller's transaction and response finish before the job starts.
+      track(new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => runWithRetries(name, payload))
+        .finally(() => { if (id) active.delete(id) }))
+    },
+    async schedule (key, pattern, name, payload) {
+      this.unschedule(key)
+      const arm = (): void => {
+        if (closed) return
+        const next = CronExpressionParser.parse(pattern).next().getTime()
+        timers.set(key, setTimeout(() => { void this.enqueue(name, payload, { jobId: `schedule:${key}` }); arm() }, Math.max(0, next - Date.now())))
+      }
+      arm()
+    },
+    async unschedule (key) {
+      clearTimeout(timers.get(key))
+      timers.delete(key)
+    },
+    work (h) { handlers = h },
+    async ping () { return !closed },
+    /** Resolves once every job enqueued so far has finished (tests and graceful shutdown). */
+    async idle () { while (pending.size > 0) await Promise.allSettled([...pending]) },
+    async close () {
+      closed = true
+      for (const t of timers.values()) clearTimeout(t)
+      timers.clear()
+      await this.idle()
+    }
+  }
+}

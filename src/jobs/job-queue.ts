@@ -1,0 +1,36 @@
+/**
+ * Jobs are plain functions registered by name (job-handlers.ts). Two queues run them: BullMQ
+ * on Redis when REDIS_URL is set (bullmq-queue.ts, the only module importing BullMQ), and an
+ * in-process queue otherwise, so the embedded default still syncs.
+ */
+export interface JobAttempt { number: number, final: boolean }
+export type JobHandler = (payload: Record<string, unknown>, attempt: JobAttempt) => Promise<void>
+export type JobHandlers = Readonly<Record<string, JobHandler>>
+
+export interface EnqueueOptions {
+  /** Deduplicates: a job id already queued or running is not added again. */
+  jobId?: string
+}
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'in-process'
+  enqueue (name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>
+  /** Creates or replaces a repeatable job under `key`, run on the cron `pattern`. */
+  schedule (key: string, pattern: string, name: string, payload: Record<string, unknown>): Promise<void>
+  unschedule (key: string): Promise<void>
+  /** Starts processing with these handlers (an API node or a worker). Fails on an unknown or missing handler. */
+  work (handlers: JobHandlers): void
+  ping (): Promise<boolean>
+  close (): Promise<void>
+}
+
+export const RETRY = { attempts: 5, backoffMs: 2_000 }
+
+/** Start-up check: every job name the code enqueues has exactly one handler. */
+export function checkHandlers (names: readonly string[], handlers: JobHandlers): void {
+  const missing = names.filter((n) => typeof handlers[n] !== 'function')
+  const extra = Object.keys(handlers).filter((n) => !names.includes(n))
+  if (missing.length || extra.length) {
+    throw new Error(`job handlers do not match job names: missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`)
+  }
+}

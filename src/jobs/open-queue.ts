@@ -1,0 +1,11 @@
+import type { Config } from '../config/config-schema.js'
+import { bullmqQueue } from './bullmq-queue.js'
+import { inProcessQueue } from './in-process-queue.js'
+import type { JobQueue } from './job-queue.js'
+
+/** BullMQ when REDIS_URL is set, else the in-process queue. */
+export function openQueue (config: Config, log: { error (o: object, m: string): void }): JobQueue {
+  return config.redisUrl
+    ? bullmqQueue({ redisUrl: config.redisUrl, queueName: config.jobs.queueName, stalledIntervalMs: config.jobs.stalledMs })
+    : inProcessQueue(log)
+}

@@ -1,0 +1,56 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { Database, EmploymentTable, PersonTable } from '../store/database-types.js'
+
+export function peopleRepository (db: Kysely<Database>) {
+  return {
+    async list (organisation: string, filter: { employee_number?: string, email?: string, after?: string, limit: number }) {
+      let q = db.selectFrom('people').selectAll().where('organisation', '=', organisation).orderBy('id').limit(filter.limit)
+      if (filter.employee_number) q = q.where('employee_number', '=', filter.employee_number)
+      if (filter.email) q = q.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()))
+      if (filter.after) q = q.where('id', '>', filter.after)
+      const people = await q.execute()
+      return withEmployments(db, organisation, people)
+    },
+
+    async find (organisation: string, id: string) {
+      const person = await db.selectFrom('people').selectAll().where('organisation', '=', organisation).where('id', '=', id).executeTakeFirst()
+      return person ? (await withEmployments(db, organisation, [person]))[0] : undefined
+    }
+  }
+}
+
+export type PeopleRepository = ReturnType<typeof peopleRepository>
+
+async function withEmployments (db: Kysely<Database>, organisation: string, people: Selectable<PersonTable>[]) {
+  if (people.length === 0) return []
+  const rows = await db.selectFrom('employments').selectAll().where('organisation', '=', organisation)
+    .where('person_id', 'in', people.map((p) => p.id)).orderBy('start_date').orderBy('id').execute()
+  const byPerson = new Map<string, Selectable<EmploymentTable>[]>()
+  for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r])
+  return people.map((p) => ({
+    id: p.id,
+    service_id: p.service_id,
+    employee_number: p.employee_number,
+    given_name: p.given_name,
+    family_name: p.family_name,
+    email: p.email,
+    has_personal_identity_number: p.pin_sealed !== null,
+    source: p.source,
+    last_run: p.last_run,
+    updated_at: new Date(p.updated_at).toISOString(),
+    employments: (byPerson.get(p.id) ?? []).map((e) => ({
+      id: e.id,
+      source: e.source,
+      employment_id: e.employment_id,
+      unit_id: e.unit_id,
+      position_code: e.position_code,
+      title: e.title,
+      employment_type: e.employment_type as 'tillsvidare',
+      start_date: e.start_date,
+      end_date: e.end_date,
+      extent: e.extent === null ? null : Number(e.extent),
+      ended_at: e.ended_at ? new Date(e.ended_at).toISOString() : null,
+      last_run: e.last_run
+    }))
+  }))
+}

@@ -1,0 +1,45 @@
+import { Type } from 'typebox'
+import { Nullable } from '../http/nullable.js'
+import { EMPLOYMENT_TYPES } from '../sources/source-records.js'
+
+const OrgNumber = Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' })
+
+export const PersonParams = Type.Object({ org: OrgNumber, id: Type.String({ format: 'uuid', description: 'Person id.' }) })
+
+export const PeopleQuery = Type.Object({
+  employee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Exact employee number.' })),
+  email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Email, case-insensitive.' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+}, { additionalProperties: false })
+
+export const Employment = Type.Object({
+  id: Type.String(),
+  source: Type.String({ description: 'The source that reported it.' }),
+  employment_id: Nullable(Type.String()),
+  unit_id: Type.String(),
+  position_code: Nullable(Type.String({ description: 'Position code, e.g. an AID code.' })),
+  title: Nullable(Type.String()),
+  employment_type: Type.Enum(EMPLOYMENT_TYPES),
+  start_date: Type.String({ format: 'date' }),
+  end_date: Nullable(Type.String({ format: 'date' })),
+  extent: Nullable(Type.Number()),
+  ended_at: Nullable(Type.String({ format: 'date-time', description: 'When the source stopped listing it; null while listed.' })),
+  last_run: Type.String({ description: 'The sync run that last set it.' })
+})
+
+export const Person = Type.Object({
+  id: Type.String(),
+  service_id: Type.String({ description: 'Service identity (tjänsteidentitet): how the person is known outward. Generated ones start with ts-.' }),
+  employee_number: Nullable(Type.String()),
+  given_name: Nullable(Type.String()),
+  family_name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  has_personal_identity_number: Type.Boolean({ description: 'Whether a personnummer is stored (encrypted). The number itself is never returned.' }),
+  source: Type.String(),
+  last_run: Type.String(),
+  updated_at: Type.String({ format: 'date-time' }),
+  employments: Type.Array(Employment)
+})
+
+export const PeopleList = Type.Object({ items: Type.Array(Person), next_cursor: Nullable(Type.String()) })

@@ -1,0 +1,100 @@
+import type { SecretBox } from '../crypto/secret-box.js'
+import type { JobQueue } from '../jobs/job-queue.js'
+import { Conflict } from '../http/errors.js'
+import type { SourceRepository, StoredSource } from './repository.js'
+import { parseSourceConfig, type SourceConfig } from './source-config.js'
+import { configuredSecrets, mergeSecrets, redactSecrets, splitSecrets } from './source-secrets.js'
+import type { SourceConnector } from './source-connector.js'
+import { UnknownSource } from './source-errors.js'
+
+export const SCHEDULED_SYNC_JOB = 'scheduled-sync'
+const SECRETS_PURPOSE = 'source-secrets'
+
+export interface SourceView extends SourceConfig {
+  secrets_configured: string[]
+  created_at: string
+  updated_at: string
+}
+
+export type ConnectorFactory = (organisation: string, source: SourceConfig, state: Record<string, unknown>) => SourceConnector | undefined
+
+/** Registers sources, keeps their secrets sealed, and keeps pull schedules in the queue in step. */
+export function sourceService (deps: { sources: SourceRepository, box: SecretBox, queue: JobQueue, connectorFor: ConnectorFactory }) {
+  const scheduleKey = (organisation: string, id: string): string => `source:${organisation}:${id}`
+
+  function seal (secrets: Record<string, unknown>): string | null {
+    return Object.keys(secrets).length ? deps.box.seal(JSON.stringify(secrets), SECRETS_PURPOSE) : null
+  }
+  function openSecrets (stored: StoredSource): Record<string, unknown> {
+    return stored.sealedSecrets ? JSON.parse(deps.box.open(stored.sealedSecrets, SECRETS_PURPOSE)) as Record<string, unknown> : {}
+  }
+  function view (stored: StoredSource, secrets: Record<string, unknown>): SourceView {
+    const full = mergeSecrets(stored.source, secrets)
+    return { ...redactSecrets(full), secrets_configured: configuredSecrets(full), created_at: stored.created_at, updated_at: stored.updated_at }
+  }
+  async function syncSchedule (organisation: string, source: SourceConfig): Promise<void> {
+    if (source.schedule && source.kind !== 'scim') {
+      await deps.queue.schedule(scheduleKey(organisation, source.id), source.schedule, SCHEDULED_SYNC_JOB, { organisation, source: source.id })
+    } else {
+      await deps.queue.unschedule(scheduleKey(organisation, source.id))
+    }
+  }
+  async function load (organisation: string, id: string): Promise<StoredSource> {
+    const stored = await deps.sources.find(organisation, id)
+    if (!stored) throw UnknownSource(`No source "${id}" in ${organisation}`)
+    return stored
+  }
+
+  return {
+    async create (organisation: string, document: unknown): Promise<SourceView> {
+      const source = parseSourceConfig(document)
+      const { publicConfig, secrets } = splitSecrets(source)
+      if (!await deps.sources.insert(organisation, publicConfig, seal(secrets))) {
+        throw Conflict({ detail: `Source "${source.id}" already exists; PUT …/sources/${source.id} replaces it` })
+      }
+      await syncSchedule(organisation, source)
+      return view(await load(organisation, source.id), secrets)
+    },
+
+    /** Replaces a source's config; secret members left out keep their stored values. */
+    async replace (organisation: string, id: string, document: unknown): Promise<SourceView> {
+      const stored = await load(organisation, id)
+      const source = parseSourceConfig({ ...(document as object), id })
+      if (source.kind !== stored.source.kind) throw Conflict({ detail: 'A source cannot change kind; delete it and register a new one' })
+      const { publicConfig, secrets } = splitSecrets(source)
+      const kept = { ...openSecrets(stored), ...secrets }
+      await deps.sources.update(organisation, publicConfig, seal(kept))
+      await syncSchedule(organisation, source)
+      return view(await load(organisation, id), kept)
+    },
+
+    async get (organisation: string, id: string): Promise<SourceView> {
+      const stored = await load(organisation, id)
+      return view(stored, openSecrets(stored))
+    },
+
+    async list (organisation: string): Promise<SourceView[]> {
+      return (await deps.sources.list(organisation)).map((s) => view(s, openSecrets(s)))
+    },
+
+    async delete (organisation: string, id: string): Promise<void> {
+      if (!await deps.sources.delete(organisation, id)) throw UnknownSource(`No source "${id}" in ${organisation}`)
+      await deps.queue.unschedule(scheduleKey(organisation, id))
+    },
+
+    /** What the sync engine needs: safety settings and, for pulling sources, a connector with secrets opened. */
+    async runtime (organisation: string, id: string) {
+      const stored = await deps.sources.find(organisation, id)
+      if (!stored) return undefined
+      const full = mergeSecrets(stored.source, openSecrets(stored))
+      return { kind: full.kind, maxEndPercent: full.safety.max_end_percent, connector: deps.connectorFor(organisation, full, stored.state) }
+    },
+
+    /** Re-arms every schedule (the in-process queue forgets them on restart; BullMQ upserts are idempotent). */
+    async restoreSchedules (): Promise<void> {
+      for (const { organisation, source } of await deps.sources.listScheduled()) await syncSchedule(organisation, source)
+    }
+  }
+}
+
+export type SourceService = ReturnType<typeof sourceService>

@@ -1,0 +1,120 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../store/database-types.js'
+
+export interface RunScope { organisation: string, source: string, runId: string }
+
+export interface EmploymentDiff { created: number, updated: number, unchanged: number, ended: number, active_before: number }
+export interface UnitDiff { created: number, updated: number, unchanged: number, removed: number }
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/**
+ * The set-based diff and apply of one staged run against what its source said before.
+ * Everything here runs inside the caller's transaction.
+ */
+export function applyRepository (db: Db) {
+  return {
+    /** Serialises runs of one source across processes, until the transaction ends. */
+    async lockSource ({ organisation, source }: RunScope): Promise<void> {
+      await sql`select pg_advisory_xact_lock(hashtext(${'sync:' + organisation + ':' + source}))`.execute(db)
+    },
+
+    async diffEmployments ({ organisation, source, runId }: RunScope): Promise<EmploymentDiff> {
+      const staged = await sql<{ created: number, updated: number, unchanged: number }>`
+        select
+          count(*) filter (where e.key is null or e.ended_at is not null)::int as created,
+          count(*) filter (where e.ended_at is null and e.record_hash <> s.record_hash)::int as updated,
+          count(*) filter (where e.ended_at is null and e.record_hash = s.record_hash)::int as unchanged
+        from staged_employments s
+        left join employments e on e.organisation = ${organisation} and e.source = ${source} and e.key = s.key
+        where s.run_id = ${runId}`.execute(db)
+      const current = await sql<{ active_before: number, ended: number }>`
+        select count(*)::int as active_before,
+          count(*) filter (where not exists (
+            select 1 from staged_employments s where s.run_id = ${runId} and s.key = e.key))::int as ended
+        from employments e
+        where e.organisation = ${organisation} and e.source = ${source} and e.ended_at is null`.execute(db)
+      return { ...staged.rows[0]!, ...current.rows[0]! }
+    },
+
+    async applyUnits ({ organisation, source, runId }: RunScope): Promise<UnitDiff> {
+      const upserted = await sql<{ inserted: boolean }>`
+        insert into units (organisation, id, name, parent_id, kind, hsa_id, source, last_run)
+        select ${organisation}, s.unit_id, s.name, s.parent_id, s.kind, s.hsa_id, ${source}, ${runId}
+        from staged_units s where s.run_id = ${runId}
+        on conflict (organisation, id) do update set
+          name = excluded.name, parent_id = excluded.parent_id, kind = excluded.kind, hsa_id = excluded.hsa_id,
+          source = excluded.source, last_run = excluded.last_run, removed_at = null, updated_at = now()
+        where (units.name, units.parent_id, units.kind, units.hsa_id, units.source, units.removed_at)
+          is distinct from (excluded.name, excluded.parent_id, excluded.kind, excluded.hsa_id, excluded.source, null)
+        returning (xmax = 0) as inserted`.execute(db)
+      const removed = await sql`
+        update units u set removed_at = now(), last_run = ${runId}, updated_at = now()
+        where u.organisation = ${organisation} and u.source = ${source} and u.removed_at is null
+          and not exists (select 1 from staged_units s where s.run_id = ${runId} and s.unit_id = u.id)`.execute(db)
+      const total = await sql<{ n: number }>`select count(*)::int as n from staged_units where run_id = ${runId}`.execute(db)
+      const created = upserted.rows.filter((r) => r.inserted).length
+      const updated = upserted.rows.length - created
+      return { created, updated, unchanged: total.rows[0]!.n - created - updated, removed: Number(removed.numAffectedRows ?? 0) }
+    },
+
+    /** One person per employee number; the snapshot's last row for a person wins. Records who changed. */
+    async applyPeople ({ organisation, source, runId }: RunScope): Promise<void> {
+      await sql`
+        with latest as (
+          select distinct on (s.employee_number) s.*, gen_random_uuid()::text as new_id
+          from staged_employments s where s.run_id = ${runId}
+          order by s.employee_number, s.row_number desc
+        ), changed as (
+          insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, pin_sealed, pin_lookup, source, last_run)
+          select ${organisation}, l.new_id, coalesce(l.service_id, 'ts-' || replace(l.new_id, '-', '')), l.employee_number,
+                 l.given_name, l.family_name, l.email, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
+          from latest l
+          on conflict (organisation, employee_number) where employee_number is not null do update set
+            given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email,
+            pin_sealed = coalesce(excluded.pin_sealed, people.pin_sealed), pin_lookup = coalesce(excluded.pin_lookup, people.pin_lookup),
+            -- Generated service ids start with ts-; a source-given one replaces it, a generated one never replaces.
+            service_id = case when excluded.service_id like 'ts-%' then people.service_id else excluded.service_id end,
+            last_run = excluded.last_run, updated_at = now()
+          where (people.given_name, people.family_name, people.email) is distinct from (excluded.given_name, excluded.family_name, excluded.email)
+             or (excluded.pin_lookup is not null and people.pin_lookup is distinct from excluded.pin_lookup)
+             or (excluded.service_id not like 'ts-%' and people.service_id is distinct from excluded.service_id)
+          returning id
+        )
+        insert into sync_run_changes (run_id, person_id) select ${runId}, id from changed on conflict do nothing`.execute(db)
+    },
+
+    async applyEmployments ({ organisation, source, runId }: RunScope): Promise<void> {
+      await sql`
+        with changed as (
+          insert into employments (organisation, source, key, id, person_id, employment_id, unit_id, position_code, title,
+                                   employment_type, start_date, end_date, extent, record_hash, ended_at, last_run)
+          select ${organisation}, ${source}, s.key, gen_random_uuid()::text, p.id, s.employment_id, s.unit_id, s.position_code, s.title,
+                 s.employment_type, s.start_date, s.end_date, s.extent, s.record_hash, null, ${runId}
+          from staged_employments s
+          join people p on p.organisation = ${organisation} and p.employee_number = s.employee_number
+          where s.run_id = ${runId}
+          on conflict (organisation, source, key) do update set
+            person_id = excluded.person_id, employment_id = excluded.employment_id, unit_id = excluded.unit_id,
+            position_code = excluded.position_code, title = excluded.title, employment_type = excluded.employment_type,
+            start_date = excluded.start_date, end_date = excluded.end_date, extent = excluded.extent,
+            record_hash = excluded.record_hash, ended_at = null, last_run = excluded.last_run, updated_at = now()
+          where employments.record_hash <> excluded.record_hash or employments.ended_at is not null
+          returning person_id
+        ), ended as (
+          update employments e set ended_at = now(), last_run = ${runId}, updated_at = now()
+          where e.organisation = ${organisation} and e.source = ${source} and e.ended_at is null
+            and not exists (select 1 from staged_employments s where s.run_id = ${runId} and s.key = e.key)
+          returning person_id
+        )
+        insert into sync_run_changes (run_id, person_id)
+        select distinct ${runId}, person_id from (select person_id from changed union all select person_id from ended) c
+        on conflict do nothing`.execute(db)
+    },
+
+    async changedPeople (runId: string): Promise<string[]> {
+      const rows = await db.selectFrom('sync_run_changes').select('person_id').where('run_id', '=', runId).execute()
+      return rows.map((r) => r.person_id)
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/** What a sync run changed: the people later capabilities (recompute, revocation) must look at again. */
+export interface PeopleChanged {
+  organisation: string
+  source: string
+  runId: string
+  personIds: string[]
+}
+
+export type PeopleChangedListener = (change: PeopleChanged) => Promise<void>
+
+/**
+ * Subscribers run after the run's transaction has committed, in order. A failing
+ * subscriber is logged and does not undo the run: the change set stays in
+ * sync_run_changes, so it can be replayed.
+ */
+export class ChangeEvents {
+  private readonly listeners: PeopleChangedListener[] = []
+
+  onPeopleChanged (listener: PeopleChangedListener): void {
+    this.listeners.push(listener)
+  }
+
+  async emit (change: PeopleChanged, log: { error (o: object, m: string): void }): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(change)
+      } catch (err) {
+        log.error({ err, run: change.runId }, 'a people-changed subscriber failed')
+      }
+    }
+  }
+}

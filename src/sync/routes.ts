@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { IncomingMessage } from 'node:http'
+import { OrgParams } from '../organisations/schemas.js'
+import { SourceParams } from '../sources/schemas.js'
+import type { SourceService } from '../sources/service.js'
+import { ProblemSchema } from '../http/problem-schema.js'
+import { Conflict } from '../http/errors.js'
+import { decodeCursor, page } from '../http/cursor.js'
+import { describePrincipal } from '../auth/principal.js'
+import { readHrSnapshot, hrSnapshotFormat } from '../sources/hr-snapshot-reader.js'
+import { limitBytes } from './byte-limit.js'
+import type { SyncEngine } from './sync-engine.js'
+import { QuarantineList, QuarantineQuery, RunAccepted, RunListQuery, RunParams, SyncRunList, SyncRunView } from './schemas.js'
+import { runView } from './run-view.js'
+import { RunNotAwaitingApproval, UnknownSyncRun } from './errors.js'
+
+const TAGS = ['sync']
+const read = { scope: 'sources:read', orgParam: 'org' } as const
+const write = { scope: 'sources:write', orgParam: 'org' } as const
+const isString = (v: unknown): v is string => typeof v === 'string'
+const isNumber = (v: unknown): v is number => typeof v === 'number'
+
+export interface SyncRouteOptions { engine: SyncEngine, sources: SourceService, importLimitBytes: number }
+
+export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (app, { engine, sources, importLimitBytes }) => {
+  await app.register(async function snapshotUploads (instance) {
+    const uploads = instance.withTypeProvider<TypeBoxTypeProvider>()
+    // Snapshots are streamed into staging, never buffered: hand the parser the raw request.
+    uploads.removeAllContentTypeParsers()
+    uploads.addContentTypeParser(['text/csv', 'application/json'], function passThrough (_req, payload, done) { done(null, payload) })
+    uploads.post('/v1/organisations/:org/sources/:id/imports', {
+      config: { auth: write },
+      schema: {
+        tags: TAGS,
+        summary: 'Upload a full HR snapshot (text/csv or application/json, streamed)',
+        description: 'Formats: schemas/hr-snapshot.schema.json (JSON) and the CSV header documented in the README. Employments missing from the snapshot have ended. A file that cannot be read at all is refused with 422 and changes nothing; bad records are quarantined and the rest goes on.',
+        params: SourceParams,
+        response: { 202: RunAccepted, '4xx': ProblemSchema }
+      }
+    }, async function importSnapshot (request, reply) {
+      const { org, id } = request.params
+      const source = await sources.get(org, id)
+      if (source.kind !== 'hr') throw Conflict({ detail: `Source ${id} is ${source.kind}; only hr sources take snapshot uploads` })
+      const contentType = request.headers['content-type'] ?? ''
+      hrSnapshotFormat(contentType)
+      const body = limitBytes(request.body as IncomingMessage, importLimitBytes)
+      const run = await engine.importSnapshot(org, id, readHrSnapshot(body, contentType))
+      return reply.code(202).header('location', `/v1/organisations/${org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
+    })
+  })
+
+  app.post('/v1/organisations/:org/sources/:id/sync', {
+    config: { auth: write },
+    schema: { tags: TAGS, summary: 'Start a pull run now (HR URL or directory)', params: SourceParams, response: { 202: RunAccepted, '4xx': ProblemSchema } }
+  }, async function startSync (request, reply) {
+    await sources.get(request.params.org, request.params.id)
+    const run = await engine.startPull(request.params.org, request.params.id)
+    return reply.code(202).header('location', `/v1/organisations/${request.params.org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
+  })
+
+  app.get('/v1/organisations/:org/sync-runs', {
+    config: { auth: read },
+    schema: { tags: TAGS, summary: 'List sync runs, newest first', params: OrgParams, querystring: RunListQuery, response: { 200: SyncRunList, '4xx': ProblemSchema } }
+  }, async function listRuns (request) {
+    const { source, limit, cursor } = request.query
+    const rows = await engine.runs.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, isString) } : {}) })
+    const result = page(rows, limit, (r) => r.id)
+    return { items: result.items.map(runView), next_cursor: result.next_cursor }
+  })
+
+  app.get('/v1/organisations/:org/sync-runs/:run', {
+    config: { auth: read },
+    schema: { tags: TAGS, summary: 'Read a sync run', params: RunParams, response: { 200: SyncRunView, '4xx': ProblemSchema } }
+  }, async function getRun (request) {
+    const run = await engine.runs.find(request.params.org, request.params.run)
+    if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
+    return runView(run)
+  })
+
+  app.get('/v1/organisations/:org/sync-runs/:run/quarantine', {
+    config: { auth: read },
+    schema: { tags: TAGS, summary: 'Records a run held back, with row, pointer and reason', params: RunParams, querystring: QuarantineQuery, response: { 200: QuarantineList, '4xx': ProblemSchema } }
+  }, async function listQuarantine (request) {
+    const run = await engine.runs.find(request.params.org, request.params.run)
+    if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
+    const { limit, cursor } = request.query
+    const rows = await engine.runs.quarantine(run.id, { after: decodeCursor(cursor, isNumber) ?? 0, limit: limit + 1 })
+    const result = page(rows, limit, (r) => r.seq)
+    return {
+      items: result.items.map((q) => ({ row: q.row_number, record_type: q.record_type as 'unit' | 'employment', pointer: q.pointer, code: q.code, reason: q.reason, problems: q.problems as never, ...(q.raw !== null ? { raw: q.raw } : {}) })),
+      next_cursor: result.next_cursor
+    }
+  })
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(`/v1/organisations/:org/sync-runs/:run/${decision}`, {
+      config: { auth: write },
+      schema: {
+        tags: TAGS,
+        summary: decision === 'approve' ? 'Approve a run held by its safety threshold (it is then applied)' : 'Reject a run held by its safety threshold (nothing changes)',
+        params: RunParams,
+        response: { 200: SyncRunView, 202: SyncRunView, '4xx': ProblemSchema }
+      }
+    }, async function decide (request, reply) {
+      const { org, run: runId } = request.params
+      const who = describePrincipal(request.principal!)
+      const run = await (decision === 'approve' ? engine.approve(org, runId, who) : engine.reject(org, runId, who))
+      if (!run) {
+        const existing = await engine.runs.find(org, runId)
+        if (!existing) throw UnknownSyncRun(`No run ${runId}`)
+        throw RunNotAwaitingApproval({ detail: `Run ${runId} is ${existing.state}`, extensions: { state: existing.state } })
+      }
+      return reply.code(decision === 'approve' ? 202 : 200).send(runView(run))
+    })
+  }
+}

@@ -1,0 +1,93 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { Database, SyncRunTable } from '../store/database-types.js'
+
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'awaiting-approval', 'rejected'] as const
+export type RunState = typeof RUN_STATES[number]
+export type RunTrigger = 'import' | 'pull' | 'schedule' | 'push'
+
+export interface SyncRun {
+  id: string
+  organisation: string
+  source: string
+  trigger: RunTrigger
+  state: RunState
+  counts: Record<string, unknown>
+  error: { type?: string, title?: string, detail: string, errors?: unknown[] } | null
+  unmatched: unknown[] | null
+  staged: boolean
+  created_at: Date
+  started_at: Date | null
+  finished_at: Date | null
+  decided_by: string | null
+  decided_at: Date | null
+}
+
+export function runRepository (db: Kysely<Database>) {
+  return {
+    async create (run: { id: string, organisation: string, source: string, trigger: RunTrigger }): Promise<SyncRun> {
+      return toRun(await db.insertInto('sync_runs').values({ ...run, state: 'queued' }).returningAll().executeTakeFirstOrThrow())
+    },
+
+    async find (organisation: string, id: string): Promise<SyncRun | undefined> {
+      const row = await db.selectFrom('sync_runs').selectAll().where('organisation', '=', organisation).where('id', '=', id).executeTakeFirst()
+      return row && toRun(row)
+    },
+
+    async findById (id: string): Promise<SyncRun | undefined> {
+      const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst()
+      return row && toRun(row)
+    },
+
+    async list (organisation: string, options: { source?: string, before?: string, limit: number }): Promise<SyncRun[]> {
+      let q = db.selectFrom('sync_runs').selectAll().where('organisation', '=', organisation).orderBy('id', 'desc').limit(options.limit)
+      if (options.source) q = q.where('source', '=', options.source)
+      if (options.before) q = q.where('id', '<', options.before)
+      return (await q.execute()).map(toRun)
+    },
+
+    /** Moves a run from one of `from` to `to`; undefined when it was in another state (someone else moved it). */
+    async transition (id: string, from: readonly RunState[], to: RunState, fields: Partial<Pick<SyncRun, 'counts' | 'error' | 'unmatched' | 'staged' | 'decided_by'>> & { started?: boolean, finished?: boolean, decided?: boolean } = {}): Promise<SyncRun | undefined> {
+      const { started, finished, decided, counts, error, unmatched, ...rest } = fields
+      const row = await db.updateTable('sync_runs')
+        .set({
+          state: to,
+          ...rest,
+          ...(counts !== undefined ? { counts: JSON.stringify(counts) } : {}),
+          ...(error !== undefined ? { error: error === null ? null : JSON.stringify(error) } : {}),
+          ...(unmatched !== undefined ? { unmatched: unmatched === null ? null : JSON.stringify(unmatched) } : {}),
+          ...(started ? { started_at: new Date() } : {}),
+          ...(finished ? { finished_at: new Date() } : {}),
+          ...(decided ? { decided_at: new Date() } : {})
+        })
+        .where('id', '=', id).where('state', 'in', [...from])
+        .returningAll().executeTakeFirst()
+      return row && toRun(row)
+    },
+
+    async quarantine (runId: string, options: { after: number, limit: number }) {
+      return db.selectFrom('sync_quarantine').select(['seq', 'row_number', 'record_type', 'pointer', 'code', 'reason', 'problems', 'raw'])
+        .where('run_id', '=', runId).where('seq', '>', options.after).orderBy('seq').limit(options.limit).execute()
+    },
+
+    /** When each source last finished a successful run: the `source_as_of` of what it produced. */
+    async lastSucceeded (organisation: string): Promise<Record<string, Date>> {
+      const rows = await db.selectFrom('sync_runs').select(['source', (eb) => eb.fn.max('finished_at').as('at')])
+        .where('organisation', '=', organisation).where('state', '=', 'succeeded').groupBy('source').execute()
+      return Object.fromEntries(rows.filter((r) => r.at).map((r) => [r.source, new Date(r.at as Date)]))
+    }
+  }
+}
+
+export type RunRepository = ReturnType<typeof runRepository>
+
+function toRun (row: Selectable<SyncRunTable>): SyncRun {
+  return {
+    ...row,
+    trigger: row.trigger as RunTrigger,
+    state: row.state as RunState,
+    counts: (row.counts ?? {}) as Record<string, unknown>,
+    error: row.error as SyncRun['error'],
+    unmatched: row.unmatched as unknown[] | null,
+    created_at: new Date(row.created_at)
+  }
+}

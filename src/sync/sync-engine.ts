@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import type { SecretBox } from '../crypto/secret-box.js'
+import type { JobQueue } from '../jobs/job-queue.js'
+import { ProblemError } from '../http/problem.js'
+import type { SourceItem } from '../sources/source-records.js'
+import type { SourceConnector } from '../sources/source-connector.js'
+import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
+import { runRepository, type RunTrigger, type SyncRun } from './run-repository.js'
+import { stageItems, type StageCounts } from './stage-items.js'
+import { stagingRepository } from './staging-repository.js'
+import { ChangeEvents } from './change-events.js'
+import { newRunId } from './run-id.js'
+import { SourceCannotPull } from './errors.js'
+
+export const SYNC_RUN_JOB = 'sync-run'
+
+interface Logger { error (o: object, m: string): void, info (o: object, m: string): void }
+
+export interface SyncEngineDeps {
+  db: Kysely<Database>
+  box: SecretBox
+  queue: JobQueue
+  log: Logger
+  /** The source's safety settings and, for pulling sources, its connector. */
+  sourceOf (organisation: string, source: string): Promise<{ maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
+}
+
+/**
+ * Runs: stage what a source says (streamed), diff it against what the source said last
+ * time, stop for approval when too much would end, else apply everything in one
+ * transaction and tell subscribers who changed.
+ */
+export function syncEngine (deps: SyncEngineDeps) {
+  const runs = runRepository(deps.db)
+  const staging = stagingRepository(deps.db)
+  const events = new ChangeEvents()
+
+  async function stage (run: SyncRun, items: AsyncIterable<SourceItem>): Promise<StageCounts> {
+    await staging.clear(run.id)
+    await deps.db.deleteFrom('sync_quarantine').where('run_id', '=', run.id).execute()
+    return stageItems(run.id, items, { staging, box: deps.box })
+  }
+
+  async function fail (run: SyncRun, err: unknown): Promise<void> {
+    const error = err instanceof ProblemError
+      ? { type: err.definition.type, title: err.definition.title, detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}) }
+      : { detail: 'The run failed unexpectedly; the service log has the details.' }
+    await runs.transition(run.id, ['queued', 'running'], 'failed', { error, finished: true })
+    await staging.clear(run.id)
+  }
+
+  /** Diff and, unless the safety threshold trips, apply. One transaction, one source at a time. */
+  async function applyStaged (run: SyncRun, maxEndPercent: number, read: Pick<StageCounts, 'read' | 'quarantined'>): Promise<SyncRun | undefined> {
+    const scope: RunScope = { organisation: run.organisation, source: run.source, runId: run.id }
+    return deps.db.transaction().execute(async (trx) => {
+      const apply = applyRepository(trx)
+      await apply.lockSource(scope)
+      const current = await runRepository(trx).findById(run.id)
+      if (current?.state !== 'running') return undefined // another worker finished it
+      const diff = await apply.diffEmployments(scope)
+      const counts = { ...read, created: diff.created, updated: diff.updated, ended: diff.ended, unchanged: diff.unchanged }
+      if (!current.decided_by && tripsSafety(diff, maxEndPercent)) {
+        return runRepository(trx).transition(run.id, ['running'], 'awaiting-approval', {
+          counts: { ...counts, active_before: diff.active_before, max_end_percent: maxEndPercent }
+        })
+      }
+      const units = await apply.applyUnits(scope)
+      await apply.applyPeople(scope)
+      await apply.applyEmployments(scope)
+      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, finished: true })
+    })
+  }
+
+  return {
+    events,
+    runs,
+
+    /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
+    async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>): Promise<SyncRun> {
+      const run = await runs.create({ id: newRunId(), organisation, source, trigger: 'import' })
+      let counts: StageCounts
+      try {
+        counts = await stage(run, items)
+      } catch (err) {
+        await fail(run, err)
+        if (err instanceof ProblemError) throw new ProblemError(err.definition, { detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}), extensions: { ...err.extensions, run_id: run.id } })
+        throw err
+      }
+      const queued = await runs.transition(run.id, ['queued'], 'queued', { staged: true, counts: { read: counts.read, quarantined: counts.quarantined } })
+      await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: run.id })
+      return queued ?? run
+    },
+
+    /** Queues a run that reads the source itself (HR URL, directory). */
+    async startPull (organisation: string, source: string, trigger: RunTrigger = 'pull'): Promise<SyncRun> {
+      const found = await deps.sourceOf(organisation, source)
+      if (!found?.connector) throw SourceCannotPull(`Source ${source} is not pulled; upload a snapshot to its imports instead`)
+      const run = await runs.create({ id: newRunId(), organisation, source, trigger })
+      await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: run.id })
+      return run
+    },
+
+    /** The job handler. Idempotent: a run already finished is left alone. */
+    async process (runId: string, attempt: { final: boolean }): Promise<void> {
+      const run = await runs.findById(runId)
+      if (!run || !['queued', 'running'].includes(run.state)) return
+      const started = await runs.transition(run.id, ['queued', 'running'], 'running', { started: true })
+      if (!started) return
+      try {
+        const found = await deps.sourceOf(run.organisation, run.source)
+        if (!found) throw SourceCannotPull('The source was deleted')
+        let read = { read: Number(run.counts['read'] ?? 0), quarantined: Number(run.counts['quarantined'] ?? 0) }
+        if (!run.staged) {
+          if (!found.connector) throw SourceCannotPull('Nothing was uploaded and the source has nothing to pull from')
+          read = await stage(run, found.connector.read())
+          await runs.transition(run.id, ['running'], 'running', { staged: true, counts: read })
+        }
+        const result = await applyStaged(started, found.maxEndPercent, read)
+        if (result?.state === 'succeeded') {
+          await staging.clear(run.id)
+          const personIds = await applyRepository(deps.db).changedPeople(run.id)
+          if (personIds.length) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+        }
+      } catch (err) {
+        if (err instanceof ProblemError || attempt.final) {
+          deps.log.error({ err, run: run.id }, 'sync run failed')
+          await fail(run, err)
+          if (err instanceof ProblemError) return
+        }
+        throw err // transient: the queue retries with backoff
+      }
+    },
+
+    async approve (organisation: string, runId: string, who: string): Promise<SyncRun | undefined> {
+      if (!await runs.find(organisation, runId)) return undefined
+      const run = await runs.transition(runId, ['awaiting-approval'], 'queued', { decided_by: who, decided: true })
+      if (run) await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: `${run.id}:approved` })
+      return run
+    },
+
+    async reject (organisation: string, runId: string, who: string): Promise<SyncRun | undefined> {
+      if (!await runs.find(organisation, runId)) return undefined
+      const run = await runs.transition(runId, ['awaiting-approval'], 'rejected', { decided_by: who, decided: true, finished: true })
+      if (run) await staging.clear(run.id)
+      return run
+    },
+
+    changedPeople: (runId: string) => applyRepository(deps.db).changedPeople(runId)
+  }
+}
+
+export type SyncEngine = ReturnType<typeof syncEngine>
+
+/** More than the threshold of active employments would end, or an empty read would end them all. */
+export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number): boolean {
+  if (diff.active_before === 0) return false
+  const staged = diff.created + diff.updated + diff.unchanged
+  if (staged === 0) return true
+  return diff.ended * 100 > diff.active_before * maxEndPercent
+}
