@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
 import type { Config } from './config/config-schema.js'
-import { openStore, type Store } from './store/open-store.js'
+import type { Store } from './store/open-store.js'
 import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { registerOpenApi } from './http/openapi.js'
@@ -15,17 +15,10 @@ import { apiKeyRepository } from './api-keys/repository.js'
 import { apiKeyService } from './api-keys/service.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { healthRoutes } from './health/routes.js'
-import { resolveKeyEncryptionKey } from './crypto/key-encryption-key.js'
-import { secretBox } from './crypto/secret-box.js'
-import { openQueue } from './jobs/open-queue.js'
-import { jobHandlers } from './jobs/job-handlers.js'
 import type { JobQueue } from './jobs/job-queue.js'
-import { sourceRepository } from './sources/repository.js'
-import { sourceService } from './sources/service.js'
 import { sourceRoutes } from './sources/routes.js'
-import { hrUrlConnector } from './sources/hr-url-connector.js'
-import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { syncRoutes } from './sync/routes.js'
+import { createServices, type Services } from './services.js'
 import { peopleRepository } from './people/repository.js'
 import { peopleRoutes } from './people/routes.js'
 import { unitRoutes } from './units/routes.js'
@@ -37,7 +30,7 @@ declare module 'fastify' {
     /** Every route with its declared auth, for the route walks in the security tests. */
     routeSummaries: RouteSummary[]
     /** The running services, for entry points and tests (not a service locator: routes get what they need). */
-    behorig: { store: Store, queue: JobQueue, engine: SyncEngine }
+    behorig: Services
   }
 }
 
@@ -61,8 +54,10 @@ export const REDACTED_LOG_PATHS = [
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config, deps)).withTypeProvider<TypeBoxTypeProvider>()
-  const store = deps.store ?? await openStore(config.store)
-  if (!deps.store) app.addHook('onClose', async () => { await store.close() })
+  const services = await createServices(config, app.log, { ...(deps.store ? { store: deps.store } : {}), ...(deps.queue ? { queue: deps.queue } : {}) })
+  const { store, queue, sources, engine } = services
+  app.addHook('onClose', async () => { await services.close() })
+  app.decorate('behorig', services)
 
   const routeSummaries: RouteSummary[] = []
   app.decorate('routeSummaries', routeSummaries)
@@ -81,17 +76,8 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
   installAuthentication(app, { adminTokenHash: admin.hash, apiKeys })
 
-  const kek = resolveKeyEncryptionKey(config.keyEncryptionKey, config.dataDir)
-  if (kek.source === 'generated') app.log.warn({ file: kek.file }, 'generated a key-encryption key; production must set BEHORIG_KEY_ENCRYPTION_KEY')
-  const box = secretBox(kek.key)
-  const queue = deps.queue ?? openQueue(config, app.log)
-  app.addHook('onClose', async () => { await queue.close() })
-
-  const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source) => hrUrlConnector(source) })
-  const engine = syncEngine({ db: store.db, box, queue, log: app.log, sourceOf: (org, id) => sources.runtime(org, id) })
-  if (config.jobs.run) queue.work(jobHandlers({ engine }))
+  if (config.jobs.run) services.work()
   app.addHook('onReady', async () => { await sources.restoreSchedules() })
-  app.decorate('behorig', { store, queue, engine })
 
   const readiness = [{ name: 'store', check: () => store.ping() }]
   if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })

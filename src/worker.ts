@@ -1,18 +1,26 @@
+import pino from 'pino'
 import { loadConfig, ConfigError } from './config/load-config.js'
-import { openStore } from './store/open-store.js'
+import { createServices } from './services.js'
+import { REDACTED_LOG_PATHS } from './app.js'
 
 /**
- * Job runner entry point. Sync jobs register here when the sync engine lands; for now it
- * validates configuration, migrates the store and waits for SIGTERM so deployments can
- * already run it beside the API.
+ * Job runner: works on the BullMQ queue beside (or instead of) the API nodes. Several can
+ * run at once; BullMQ hands each job to one of them, and a run's own state guards the rest.
  */
 async function main (): Promise<void> {
   const config = loadConfig()
   if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required for a separate worker; without it the API runs jobs in-process.'])
-  const store = await openStore(config.store)
-  const stop = async (): Promise<void> => { await store.close(); process.exit(0) }
-  process.once('SIGTERM', () => { void stop() })
-  process.once('SIGINT', () => { void stop() })
+  const log = pino({ level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } })
+  const services = await createServices(config, log)
+  services.work()
+  log.info({ queue: config.jobs.queueName }, 'worker ready')
+  const stop = async (signal: string): Promise<void> => {
+    log.info({ signal }, 'worker stopping')
+    await services.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => { void stop('SIGTERM') })
+  process.once('SIGINT', () => { void stop('SIGINT') })
 }
 
 main().catch((err: unknown) => {

@@ -65,7 +65,10 @@ function compileKey (key: ConditionKey, value: unknown, units: UnitTree, dns: (d
     }
     case 'unit_within': {
       const roots = typeof value === 'string' ? [value] : value as string[]
-      return leaf(3, (e) => roots.some((root) => units.isWithin(e.unit_id, root)))
+      return leaf(3, (e) => {
+        for (const root of roots) if (units.isWithin(e.unit_id, root)) return true
+        return false
+      })
     }
     case 'titles': return titlesLeaf((value as string[]).map((p) => new RegExp(p, TITLE_PATTERN_FLAGS)))
   }
@@ -99,7 +102,10 @@ function titlesLeaf (patterns: RegExp[]): ConditionNode {
 
 function groupsLeaf (wanted: string[]): ConditionNode {
   return {
-    test: (_e, person) => wanted.some((dn) => person.groups.has(dn)),
+    test: (_e, person) => {
+      for (const dn of wanted) if (person.groups.has(dn)) return true
+      return false
+    },
     evidence: (_e, person, out) => {
       for (const dn of wanted) {
         const fact = person.groups.get(dn)
@@ -110,10 +116,14 @@ function groupsLeaf (wanted: string[]): ConditionNode {
   }
 }
 
+// all/any use plain loops rather than every/some: these run people × rules × employments times.
 function allOf (children: ConditionNode[]): ConditionNode {
   const ordered = [...children].sort((a, b) => a.cost - b.cost)
   return {
-    test: (e, p) => ordered.every((c) => c.test(e, p)),
+    test: (e, p) => {
+      for (const c of ordered) if (!c.test(e, p)) return false
+      return true
+    },
     evidence: (e, p, out) => { for (const c of ordered) c.evidence(e, p, out) },
     cost: 5
   }
@@ -122,7 +132,10 @@ function allOf (children: ConditionNode[]): ConditionNode {
 function anyOf (children: ConditionNode[]): ConditionNode {
   const ordered = [...children].sort((a, b) => a.cost - b.cost)
   return {
-    test: (e, p) => ordered.some((c) => c.test(e, p)),
+    test: (e, p) => {
+      for (const c of ordered) if (c.test(e, p)) return true
+      return false
+    },
     evidence: (e, p, out) => { for (const c of ordered) if (c.test(e, p)) c.evidence(e, p, out) },
     cost: 5
   }

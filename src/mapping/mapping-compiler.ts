@@ -2,8 +2,7 @@ import { buildPersonContext, compileCondition, type ConditionNode } from './cond
 import { listedValues } from './condition-walker.js'
 import { normaliseDn } from './dn-normaliser.js'
 import { GrantCollector } from './grant-collector.js'
-import type { EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts } from './mapping-types.js'
-import type { CatalogView } from './mapping-validator.js'
+import type { CatalogView, EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
 export interface CompileOptions {
@@ -62,8 +61,10 @@ export function compileMapping (mapping: MappingDocument, options: CompileOption
     if (active.length === 0) return
     const person = buildPersonContext(facts.groups, dns, wantedDns)
     for (const c of compiled) {
-      const employments = active.filter((e) => c.node.test(e, person))
-      if (employments.length === 0) continue
+      // A plain loop: this runs people × rules times, and most rules match nobody.
+      let employments: EmploymentFact[] | undefined
+      for (const e of active) if (c.node.test(e, person)) (employments ??= []).push(e)
+      if (!employments) continue
       const groups = new Map<string, GroupFact[]>()
       for (const e of employments) {
         const out: GroupFact[] = []

@@ -96,3 +96,15 @@ export interface EffectiveGrant {
 }
 
 export type AttributeScope = 'organisation' | 'unit'
+
+/** What mappings need to know of one catalog attribute (attribute-catalog/<domain>/<version>.yaml). */
+export interface CatalogAttributeInfo {
+  status: 'active' | 'deprecated'
+  replaced_by?: string
+  scope: AttributeScope
+}
+
+/** One catalog version, as far as mappings need it. */
+export interface CatalogView {
+  attribute: (id: string) => CatalogAttributeInfo | undefined
+}

@@ -2,20 +2,11 @@ import type { ProblemFieldError } from '../http/problem.js'
 import { listedValues } from './condition-walker.js'
 import { InvalidMapping } from './errors.js'
 import { schemaErrors } from './mapping-schema-check.js'
-import type { AttributeScope, MappingDocument } from './mapping-types.js'
+import type { CatalogView, MappingDocument } from './mapping-types.js'
 import { rulePairWarnings } from './rule-overlap.js'
 import { titlePatternProblem } from './title-pattern-guard.js'
 
-export interface CatalogAttributeInfo {
-  status: 'active' | 'deprecated'
-  replaced_by?: string
-  scope: AttributeScope
-}
-
-/** One catalog version, as far as mappings need it. */
-export interface CatalogView {
-  attribute: (id: string) => CatalogAttributeInfo | undefined
-}
+export type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
 
 export interface MappingValidationContext {
   /** The named catalog version, or undefined when the domain or version does not exist. */

@@ -56,6 +56,7 @@ export interface SyncRunTable {
   error: unknown
   unmatched: unknown
   staged: ColumnType<boolean, boolean | undefined, boolean>
+  attempts: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   started_at: Date | null
   finished_at: Date | null

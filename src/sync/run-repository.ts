@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Database, SyncRunTable } from '../store/database-types.js'
 
 export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'awaiting-approval', 'rejected'] as const
@@ -15,6 +15,7 @@ export interface SyncRun {
   error: { type?: string, title?: string, detail: string, errors?: unknown[] } | null
   unmatched: unknown[] | null
   staged: boolean
+  attempts: number
   created_at: Date
   started_at: Date | null
   finished_at: Date | null
@@ -55,7 +56,7 @@ export function runRepository (db: Kysely<Database>) {
           ...(counts !== undefined ? { counts: JSON.stringify(counts) } : {}),
           ...(error !== undefined ? { error: error === null ? null : JSON.stringify(error) } : {}),
           ...(unmatched !== undefined ? { unmatched: unmatched === null ? null : JSON.stringify(unmatched) } : {}),
-          ...(started ? { started_at: new Date() } : {}),
+          ...(started ? { started_at: new Date(), attempts: sql<number>`attempts + 1` } : {}),
           ...(finished ? { finished_at: new Date() } : {}),
           ...(decided ? { decided_at: new Date() } : {})
         })

@@ -8,6 +8,7 @@ export function runView (run: SyncRun) {
     trigger: run.trigger,
     state: run.state,
     counts: run.counts,
+    attempts: run.attempts,
     created_at: run.created_at.toISOString(),
     started_at: run.started_at ? new Date(run.started_at).toISOString() : null,
     finished_at: run.finished_at ? new Date(run.finished_at).toISOString() : null,

@@ -38,6 +38,7 @@ export const SyncRunView = Type.Object({
   trigger: Type.Enum(['import', 'pull', 'schedule', 'push']),
   state: Type.Enum(RUN_STATES),
   counts: Counts,
+  attempts: Type.Integer({ description: 'How many times a worker started the run; more than 1 means it was retried.' }),
   created_at: Type.String({ format: 'date-time' }),
   started_at: Nullable(Type.String({ format: 'date-time' })),
   finished_at: Nullable(Type.String({ format: 'date-time' })),

@@ -26,6 +26,7 @@ create table sync_runs (
   error        jsonb,
   unmatched    jsonb,
   staged       boolean not null default false,
+  attempts     integer not null default 0, -- times a worker started it: retries after a crash show here
   created_at   timestamptz not null default now(),
   started_at   timestamptz,
   finished_at  timestamptz,
