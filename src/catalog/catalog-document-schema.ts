@@ -26,7 +26,7 @@ const text = (what: string) => Type.Object({
 const codeList = (what: string, example: string) => Type.Array(Type.Object({
   code: Type.String({ pattern: CODE_PATTERN, maxLength: 40, description: `Stable code of the ${what}, e.g. \`${example}\`. Lowercase ASCII letters, digits and hyphens; never reused for something else.` }),
   label: text(`Name of the ${what}`)
-}, { additionalProperties: false }), {
+}, { additionalProperties: false, description: `One ${what}: a stable code and its name.` }), {
   description: `The ${what} codes this domain uses. Every attribute's \`${what === 'area' ? 'area' : 'function'}\` must be one of them.`
 })
 

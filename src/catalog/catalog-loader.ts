@@ -59,7 +59,7 @@ export async function loadCatalogFile (file: string): Promise<CatalogLoadResult>
 
 /** Parses YAML text; a syntax error, a duplicate key or a second document is a violation. */
 export function parseCatalogYaml (file: string, text: string): CatalogLoadResult {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true })
   if (doc.errors.length > 0) {
     return {
       files: [],
@@ -106,6 +106,7 @@ function merge (into: CatalogLoadResult, from: CatalogLoadResult): void {
   into.violations.push(...from.violations)
 }
 
+// Pretty errors read "<what> at line L, column C:" followed by an excerpt; the first line is enough.
 function firstLine (message: string): string {
-  return message.split('\n')[0]?.trim() ?? message
+  return (message.split('\n')[0] ?? message).trim().replace(/:$/, '')
 }

@@ -7,8 +7,9 @@ let compiled: ValidateFunction | undefined
 
 function validator (): ValidateFunction {
   if (!compiled) {
-    // strictTypes off: the anyOf/if branches state only `required`, which is valid 2020-12.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false })
+    // The anyOf/then branches state only `required` (about properties declared beside
+    // them), which is plain 2020-12 but trips ajv's stricter-than-spec type/required checks.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false })
     addFormats.default(ajv)
     compiled = ajv.compile(catalogJsonSchema())
   }

@@ -14,14 +14,26 @@ export interface DocumentCheckOptions {
   checkPath?: boolean
 }
 
+export interface DocumentCheck {
+  violations: CatalogViolation[]
+  /** The typed document when it has the catalog's shape (it may still break other rules). */
+  document?: CatalogDocument
+}
+
 /**
  * The one validator (start-up, CLI, tests): the schema first, since nothing else is
  * meaningful when the shape is wrong, then the rules a schema cannot state.
  */
-export function validateCatalogDocument (input: CatalogInput, options: DocumentCheckOptions = {}): CatalogViolation[] {
+export function checkCatalogDocument (input: CatalogInput, options: DocumentCheckOptions = {}): DocumentCheck {
   const shape = schemaViolations(input.file, input.document)
-  if (shape.length > 0) return shape
-  return documentRuleViolations(input.file, input.document as CatalogDocument, { checkPath: options.checkPath ?? true })
+  if (shape.length > 0) return { violations: shape }
+  const document = input.document as CatalogDocument
+  return { violations: documentRuleViolations(input.file, document, { checkPath: options.checkPath ?? true }), document }
+}
+
+/** Violations of one document on its own. */
+export function validateCatalogDocument (input: CatalogInput, options: DocumentCheckOptions = {}): CatalogViolation[] {
+  return checkCatalogDocument(input, options).violations
 }
 
 /**
@@ -31,16 +43,13 @@ export function validateCatalogDocument (input: CatalogInput, options: DocumentC
  */
 export function validateCatalogs (inputs: readonly CatalogInput[]): CatalogViolation[] {
   const violations: CatalogViolation[] = []
-  const wellFormed: VersionedDocument[] = []
+  const comparable: VersionedDocument[] = []
   for (const input of inputs) {
-    const found = validateCatalogDocument(input)
-    violations.push(...found)
-    // A document with a broken shape cannot be compared; one with rule violations still can.
-    if (!found.some((v) => v.rule === 'schema' || v.rule === 'id-format' || v.rule === 'replaced-by-required')) {
-      wellFormed.push({ file: input.file, document: input.document as CatalogDocument })
-    }
+    const check = checkCatalogDocument(input)
+    violations.push(...check.violations)
+    if (check.document) comparable.push({ file: input.file, document: check.document })
   }
-  violations.push(...historyViolations(wellFormed))
+  violations.push(...historyViolations(comparable))
   const order = new Map(inputs.map((input, i) => [input.file, i]))
   return violations
     .map((v, i) => ({ v, i }))

@@ -18,6 +18,7 @@ const MAX_HEADER_CHARS = 65536
  */
 export async function * readHrCsv (text: AsyncIterable<string>): AsyncGenerator<SourceItem> {
   const { headerLine, chunks } = await peekHeaderLine(text)
+  if (/^\s*[[{]/.test(headerLine)) throw notCsv('It looks like JSON: send it as application/json.')
   const records = pipeline(
     Readable.from(chunks),
     parse({ delimiter: detectDelimiter(headerLine), relax_column_count: true, relax_quotes: true, trim: true, max_record_size: MAX_HEADER_CHARS }),
@@ -30,7 +31,7 @@ export async function * readHrCsv (text: AsyncIterable<string>): AsyncGenerator<
     for await (const fields of records as AsyncIterable<string[]>) {
       rowNumber++
       if (!columns) {
-        columns = checkHeader(fields, headerLine)
+        columns = checkHeader(fields)
         continue
       }
       if (fields.every((field) => field === '')) continue
@@ -73,15 +74,9 @@ function * readUnit (unit: Record<string, unknown>, row: number, pointer: string
   }
 }
 
-function checkHeader (fields: string[], headerLine: string): string[] {
+function checkHeader (fields: string[]): string[] {
   const columns = fields.map((field) => field.trim().toLowerCase())
-  if (!columns.some((column) => KNOWN_COLUMNS.has(column))) {
-    const hint = /^\s*[[{]/.test(headerLine) ? ' It looks like JSON: send it as application/json.' : ''
-    throw HrSnapshotUnreadable({
-      detail: `The snapshot is not an HR snapshot CSV: its first row names none of the expected columns (${REQUIRED_COLUMNS.join(', ')}).${hint}`,
-      errors: [{ pointer: '/header', detail: 'names none of the expected columns' }]
-    })
-  }
+  if (!columns.some((column) => KNOWN_COLUMNS.has(column))) throw notCsv('')
   const errors: ProblemFieldError[] = []
   for (const column of REQUIRED_COLUMNS) {
     if (!columns.includes(column)) errors.push({ pointer: `/header/${column}`, detail: `required column "${column}" is missing` })
@@ -121,6 +116,13 @@ function detectDelimiter (headerLine: string): ';' | ',' {
   const unquoted = headerLine.replace(/"[^"]*"/g, '')
   const count = (char: string): number => unquoted.split(char).length - 1
   return count(';') > count(',') ? ';' : ','
+}
+
+function notCsv (hint: string): Error {
+  return HrSnapshotUnreadable({
+    detail: `The snapshot is not an HR snapshot CSV: its first row names none of the expected columns (${REQUIRED_COLUMNS.join(', ')}).${hint ? ' ' + hint : ''}`,
+    errors: [{ pointer: '/header', detail: 'names none of the expected columns' }]
+  })
 }
 
 function unreadableCsv (error: CsvError): Error {

@@ -28,6 +28,9 @@ const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@da
  */
 export function validateSourceConfig (document: unknown): SourceConfigResult {
   const copy = structuredClone(document)
+  // ajv applies `if`/`then` before it fills the envelope's defaults, so the per-kind
+  // config defaults and rules would miss an absent config: fill it in first.
+  if (isObject(copy) && copy.config === undefined && copy.kind !== 'ldap') copy.config = {}
   const validate = sourceValidator('source.schema.json')
   const errors = validate(copy) ? [] : schemaErrors(validate.errors ?? [])
   const schedule = (copy as { schedule?: unknown } | null)?.schedule
@@ -95,4 +98,8 @@ function patternHint (pointer: string): string | undefined {
   if (pointer.endsWith('_filter')) return 'must be an LDAP filter in parentheses, e.g. (objectClass=inetOrgPerson)'
   if (pointer === '/config/ca_pem') return 'must hold a PEM certificate (-----BEGIN CERTIFICATE-----)'
   return undefined
+}
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

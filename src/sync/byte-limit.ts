@@ -1,16 +1,15 @@
-import { Transform, type Readable } from 'node:stream'
 import { SnapshotTooLarge } from './errors.js'
 
-/** Passes a stream through, failing it with snapshot-too-large past `limit` bytes. */
-export function limitBytes (input: Readable, limit: number): Readable {
+/**
+ * Passes chunks through, failing with snapshot-too-large past `limit` bytes. Lazy (a
+ * generator, not a piped stream), so nothing is read before the consumer asks for it and
+ * the error surfaces in the consumer's loop.
+ */
+export async function * limitBytes (input: AsyncIterable<Uint8Array | string>, limit: number): AsyncGenerator<Uint8Array | string> {
   let seen = 0
-  const guard = new Transform({
-    transform (chunk: Buffer, _enc, done) {
-      seen += chunk.length
-      if (seen > limit) done(SnapshotTooLarge({ detail: `Snapshots may be at most ${limit} bytes (BEHORIG_IMPORT_LIMIT)` }))
-      else done(null, chunk)
-    }
-  })
-  input.on('error', (err) => guard.destroy(err))
-  return input.pipe(guard)
+  for await (const chunk of input) {
+    seen += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength
+    if (seen > limit) throw SnapshotTooLarge({ detail: `Snapshots may be at most ${limit} bytes (BEHORIG_IMPORT_LIMIT)` })
+    yield chunk
+  }
 }

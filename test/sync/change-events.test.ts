@@ -1,0 +1,35 @@
+import t from 'tap'
+import { buildTestApp, openTestStore } from '../helpers/app.js'
+import { createHrSource, csv, importAndWait, staff } from '../helpers/sync.js'
+import type { PeopleChanged } from '../../src/sync/change-events.js'
+
+const store = await openTestStore()
+const { app, createOrganisation } = await buildTestApp(store)
+const received: PeopleChanged[] = []
+app.behorig.engine.events.onPeopleChanged(async (change) => { received.push(change) })
+
+t.test('subscribers hear which people a run changed, after it committed, and nothing for a no-change run', async (t) => {
+  const org = await createOrganisation()
+  await createHrSource(app, org)
+  const first = await importAndWait(app, org, csv(staff(4)))
+  t.equal(received.length, 1)
+  t.match(received[0], { organisation: org, source: 'hr', runId: first.id })
+  t.equal(received[0]!.personIds.length, 4)
+  const rows = staff(4)
+  rows[2] = { ...rows[2]!, title: 'Enhetschef' }
+  const second = await importAndWait(app, org, csv(rows))
+  t.equal(received.length, 2)
+  t.equal(received[1]!.runId, second.id)
+  t.equal(received[1]!.personIds.length, 1)
+  await importAndWait(app, org, csv(rows))
+  t.equal(received.length, 2, 'an unchanged re-import emits nothing')
+})
+
+t.test('a failing subscriber does not undo the run', async (t) => {
+  app.behorig.engine.events.onPeopleChanged(async () => { throw new Error('recompute is down') })
+  const org = await createOrganisation()
+  await createHrSource(app, org)
+  const run = await importAndWait(app, org, csv(staff(2)))
+  t.equal(run.state, 'succeeded')
+  t.same((await app.behorig.engine.changedPeople(run.id)).length, 2, 'the change set stays, to be replayed')
+})
