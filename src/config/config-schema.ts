@@ -18,6 +18,8 @@ export const EnvSchema = Type.Object({
   BEHORIG_IMPORT_LIMIT: Type.Integer({ minimum: 1024, default: 2147483648, description: 'Maximum size of one uploaded HR snapshot in bytes (streamed, never held in memory).' }),
   BEHORIG_RUN_JOBS: Type.Boolean({ default: true, description: 'Whether this API process also works on jobs. With REDIS_URL, set false on API nodes and run `npm run worker` processes instead.' }),
   BEHORIG_QUEUE_NAME: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'behorig', description: 'BullMQ queue name (separate deployments sharing one Redis use different names).' }),
+  BEHORIG_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'How many times a failing job (e.g. a sync whose source is unreachable) is tried before its run fails.' }),
+  BEHORIG_JOB_BACKOFF_MS: Type.Integer({ minimum: 10, default: 5000, description: 'First retry delay; it doubles with each attempt.' }),
   BEHORIG_JOB_STALLED_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'How soon a job whose worker died is handed to another worker.' }),
   BEHORIG_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Default maximum request body in bytes (routes that take files set their own).' }),
   BEHORIG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long SIGTERM waits for in-flight requests before forcing exit.' }),
@@ -38,7 +40,7 @@ export interface Config {
   keyEncryptionKey: string | undefined
   bodyLimit: number
   importLimit: number
-  jobs: { run: boolean, queueName: string, stalledMs: number }
+  jobs: { run: boolean, queueName: string, stalledMs: number, attempts: number, backoffMs: number }
   shutdownTimeoutMs: number
   logLevel: Env['LOG_LEVEL']
 }

@@ -51,7 +51,7 @@ function toConfig (env: Env): Config {
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,
     importLimit: env.BEHORIG_IMPORT_LIMIT,
-    jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS },
+    jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL
   }

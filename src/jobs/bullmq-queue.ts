@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
-import { RETRY } from './job-queue.js'
+import type { RetryPolicy } from './job-queue.js'
 
 export interface BullmqOptions {
   redisUrl: string
@@ -10,6 +10,7 @@ export interface BullmqOptions {
   concurrency?: number
   /** How soon a job of a killed worker is handed to another (BullMQ's stalled check). */
   stalledIntervalMs?: number
+  retry: RetryPolicy
 }
 
 /** BullMQ on Redis: the only module that imports BullMQ. */
@@ -21,8 +22,8 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
   const queue = new Queue(name, {
     connection,
     defaultJobOptions: {
-      attempts: RETRY.attempts,
-      backoff: { type: 'exponential', delay: RETRY.backoffMs },
+      attempts: options.retry.attempts,
+      backoff: { type: 'exponential', delay: options.retry.backoffMs },
       removeOnComplete: { count: 1000 },
       removeOnFail: false // failed jobs stay for inspection
     }
@@ -39,6 +40,10 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
     },
     async unschedule (key) {
       await queue.removeJobScheduler(key)
+    },
+    async nextRun (key) {
+      const scheduler = await queue.getJobScheduler(key)
+      return scheduler?.next ? new Date(scheduler.next) : undefined
     },
     work (handlers: JobHandlers) {
       const worker = new Worker(name, async (job) => {

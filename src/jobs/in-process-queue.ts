@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser'
 import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
-import { RETRY } from './job-queue.js'
+import type { RetryPolicy } from './job-queue.js'
 
 interface Logger { error (obj: object, msg: string): void }
 
@@ -9,11 +9,12 @@ interface Logger { error (obj: object, msg: string): void }
  * backoff; schedules use the same cron syntax. Nothing survives a restart, which is why
  * sync runs keep their own state in the store.
  */
-export function inProcessQueue (log: Logger): JobQueue & { idle (): Promise<void> } {
+export function inProcessQueue (log: Logger, retry: RetryPolicy): JobQueue & { idle (): Promise<void> } {
   let handlers: JobHandlers | undefined
   const active = new Set<string>()
   const pending = new Set<Promise<void>>()
   const timers = new Map<string, NodeJS.Timeout>()
+  const nextRuns = new Map<string, Date>()
   let closed = false
 
   function track (p: Promise<void>): void {
@@ -26,14 +27,14 @@ export function inProcessQueue (log: Logger): JobQueue & { idle (): Promise<void
       try {
         const handler = handlers?.[name]
         if (!handler) throw new Error(`no handler for job ${name}`)
-        await handler(payload, { number: attempt, final: attempt >= RETRY.attempts })
+        await handler(payload, { number: attempt, final: attempt >= retry.attempts })
         return
       } catch (err) {
-        if (attempt >= RETRY.attempts || closed) {
+        if (attempt >= retry.attempts || closed) {
           log.error({ err, job: name, attempt }, 'job failed for good')
           return
         }
-        await new Promise((resolve) => setTimeout(resolve, RETRY.backoffMs * 2 ** (attempt - 1)))
+        await new Promise((resolve) => setTimeout(resolve, retry.backoffMs * 2 ** (attempt - 1)))
       }
     }
   }
@@ -55,6 +56,7 @@ export function inProcessQueue (log: Logger): JobQueue & { idle (): Promise<void
       const arm = (): void => {
         if (closed) return
         const next = CronExpressionParser.parse(pattern).next().getTime()
+        nextRuns.set(key, new Date(next))
         timers.set(key, setTimeout(() => { void this.enqueue(name, payload, { jobId: `schedule:${key}` }); arm() }, Math.max(0, next - Date.now())))
       }
       arm()
@@ -62,7 +64,9 @@ export function inProcessQueue (log: Logger): JobQueue & { idle (): Promise<void
     async unschedule (key) {
       clearTimeout(timers.get(key))
       timers.delete(key)
+      nextRuns.delete(key)
     },
+    async nextRun (key) { return nextRuns.get(key) },
     work (h) { handlers = h },
     async ping () { return !closed },
     /** Resolves once every job enqueued so far has finished (tests and graceful shutdown). */

@@ -18,13 +18,15 @@ export interface JobQueue {
   /** Creates or replaces a repeatable job under `key`, run on the cron `pattern`. */
   schedule (key: string, pattern: string, name: string, payload: Record<string, unknown>): Promise<void>
   unschedule (key: string): Promise<void>
+  /** When the repeatable job under `key` next runs, or undefined when there is none. */
+  nextRun (key: string): Promise<Date | undefined>
   /** Starts processing with these handlers (an API node or a worker). Fails on an unknown or missing handler. */
   work (handlers: JobHandlers): void
   ping (): Promise<boolean>
   close (): Promise<void>
 }
 
-export const RETRY = { attempts: 5, backoffMs: 2_000 }
+export interface RetryPolicy { attempts: number, backoffMs: number }
 
 /** Start-up check: every job name the code enqueues has exactly one handler. */
 export function checkHandlers (names: readonly string[], handlers: JobHandlers): void {

@@ -5,7 +5,8 @@ import type { JobQueue } from './job-queue.js'
 
 /** BullMQ when REDIS_URL is set, else the in-process queue. */
 export function openQueue (config: Config, log: { error (o: object, m: string): void }): JobQueue {
+  const retry = { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs }
   return config.redisUrl
-    ? bullmqQueue({ redisUrl: config.redisUrl, queueName: config.jobs.queueName, stalledIntervalMs: config.jobs.stalledMs })
-    : inProcessQueue(log)
+    ? bullmqQueue({ redisUrl: config.redisUrl, queueName: config.jobs.queueName, stalledIntervalMs: config.jobs.stalledMs, retry })
+    : inProcessQueue(log, retry)
 }

@@ -7,6 +7,7 @@ import {
 } from './hr-csv-columns.js'
 import { quarantine, validateEmployment, validateUnit } from './hr-record-validator.js'
 import type { SourceItem } from './source-records.js'
+import { streamBatches } from './stream-batches.js'
 
 const MAX_HEADER_CHARS = 65536
 
@@ -28,14 +29,16 @@ export async function * readHrCsv (text: AsyncIterable<string>): AsyncGenerator<
   let columns: string[] | undefined
   let rowNumber = 0
   try {
-    for await (const fields of records as AsyncIterable<string[]>) {
-      rowNumber++
-      if (!columns) {
-        columns = checkHeader(fields)
-        continue
+    for await (const batch of streamBatches<string[]>(records)) {
+      for (const fields of batch) {
+        rowNumber++
+        if (!columns) {
+          columns = checkHeader(fields)
+          continue
+        }
+        if (fields.every((field) => field === '')) continue
+        yield * readRow(fields, columns, rowNumber, units)
       }
-      if (fields.every((field) => field === '')) continue
-      yield * readRow(fields, columns, rowNumber, units)
     }
   } catch (error) {
     if (error instanceof CsvError) throw unreadableCsv(error)

@@ -5,6 +5,7 @@ import { ProblemError } from '../http/problem.js'
 import { HrSnapshotUnreadable } from './errors.js'
 import { validateEmployment, validateUnit } from './hr-record-validator.js'
 import { encodePointerToken } from './json-pointer.js'
+import { streamBatches } from './stream-batches.js'
 import type { SourceItem } from './source-records.js'
 
 type Member = 'units' | 'employments'
@@ -21,9 +22,11 @@ export async function * readHrJson (text: AsyncIterable<string>): AsyncGenerator
   const tokens = pipeline(Readable.from(text), parser.asStream({ streamValues: false }), () => {})
   const state = new SnapshotShape()
   try {
-    for await (const token of tokens as AsyncIterable<Token>) {
-      const element = state.consume(token)
-      if (element) yield element.member === 'units' ? validateUnit(element.value, element.place) : validateEmployment(element.value, element.place)
+    for await (const batch of streamBatches<Token>(tokens)) {
+      for (const token of batch) {
+        const element = state.consume(token)
+        if (element) yield element.member === 'units' ? validateUnit(element.value, element.place) : validateEmployment(element.value, element.place)
+      }
     }
   } catch (error) {
     if (!(error instanceof ProblemError)) {

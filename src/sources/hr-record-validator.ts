@@ -20,17 +20,18 @@ export interface RecordPlace {
 
 /** Checks one raw employment (a JSON element, or a CSV row already shaped like one). */
 export function validateEmployment (raw: unknown, place: RecordPlace): EmploymentItem | QuarantineItem {
-  const problems = schemaProblems('employment', raw, place)
-  if (isObject(raw)) problems.push(...employmentRuleProblems(raw, problems, place))
-  if (problems.length > 0 || !isObject(raw)) return quarantine('employment', raw, place, problems)
-  const record = toEmploymentRecord(raw)
-  return { type: 'employment', row: place.row, pointer: place.pointer, record }
+  if (!isObject(raw)) return quarantine('employment', raw, place, [notAnObject('employment', place)])
+  const found = schemaProblems('hr-employment.schema.json', raw, place)
+  const problems = inFieldOrder('hr-employment.schema.json', [...found, ...employmentRuleProblems(raw, found, place)])
+  if (problems.length > 0) return quarantine('employment', raw, place, problems)
+  return { type: 'employment', row: place.row, pointer: place.pointer, record: toEmploymentRecord(raw) }
 }
 
 /** Checks one raw unit (`{ id, name, parent_id, kind, hsa_id }`). */
 export function validateUnit (raw: unknown, place: RecordPlace): UnitItem | QuarantineItem {
-  const problems = schemaProblems('unit', raw, place)
-  if (problems.length > 0 || !isObject(raw)) return quarantine('unit', raw, place, problems)
+  if (!isObject(raw)) return quarantine('unit', raw, place, [notAnObject('unit', place)])
+  const problems = inFieldOrder('hr-unit.schema.json', schemaProblems('hr-unit.schema.json', raw, place))
+  if (problems.length > 0) return quarantine('unit', raw, place, problems)
   const record: UnitRecord = {
     unit_id: raw.id as string,
     name: raw.name as string,
@@ -43,7 +44,8 @@ export function validateUnit (raw: unknown, place: RecordPlace): UnitItem | Quar
 
 /** Builds a quarantine item; the personnummer is dropped from `raw` (it is never echoed). */
 export function quarantine (recordType: RecordType, raw: unknown, place: RecordPlace, problems: QuarantineProblem[]): QuarantineItem {
-  const first = problems[0] ?? { pointer: place.pointer, code: 'not-an-object' as const, reason: 'the record must be an object' }
+  const first = problems[0]
+  if (!first) throw new Error('a quarantined record needs at least one problem')
   return {
     type: 'quarantine',
     record_type: recordType,
@@ -51,25 +53,42 @@ export function quarantine (recordType: RecordType, raw: unknown, place: RecordP
     pointer: first.pointer,
     code: first.code,
     reason: first.reason,
-    problems: problems.length > 0 ? problems : [first],
+    problems,
     raw: withoutPersonalIdentityNumber(raw)
   }
 }
 
-function schemaProblems (recordType: RecordType, raw: unknown, place: RecordPlace): QuarantineProblem[] {
-  if (!isObject(raw)) return [{ pointer: place.pointer, code: 'not-an-object', reason: `the ${recordType} must be an object` }]
-  const validate = sourceValidator(recordType === 'unit' ? 'hr-unit.schema.json' : 'hr-employment.schema.json')
+type RecordSchema = 'hr-employment.schema.json' | 'hr-unit.schema.json'
+
+/** A problem with the record field it is about, so problems can be listed in field order. */
+interface FieldProblem extends QuarantineProblem { field: string }
+
+function notAnObject (recordType: RecordType, place: RecordPlace): QuarantineProblem {
+  return { pointer: place.pointer, code: 'not-an-object', reason: `the ${recordType} must be an object` }
+}
+
+function schemaProblems (schema: RecordSchema, raw: Record<string, unknown>, place: RecordPlace): FieldProblem[] {
+  const validate = sourceValidator(schema)
   if (validate(raw)) return []
-  const problems = new Map<string, { order: number, problem: QuarantineProblem }>()
-  const fields = Object.keys((validate.schema as { properties: object }).properties)
+  const problems = new Map<string, FieldProblem>()
   for (const error of validate.errors ?? []) {
     const problem = toProblem(error, place)
-    if (!problem || problems.has(problem.pointer)) continue // one problem per field is enough
-    const order = fields.indexOf(fieldOf(error))
-    problems.set(problem.pointer, { order: order < 0 ? fields.length : order, problem })
+    if (problem && !problems.has(problem.pointer)) problems.set(problem.pointer, problem) // one problem per field is enough
   }
-  // In the schema's field order, so the first problem (the one shown) does not depend on ajv's.
-  return [...problems.values()].sort((a, b) => a.order - b.order).map((p) => p.problem)
+  return [...problems.values()]
+}
+
+/** Sorts by the schema's field order, so the first problem (the one shown) does not depend on ajv's. */
+function inFieldOrder (schema: RecordSchema, problems: FieldProblem[]): QuarantineProblem[] {
+  const fields = Object.keys(readSchemaProperties(schema))
+  const rank = (field: string): number => { const i = fields.indexOf(field); return i < 0 ? fields.length : i }
+  return problems
+    .sort((a, b) => rank(a.field) - rank(b.field))
+    .map(({ pointer, code, reason }) => ({ pointer, code, reason }))
+}
+
+function readSchemaProperties (schema: RecordSchema): object {
+  return (sourceValidator(schema).schema as { properties: object }).properties
 }
 
 function fieldOf (error: ErrorObject): string {
@@ -79,13 +98,13 @@ function fieldOf (error: ErrorObject): string {
   return decodePointerToken(error.instancePath.slice(1))
 }
 
-function toProblem (error: ErrorObject, place: RecordPlace): QuarantineProblem | undefined {
+function toProblem (error: ErrorObject, place: RecordPlace): FieldProblem | undefined {
   const params = error.params as Record<string, unknown>
   const field = fieldOf(error)
   const name = place.fieldName?.(field) ?? field
   const pointer = `${place.pointer}/${encodePointerToken(name)}`
   if (field === 'personal_identity_number' && error.keyword === 'pattern') return undefined // checked in code, with a reason
-  const problem = (code: QuarantineCode, reason: string): QuarantineProblem => ({ pointer, code, reason })
+  const problem = (code: QuarantineCode, reason: string): FieldProblem => ({ field, pointer, code, reason })
   switch (error.keyword) {
     case 'required': return problem(field === 'employee_number' ? 'missing-employee-number' : 'missing-field', `${name} is missing`)
     case 'additionalProperties': return problem('unknown-field', `"${truncate(name)}" is not a field of ${place.fieldName ? 'this record' : 'an HR record'}`)
@@ -101,21 +120,21 @@ function toProblem (error: ErrorObject, place: RecordPlace): QuarantineProblem |
 }
 
 /** Rules JSON Schema cannot say: personnummer date and check digit, end not before start. */
-function employmentRuleProblems (raw: Record<string, unknown>, found: QuarantineProblem[], place: RecordPlace): QuarantineProblem[] {
-  const problems: QuarantineProblem[] = []
+function employmentRuleProblems (raw: Record<string, unknown>, found: FieldProblem[], place: RecordPlace): FieldProblem[] {
+  const problems: FieldProblem[] = []
   const at = (field: string): string => `${place.pointer}/${place.fieldName?.(field) ?? field}`
   const pin = raw.personal_identity_number
   if (typeof pin === 'string') {
     const result = parsePersonalIdentityNumber(pin)
     if (!result.ok || result.value !== pin) {
       const reason = result.ok ? 'must be 12 digits without a hyphen' : result.message
-      problems.push({ pointer: at('personal_identity_number'), code: 'bad-personal-identity-number', reason: `personal_identity_number ${reason}` })
+      problems.push({ field: 'personal_identity_number', pointer: at('personal_identity_number'), code: 'bad-personal-identity-number', reason: `personal_identity_number ${reason}` })
     }
   }
-  const dateOk = (field: string): boolean => !found.some((p) => p.pointer === at(field))
+  const dateOk = (field: string): boolean => !found.some((p) => p.field === field)
   const { start_date: start, end_date: end } = raw
   if (typeof start === 'string' && typeof end === 'string' && dateOk('start_date') && dateOk('end_date') && end < start) {
-    problems.push({ pointer: at('end_date'), code: 'end-before-start', reason: `end_date ${end} is before start_date ${start}` })
+    problems.push({ field: 'end_date', pointer: at('end_date'), code: 'end-before-start', reason: `end_date ${end} is before start_date ${start}` })
   }
   return problems
 }

@@ -18,6 +18,7 @@ export const SourceView = Type.Object({
   safety: Type.Object({ max_end_percent: Type.Number() }),
   config: Type.Record(Type.String(), Type.Unknown(), { description: 'The config without its secret members.' }),
   secrets_configured: Type.Array(Type.String(), { description: 'Which secret members have a stored value (never the values).' }),
+  next_run_at: Nullable(Type.String({ format: 'date-time', description: 'When the schedule next pulls; null without a schedule.' })),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 })

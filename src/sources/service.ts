@@ -12,6 +12,7 @@ const SECRETS_PURPOSE = 'source-secrets'
 
 export interface SourceView extends SourceConfig {
   secrets_configured: string[]
+  next_run_at: string | null
   created_at: string
   updated_at: string
 }
@@ -28,9 +29,10 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
   function openSecrets (stored: StoredSource): Record<string, unknown> {
     return stored.sealedSecrets ? JSON.parse(deps.box.open(stored.sealedSecrets, SECRETS_PURPOSE)) as Record<string, unknown> : {}
   }
-  function view (stored: StoredSource, secrets: Record<string, unknown>): SourceView {
+  async function view (organisation: string, stored: StoredSource, secrets: Record<string, unknown>): Promise<SourceView> {
     const full = mergeSecrets(stored.source, secrets)
-    return { ...redactSecrets(full), secrets_configured: configuredSecrets(full), created_at: stored.created_at, updated_at: stored.updated_at }
+    const next = await deps.queue.nextRun(scheduleKey(organisation, stored.source.id))
+    return { ...redactSecrets(full), secrets_configured: configuredSecrets(full), next_run_at: next ? next.toISOString() : null, created_at: stored.created_at, updated_at: stored.updated_at }
   }
   async function syncSchedule (organisation: string, source: SourceConfig): Promise<void> {
     if (source.schedule && source.kind !== 'scim') {
@@ -53,7 +55,7 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
         throw Conflict({ detail: `Source "${source.id}" already exists; PUT …/sources/${source.id} replaces it` })
       }
       await syncSchedule(organisation, source)
-      return view(await load(organisation, source.id), secrets)
+      return view(organisation, await load(organisation, source.id), secrets)
     },
 
     /** Replaces a source's config; secret members left out keep their stored values. */
@@ -65,16 +67,16 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
       const kept = { ...openSecrets(stored), ...secrets }
       await deps.sources.update(organisation, publicConfig, seal(kept))
       await syncSchedule(organisation, source)
-      return view(await load(organisation, id), kept)
+      return view(organisation, await load(organisation, id), kept)
     },
 
     async get (organisation: string, id: string): Promise<SourceView> {
       const stored = await load(organisation, id)
-      return view(stored, openSecrets(stored))
+      return view(organisation, stored, openSecrets(stored))
     },
 
     async list (organisation: string): Promise<SourceView[]> {
-      return (await deps.sources.list(organisation)).map((s) => view(s, openSecrets(s)))
+      return Promise.all((await deps.sources.list(organisation)).map((s) => view(organisation, s, openSecrets(s))))
     },
 
     async delete (organisation: string, id: string): Promise<void> {

@@ -15,7 +15,8 @@ interface UnitRef { row: number, pointer: string, parentId: string | null }
  * `unit_id` to remove from staging.
  *
  * Memory: only keys, unit ids and row pointers are kept — O(rows) short strings, about
- * 15 MB for 100 000 employments — never the records themselves.
+ * 20 MB for 100 000 employments — never the records themselves, so the engine can stream
+ * records into a staging table and still get these checks.
  */
 export class SnapshotChecker {
   private readonly units = new Map<string, UnitRef>()

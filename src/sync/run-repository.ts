@@ -12,7 +12,7 @@ export interface SyncRun {
   trigger: RunTrigger
   state: RunState
   counts: Record<string, unknown>
-  error: { type?: string, title?: string, detail: string, errors?: unknown[] } | null
+  error: { type?: string, title?: string, detail: string, errors?: unknown[], retrying?: boolean } | null
   unmatched: unknown[] | null
   staged: boolean
   attempts: number

@@ -43,10 +43,7 @@ export function syncEngine (deps: SyncEngineDeps) {
   }
 
   async function fail (run: SyncRun, err: unknown): Promise<void> {
-    const error = err instanceof ProblemError
-      ? { type: err.definition.type, title: err.definition.title, detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}) }
-      : { detail: 'The run failed unexpectedly; the service log has the details.' }
-    await runs.transition(run.id, ['queued', 'running'], 'failed', { error, finished: true })
+    await runs.transition(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err), finished: true })
     await staging.clear(run.id)
   }
 
@@ -62,13 +59,14 @@ export function syncEngine (deps: SyncEngineDeps) {
       const counts = { ...read, created: diff.created, updated: diff.updated, ended: diff.ended, unchanged: diff.unchanged }
       if (!current.decided_by && tripsSafety(diff, maxEndPercent)) {
         return runRepository(trx).transition(run.id, ['running'], 'awaiting-approval', {
+          error: null,
           counts: { ...counts, active_before: diff.active_before, max_end_percent: maxEndPercent }
         })
       }
       const units = await apply.applyUnits(scope)
       await apply.applyPeople(scope)
       await apply.applyEmployments(scope)
-      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, finished: true })
+      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
     })
   }
 
@@ -123,12 +121,17 @@ export function syncEngine (deps: SyncEngineDeps) {
           if (personIds.length) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
         }
       } catch (err) {
-        if (err instanceof ProblemError || attempt.final) {
+        // A source that is down (5xx problems) or an unexpected error is retried with
+        // backoff; a bad document or config (4xx problems) will not get better by waiting.
+        const permanent = err instanceof ProblemError && err.status < 500
+        if (permanent || attempt.final) {
           deps.log.error({ err, run: run.id }, 'sync run failed')
           await fail(run, err)
-          if (err instanceof ProblemError) return
+          if (permanent) return
+        } else {
+          await runs.transition(run.id, ['running'], 'running', { error: { ...problemSummary(err), retrying: true } })
         }
-        throw err // transient: the queue retries with backoff
+        throw err
       }
     },
 
@@ -158,4 +161,11 @@ export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number): boole
   const staged = diff.created + diff.updated + diff.unchanged
   if (staged === 0) return true
   return diff.ended * 100 > diff.active_before * maxEndPercent
+}
+
+/** What a run shows of an error: a problem's own words, never an unexpected error's internals. */
+function problemSummary (err: unknown): { type?: string, title?: string, detail: string, errors?: unknown[] } {
+  return err instanceof ProblemError
+    ? { type: err.definition.type, title: err.definition.title, detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}) }
+    : { detail: 'The run failed unexpectedly; the service log has the details.' }
 }
