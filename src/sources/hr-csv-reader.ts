@@ -9,7 +9,7 @@ import { quarantine, validateEmployment, validateUnit } from './hr-record-valida
 import type { SourceItem } from './source-records.js'
 import { streamBatches } from './stream-batches.js'
 
-const MAX_HEADER_CHARS = 65536
+const MAX_RECORD_CHARS = 65536
 
 /**
  * Streams a CSV snapshot (text already decoded): the header row decides the separator
@@ -22,10 +22,10 @@ export async function * readHrCsv (text: AsyncIterable<string>): AsyncGenerator<
   if (/^\s*[[{]/.test(headerLine)) throw notCsv('It looks like JSON: send it as application/json.')
   const records = pipeline(
     Readable.from(chunks),
-    parse({ delimiter: detectDelimiter(headerLine), relax_column_count: true, relax_quotes: true, trim: true, max_record_size: MAX_HEADER_CHARS }),
+    parse({ delimiter: detectDelimiter(headerLine), relax_column_count: true, relax_quotes: true, trim: true, max_record_size: MAX_RECORD_CHARS }),
     () => {} // errors surface through the iteration below
   )
-  const units = new Map<string, string>()
+  const units = new Map<string, UnitSeen>()
   let columns: string[] | undefined
   let rowNumber = 0
   try {
@@ -47,7 +47,7 @@ export async function * readHrCsv (text: AsyncIterable<string>): AsyncGenerator<
   if (!columns) throw HrSnapshotUnreadable({ detail: 'The snapshot is empty: a header row is required.', errors: [{ pointer: '/header', detail: 'is missing' }] })
 }
 
-function * readRow (fields: string[], columns: string[], row: number, units: Map<string, string>): Generator<SourceItem> {
+function * readRow (fields: string[], columns: string[], row: number, units: Map<string, UnitSeen>): Generator<SourceItem> {
   const pointer = `/rows/${row}`
   if (fields.length !== columns.length) {
     const reason = `the row has ${fields.length} fields but the header has ${columns.length} (a separator inside an unquoted value?)`
@@ -61,18 +61,21 @@ function * readRow (fields: string[], columns: string[], row: number, units: Map
   if (!isUnitOnlyRow(values)) yield validateEmployment(employmentFromRow(values), { row, pointer })
 }
 
-/** A unit repeats on every row of its employments: the first definition counts, a different later one is quarantined. */
-function * readUnit (unit: Record<string, unknown>, row: number, pointer: string, units: Map<string, string>): Generator<SourceItem> {
+interface UnitSeen { row: number, signature: string }
+
+/** A unit repeats on every row of its employments: the first description counts, a different later one is quarantined. */
+function * readUnit (unit: Record<string, unknown>, row: number, pointer: string, units: Map<string, UnitSeen>): Generator<SourceItem> {
   const id = unit.id as string
-  const signature = JSON.stringify([unit.name, unit.parent_id, unit.kind, unit.hsa_id])
+  const fields = ['name', 'parent_id', 'kind', 'hsa_id'] as const
+  const signature = JSON.stringify(fields.map((field) => unit[field]))
   const first = units.get(id)
-  if (first === undefined) {
-    units.set(id, signature)
+  if (!first) {
+    units.set(id, { row, signature })
     yield validateUnit(unit, { row, pointer, fieldName: unitColumn })
-  } else if (first !== signature) {
-    const [name, parent, kind, hsa] = JSON.parse(first) as unknown[]
-    const differing = name !== unit.name ? 'name' : parent !== unit.parent_id ? 'parent_id' : kind !== unit.kind ? 'kind' : hsa !== unit.hsa_id ? 'hsa_id' : 'name'
-    const problem = { pointer: `${pointer}/${unitColumn(differing)}`, code: 'conflicting-unit' as const, reason: `unit ${id} is described differently on an earlier row; the first description is kept` }
+  } else if (first.signature !== signature) {
+    const earlier = JSON.parse(first.signature) as unknown[]
+    const differing = fields.find((field, i) => earlier[i] !== unit[field]) ?? 'name'
+    const problem = { pointer: `${pointer}/${unitColumn(differing)}`, code: 'conflicting-unit' as const, reason: `unit ${id} is described differently on row ${first.row}; that description is kept` }
     yield { ...quarantine('unit', unit, { row, pointer }, [problem]), unit_id: id }
   }
 }
@@ -98,15 +101,15 @@ async function peekHeaderLine (text: AsyncIterable<string>): Promise<{ headerLin
   const iterator = text[Symbol.asyncIterator]()
   const buffered: string[] = []
   let seen = ''
-  while (!seen.includes('\n') && seen.length <= MAX_HEADER_CHARS) {
+  while (!seen.includes('\n') && seen.length <= MAX_RECORD_CHARS) {
     const next = await iterator.next()
     if (next.done) break
     buffered.push(next.value)
     seen += next.value
   }
   const newline = seen.indexOf('\n')
-  if (newline < 0 && seen.length > MAX_HEADER_CHARS) {
-    throw HrSnapshotUnreadable({ detail: `The snapshot is not CSV: no line break in the first ${MAX_HEADER_CHARS} characters.`, errors: [{ pointer: '/header', detail: 'is not a CSV header line' }] })
+  if (newline < 0 && seen.length > MAX_RECORD_CHARS) {
+    throw HrSnapshotUnreadable({ detail: `The snapshot is not CSV: no line break in the first ${MAX_RECORD_CHARS} characters.`, errors: [{ pointer: '/header', detail: 'is not a CSV header line' }] })
   }
   async function * replay (): AsyncGenerator<string> {
     yield * buffered

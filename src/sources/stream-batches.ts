@@ -18,7 +18,11 @@ export async function * streamBatches<T> (stream: Readable, size = 2048): AsyncG
     notify()
   })
   stream.once('end', () => { ended = true; notify() })
-  stream.once('error', (error) => { failure = { error }; notify() })
+  stream.on('error', (error) => { failure ??= { error }; notify() })
+  stream.once('close', () => {
+    if (!ended) failure ??= { error: new Error('the stream closed before its end') }
+    notify()
+  })
   try {
     for (;;) {
       if (failure) throw failure.error
