@@ -19,6 +19,8 @@ import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRoutes } from './sources/routes.js'
 import { syncRoutes } from './sync/routes.js'
 import { createServices, type Services } from './services.js'
+import { publishCatalogs } from './catalog/service.js'
+import { catalogRoutes } from './catalog/routes.js'
 import { peopleRepository } from './people/repository.js'
 import { peopleRoutes } from './people/routes.js'
 import { unitRoutes } from './units/routes.js'
@@ -81,7 +83,12 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
 
   const readiness = [{ name: 'store', check: () => store.ping() }]
   if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
+  // A broken or changed catalog stops start-up; close what was opened so the process can exit.
+  const catalog = await publishCatalogs(store.db, config.catalogDir).catch(async (err: unknown) => { await app.close(); throw err })
+  if (catalog.recorded.length) app.log.info({ versions: catalog.recorded.map((v) => `${v.domain}@${v.version}`) }, 'published catalog versions')
+
   await app.register(healthRoutes, { checks: readiness })
+  await app.register(catalogRoutes, { catalog: catalog.index })
   await app.register(organisationRoutes, { organisations })
   await app.register(unitRoutes, { db: store.db })
   await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })

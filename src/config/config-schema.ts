@@ -10,6 +10,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'Public base URL without a trailing slash; the `iss` of every token. Defaults to http://HOST:PORT.' })),
   BEHORIG_DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded store, generated keys and demo files.' }),
   BEHORIG_EMBEDDED_STORE: Type.Optional(Type.String({ minLength: 1, description: 'Where the embedded PGlite store keeps its data when DATABASE_URL is unset: a directory, or `memory://` for a throwaway in-memory store. Defaults to BEHORIG_DATA_DIR/pglite.' })),
+  BEHORIG_CATALOG_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Folder of catalog files (<domain>/<version>.yaml). Defaults to the attribute-catalog/ folder shipped with the service.' })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL; unset means the embedded PGlite store.' })),
   BEHORIG_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10, description: 'Maximum PostgreSQL connections per process.' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
@@ -34,6 +35,7 @@ export interface Config {
   host: string
   issuer: string
   dataDir: string
+  catalogDir: string | undefined
   store: { url: string | undefined, embeddedDir: string, poolSize: number }
   redisUrl: string | undefined
   adminToken: string | undefined

@@ -41,6 +41,7 @@ function toConfig (env: Env): Config {
     host: env.HOST,
     issuer,
     dataDir: env.BEHORIG_DATA_DIR,
+    catalogDir: env.BEHORIG_CATALOG_DIR,
     store: {
       url: env.DATABASE_URL,
       embeddedDir: env.BEHORIG_EMBEDDED_STORE ?? join(env.BEHORIG_DATA_DIR, 'pglite'),

@@ -151,6 +151,8 @@ export interface EmploymentTable {
 
 export interface SyncRunChangeTable { run_id: string, person_id: string }
 
+export interface CatalogVersionTable { domain: string, version: string, hash: string, document: unknown, published_at: Timestamp }
+
 /** Every table, as Kysely sees it. Capabilities add theirs here as their migrations land. */
 export interface Database {
   organisations: OrganisationTable
@@ -166,4 +168,5 @@ export interface Database {
   people: PersonTable
   employments: EmploymentTable
   sync_run_changes: SyncRunChangeTable
+  catalog_versions: CatalogVersionTable
 }

@@ -19,22 +19,19 @@ export function applyRepository (db: Db) {
       await sql`select pg_advisory_xact_lock(hashtext(${'sync:' + organisation + ':' + source}))`.execute(db)
     },
 
+    /** One full join of what the run read with what the source said before: hash-joinable whatever the sizes. */
     async diffEmployments ({ organisation, source, runId }: RunScope): Promise<EmploymentDiff> {
-      const staged = await sql<{ created: number, updated: number, unchanged: number }>`
+      const result = await sql<EmploymentDiff>`
         select
-          count(*) filter (where e.key is null or e.ended_at is not null)::int as created,
-          count(*) filter (where e.ended_at is null and e.record_hash <> s.record_hash)::int as updated,
-          count(*) filter (where e.ended_at is null and e.record_hash = s.record_hash)::int as unchanged
-        from staged_employments s
-        left join employments e on e.organisation = ${organisation} and e.source = ${source} and e.key = s.key
-        where s.run_id = ${runId}`.execute(db)
-      const current = await sql<{ active_before: number, ended: number }>`
-        select count(*)::int as active_before,
-          count(*) filter (where not exists (
-            select 1 from staged_employments s where s.run_id = ${runId} and s.key = e.key))::int as ended
-        from employments e
-        where e.organisation = ${organisation} and e.source = ${source} and e.ended_at is null`.execute(db)
-      return { ...staged.rows[0]!, ...current.rows[0]! }
+          count(*) filter (where s.key is not null and (e.key is null or e.ended_at is not null))::int as created,
+          count(*) filter (where s.key is not null and e.key is not null and e.ended_at is null and e.record_hash <> s.record_hash)::int as updated,
+          count(*) filter (where s.key is not null and e.key is not null and e.ended_at is null and e.record_hash = s.record_hash)::int as unchanged,
+          count(*) filter (where s.key is null and e.ended_at is null)::int as ended,
+          count(*) filter (where e.key is not null and e.ended_at is null)::int as active_before
+        from (select key, record_hash from staged_employments where run_id = ${runId}) s
+        full join (select key, record_hash, ended_at from employments where organisation = ${organisation} and source = ${source}) e
+          on e.key = s.key`.execute(db)
+      return result.rows[0]!
     },
 
     async applyUnits ({ organisation, source, runId }: RunScope): Promise<UnitDiff> {

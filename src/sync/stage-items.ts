@@ -6,7 +6,7 @@ import type { QuarantineRow, StagedEmploymentRow, StagedUnitRow, StagingReposito
 
 export interface StageCounts { read: number, quarantined: number, units: number, employments: number }
 
-const BATCH = 1000
+const BATCH = 2000
 export const PIN_PURPOSE = 'personal-identity-number'
 
 /**
@@ -21,12 +21,21 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
   let units: StagedUnitRow[] = []
   let quarantine: QuarantineRow[] = []
 
+  // One batch is written while the next is parsed: the store works on the other core.
+  let inFlight: Promise<void> = Promise.resolve()
   const flush = async (): Promise<void> => {
-    await deps.staging.insertUnits(units)
-    await deps.staging.insertEmployments(employments)
-    await deps.staging.insertQuarantine(quarantine)
+    const batch = { units, employments, quarantine }
     employments = []; units = []; quarantine = []
+    await inFlight
+    inFlight = (async () => {
+      await deps.staging.insertUnits(batch.units)
+      await deps.staging.insertEmployments(batch.employments)
+      await deps.staging.insertQuarantine(batch.quarantine)
+    })()
+    // Surface a failed write at the next flush at the latest, never as an unhandled rejection.
+    inFlight.catch(() => {})
   }
+  const drain = async (): Promise<void> => { await flush(); await inFlight }
   const hold = (q: QuarantineItem): void => {
     counts.quarantined++
     quarantine.push(toQuarantineRow(runId, counts.quarantined, q))
@@ -49,7 +58,7 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
     }
     if (employments.length + units.length + quarantine.length >= BATCH) await flush()
   }
-  await flush()
+  await drain()
 
   const takeBackEmployments: string[] = []
   const takeBackUnits: string[] = []
@@ -59,9 +68,10 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
     if (finding.unit_id !== undefined && finding.record_type === 'unit') { takeBackUnits.push(finding.unit_id); counts.units-- }
     if (quarantine.length >= BATCH) await flush()
   }
-  await flush()
+  await drain()
   for (let i = 0; i < takeBackEmployments.length; i += BATCH) await deps.staging.removeEmployments(runId, takeBackEmployments.slice(i, i + BATCH))
   for (let i = 0; i < takeBackUnits.length; i += BATCH) await deps.staging.removeUnits(runId, takeBackUnits.slice(i, i + BATCH))
+  await deps.staging.analyze()
   return counts
 }
 

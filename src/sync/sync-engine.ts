@@ -111,7 +111,8 @@ export function syncEngine (deps: SyncEngineDeps) {
         let read = { read: Number(run.counts['read'] ?? 0), quarantined: Number(run.counts['quarantined'] ?? 0) }
         if (!run.staged) {
           if (!found.connector) throw SourceCannotPull('Nothing was uploaded and the source has nothing to pull from')
-          read = await stage(run, found.connector.read())
+          const staged = await stage(run, found.connector.read())
+          read = { read: staged.read, quarantined: staged.quarantined }
           await runs.transition(run.id, ['running'], 'running', { staged: true, counts: read })
         }
         const result = await applyStaged(started, found.maxEndPercent, read)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import * as problems from '../../src/mapping/errors.js'
 
 t.test('every mapping problem type is documented with its status', async (t) => {
-  const docs = readFileSync(new URL('../../docs/problems-mapping.md', import.meta.url), 'utf8')
+  const docs = readFileSync(new URL('../../docs/problems.md', import.meta.url), 'utf8')
   const declared = Object.values(problems)
   t.same(declared.map((p) => p.slug).sort(), ['invalid-mapping', 'malformed-mapping', 'mapping-not-draft', 'unknown-mapping-version'])
   for (const p of declared) {

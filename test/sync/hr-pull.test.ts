@@ -53,7 +53,8 @@ t.test('a scheduled source shows its next run, and the scheduled job starts a ru
   let run
   for (let i = 0; i < 400 && !run; i++) {
     const list = await app.inject({ method: 'GET', url: `/v1/organisations/${org}/sync-runs`, headers: adminHeaders })
-    run = list.json().items[0]
+    t.equal(list.statusCode, 200, list.body)
+    run = list.json().items?.[0]
     if (!run) await new Promise((resolve) => setTimeout(resolve, 25))
   }
   t.match(await waitForRun(app, org, run.id), { state: 'succeeded', trigger: 'schedule', counts: { created: 9 } })

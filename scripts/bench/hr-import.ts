@@ -1,0 +1,94 @@
+/**
+ * HR import benchmark: a large municipality's snapshot (100 000 employments, 5 000 units)
+ * imported first, re-imported unchanged, and re-imported with 5 % changes, on the embedded
+ * PGlite store and on PostgreSQL (DATABASE_URL; run through scripts/with-test-services.sh
+ * to get a throwaway one). Each store runs in its own process so peak RSS is its own.
+ *
+ *   bash scripts/with-test-services.sh npx tsx scripts/bench/hr-import.ts [--employments N]
+ *
+ * Ceilings measured in the same run, on the same machine: the reader alone (parse and
+ * validate, no store), and the store's own bulk-insert rate for rows of the same width
+ * (server-side INSERT … SELECT generate_series, no client in the way).
+ */
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { generateHrSnapshot } from './hr-snapshot-generator.js'
+import { readHrSnapshot } from '../../src/sources/hr-snapshot-reader.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { createServices } from '../../src/services.js'
+import { openStore } from '../../src/store/open-store.js'
+import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
+
+const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
+const employments = Number(arg('employments', '100000'))
+const units = Number(arg('units', '5000'))
+const quiet = { error () {}, info () {}, warn () {} }
+const out = (line: string): void => { process.stdout.write(line + '\n') }
+
+async function timed<T> (fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint()
+  const result = await fn()
+  return [result, Number(process.hrtime.bigint() - start) / 1e9]
+}
+
+async function readerCeiling (): Promise<number> {
+  const [n, s] = await timed(async () => {
+    let count = 0
+    for await (const item of readHrSnapshot(generateHrSnapshot({ format: 'csv', employments, units }), 'text/csv')) if (item.type !== 'unit') count++
+    return count
+  })
+  return n / s
+}
+
+async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
+  let url: string | undefined
+  let drop = async (): Promise<void> => {}
+  if (kind === 'postgres') {
+    const admin = process.env['DATABASE_URL']
+    if (!admin) throw new Error('DATABASE_URL is needed for the PostgreSQL run (use scripts/with-test-services.sh)')
+    const name = `behorig_bench_${process.pid}`
+    const client = new pg.Client({ connectionString: admin }); await client.connect(); await client.query(`create database ${name}`); await client.end()
+    const u = new URL(admin); u.pathname = `/${name}`; url = u.toString()
+    drop = async () => { const c = new pg.Client({ connectionString: admin }); await c.connect(); await c.query(`drop database ${name} with (force)`); await c.end() }
+  }
+  const store = await openStore({ url, embeddedDir: 'memory://', poolSize: 4 })
+  const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
+  const services = await createServices(config, quiet, { store })
+  let payload = '21200'
+  for (let i = 0; i < 4; i++) payload += String(i + 1)
+  const org = payload + luhnCheckDigit(payload)
+  await store.db.insertInto('organisations').values({ number: org, name: 'Benchkommun', kind: 'municipality', municipality_code: null }).execute()
+  await services.sources.create(org, { id: 'hr', kind: 'hr', safety: { max_end_percent: 100 } })
+
+  const phase = async (label: string, mutate: number): Promise<void> => {
+    const [run, stageS] = await timed(() => services.engine.importSnapshot(org, 'hr', readHrSnapshot(generateHrSnapshot({ format: 'csv', employments, units, mutate }), 'text/csv')))
+    const [, applyS] = await timed(() => services.engine.process(run.id, { final: true }))
+    const done = await services.engine.runs.findById(run.id)
+    const total = stageS + applyS
+    out(`${kind.padEnd(8)} ${label.padEnd(18)} ${String(done?.state).padEnd(9)} ${(employments / total).toFixed(0).padStart(7)} rows/s  total ${total.toFixed(2)} s (stage ${stageS.toFixed(2)} s, diff+apply ${applyS.toFixed(2)} s)  counts ${JSON.stringify({ ...done?.counts, units: undefined })}`)
+  }
+  await phase('first import', 0)
+  await phase('no-change re-import', 0)
+  await phase('5 % change', 5)
+
+  await sql`create table bench_ceiling (a text, b text, c text, d text, e text, f text, g text, h date, i numeric, j text)`.execute(store.db)
+  const [, ceilS] = await timed(() => sql`insert into bench_ceiling select 'E-'||g, g::text, 'Anna', 'Svensson', 'anna'||g||'@exempel.se', 'unit-'||(g%5000), 'Socialsekreterare', date '2020-01-01' + (g%3000), 100, md5(g::text) from generate_series(1, ${employments}) g`.execute(store.db))
+  out(`${kind.padEnd(8)} store bulk-insert ceiling ${(employments / ceilS).toFixed(0)} rows/s (INSERT … SELECT, same row width, no indexes)`)
+  await services.close(); await store.close(); await drop()
+  out(`${kind.padEnd(8)} peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+}
+
+const child = process.argv.indexOf('--store')
+if (child >= 0) {
+  await runStore(process.argv[child + 1] as 'pglite' | 'postgres')
+} else {
+  out(`HR import benchmark: ${employments} employments, ${units} units, node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
+  out(`reader ceiling (parse + validate, no store): ${(await readerCeiling()).toFixed(0)} rows/s`)
+  for (const kind of ['pglite', 'postgres'] as const) {
+    if (kind === 'postgres' && !process.env['DATABASE_URL']) { out('postgres skipped: DATABASE_URL not set'); continue }
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--store', kind, '--employments', String(employments), '--units', String(units)], { stdio: 'inherit', env: process.env })
+    if (r.status !== 0) process.exitCode = 1
+  }
+}
