@@ -24,6 +24,7 @@ import { catalogRoutes } from './catalog/routes.js'
 import { peopleRepository } from './people/repository.js'
 import { peopleRoutes } from './people/routes.js'
 import { unitRoutes } from './units/routes.js'
+import { unitRepository } from './units/repository.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -90,7 +91,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(healthRoutes, { checks: readiness })
   await app.register(catalogRoutes, { catalog: catalog.index })
   await app.register(organisationRoutes, { organisations })
-  await app.register(unitRoutes, { db: store.db })
+  await app.register(unitRoutes, { units: unitRepository(store.db) })
   await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
   await app.register(sourceRoutes, { sources })
   await app.register(syncRoutes, { engine, sources, importLimitBytes: config.importLimit })

@@ -1,27 +1,28 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import { withTenant } from '../store/tenant-scope.js'
 import type { Database, EmploymentTable, PersonTable } from '../store/database-types.js'
 
 export function peopleRepository (db: Kysely<Database>) {
   return {
-    async list (organisation: string, filter: { employee_number?: string, email?: string, after?: string, limit: number }) {
+    list: (organisation: string, filter: { employee_number?: string, email?: string, after?: string, limit: number }) => withTenant(db, organisation, async (db) => {
       let q = db.selectFrom('people').selectAll().where('organisation', '=', organisation).orderBy('id').limit(filter.limit)
       if (filter.employee_number) q = q.where('employee_number', '=', filter.employee_number)
       if (filter.email) q = q.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()))
       if (filter.after) q = q.where('id', '>', filter.after)
       const people = await q.execute()
       return withEmployments(db, organisation, people)
-    },
+    }),
 
-    async find (organisation: string, id: string) {
+    find: (organisation: string, id: string) => withTenant(db, organisation, async (db) => {
       const person = await db.selectFrom('people').selectAll().where('organisation', '=', organisation).where('id', '=', id).executeTakeFirst()
       return person ? (await withEmployments(db, organisation, [person]))[0] : undefined
-    }
+    })
   }
 }
 
 export type PeopleRepository = ReturnType<typeof peopleRepository>
 
-async function withEmployments (db: Kysely<Database>, organisation: string, people: Selectable<PersonTable>[]) {
+async function withEmployments (db: Transaction<Database>, organisation: string, people: Selectable<PersonTable>[]) {
   if (people.length === 0) return []
   const rows = await db.selectFrom('employments').selectAll().where('organisation', '=', organisation)
     .where('person_id', 'in', people.map((p) => p.id)).orderBy('start_date').orderBy('id').execute()

@@ -63,7 +63,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     schema: { tags: TAGS, summary: 'List sync runs, newest first', params: OrgParams, querystring: RunListQuery, response: { 200: SyncRunList, '4xx': ProblemSchema } }
   }, async function listRuns (request) {
     const { source, limit, cursor } = request.query
-    const rows = await engine.runs.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, isString) } : {}) })
+    const rows = await engine.tenantRuns.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, isString) } : {}) })
     const result = page(rows, limit, (r) => r.id)
     return { items: result.items.map(runView), next_cursor: result.next_cursor }
   })
@@ -72,7 +72,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     config: { auth: read },
     schema: { tags: TAGS, summary: 'Read a sync run', params: RunParams, response: { 200: SyncRunView, '4xx': ProblemSchema } }
   }, async function getRun (request) {
-    const run = await engine.runs.find(request.params.org, request.params.run)
+    const run = await engine.tenantRuns.find(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
     return runView(run)
   })
@@ -81,10 +81,10 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     config: { auth: read },
     schema: { tags: TAGS, summary: 'Records a run held back, with row, pointer and reason', params: RunParams, querystring: QuarantineQuery, response: { 200: QuarantineList, '4xx': ProblemSchema } }
   }, async function listQuarantine (request) {
-    const run = await engine.runs.find(request.params.org, request.params.run)
+    const run = await engine.tenantRuns.find(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
     const { limit, cursor } = request.query
-    const rows = await engine.runs.quarantine(run.id, { after: decodeCursor(cursor, isNumber) ?? 0, limit: limit + 1 })
+    const rows = await engine.tenantRuns.quarantine(request.params.org, run.id, { after: decodeCursor(cursor, isNumber) ?? 0, limit: limit + 1 })
     const result = page(rows, limit, (r) => r.seq)
     return {
       items: result.items.map((q) => ({ row: q.row_number, record_type: q.record_type as 'unit' | 'employment', pointer: q.pointer, code: q.code, reason: q.reason, problems: q.problems as never, ...(q.raw !== null ? { raw: q.raw } : {}) })),

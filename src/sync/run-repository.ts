@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Database, SyncRunTable } from '../store/database-types.js'
+import { withTenant } from '../store/tenant-scope.js'
 
 export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'awaiting-approval', 'rejected'] as const
 export type RunState = typeof RUN_STATES[number]
@@ -23,7 +24,7 @@ export interface SyncRun {
   decided_at: Date | null
 }
 
-export function runRepository (db: Kysely<Database>) {
+export function runRepository (db: Kysely<Database> | Transaction<Database>) {
   return {
     async create (run: { id: string, organisation: string, source: string, trigger: RunTrigger }): Promise<SyncRun> {
       return toRun(await db.insertInto('sync_runs').values({ ...run, state: 'queued' }).returningAll().executeTakeFirstOrThrow())
@@ -90,5 +91,14 @@ function toRun (row: Selectable<SyncRunTable>): SyncRun {
     error: row.error as SyncRun['error'],
     unmatched: row.unmatched as unknown[] | null,
     created_at: new Date(row.created_at)
+  }
+}
+
+/** The reads the API makes for one organisation, in its tenant scope (row-level security). */
+export function tenantRunReader (db: Kysely<Database>) {
+  return {
+    find: (organisation: string, id: string) => withTenant(db, organisation, (trx) => runRepository(trx).find(organisation, id)),
+    list: (organisation: string, options: { source?: string, before?: string, limit: number }) => withTenant(db, organisation, (trx) => runRepository(trx).list(organisation, options)),
+    quarantine: (organisation: string, runId: string, options: { after: number, limit: number }) => withTenant(db, organisation, (trx) => runRepository(trx).quarantine(runId, options))
   }
 }

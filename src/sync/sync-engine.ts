@@ -6,7 +6,7 @@ import { ProblemError } from '../http/problem.js'
 import type { SourceItem } from '../sources/source-records.js'
 import type { SourceConnector } from '../sources/source-connector.js'
 import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
-import { runRepository, type RunTrigger, type SyncRun } from './run-repository.js'
+import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
 import { stageItems, type StageCounts } from './stage-items.js'
 import { stagingRepository } from './staging-repository.js'
 import { ChangeEvents } from './change-events.js'
@@ -73,6 +73,8 @@ export function syncEngine (deps: SyncEngineDeps) {
   return {
     events,
     runs,
+    /** What the API shows: run reads in the organisation's tenant scope. */
+    tenantRuns: tenantRunReader(deps.db),
 
     /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
     async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>): Promise<SyncRun> {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
-import type { Database } from '../store/database-types.js'
+import type { UnitRepository } from './repository.js'
 import { OrgParams, ListQuery } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { Nullable } from '../http/nullable.js'
@@ -18,17 +17,13 @@ const Unit = Type.Object({
 })
 const isString = (v: unknown): v is string => typeof v === 'string'
 
-export const unitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const unitRoutes: FastifyPluginAsyncTypebox<{ units: UnitRepository }> = async (app, { units }) => {
   app.get('/v1/organisations/:org/units', {
     config: { auth: { scope: 'organisation:read', orgParam: 'org' } },
     schema: { tags: ['organisations'], summary: 'The organisation\'s unit tree, as its sources report it', params: OrgParams, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Unit), next_cursor: Nullable(Type.String()) }), '4xx': ProblemSchema } }
   }, async function listUnits (request) {
     const { limit, cursor } = request.query
-    const after = decodeCursor(cursor, isString)
-    let q = db.selectFrom('units').select(['id', 'name', 'parent_id', 'kind', 'hsa_id', 'source', 'removed_at'])
-      .where('organisation', '=', request.params.org).orderBy('id').limit(limit + 1)
-    if (after) q = q.where('id', '>', after)
-    const rows = (await q.execute()).map((u) => ({ ...u, removed_at: u.removed_at ? new Date(u.removed_at).toISOString() : null }))
+    const rows = await units.list(request.params.org, { after: decodeCursor(cursor, isString), limit: limit + 1 })
     return page(rows, limit, (u) => u.id)
   })
 }

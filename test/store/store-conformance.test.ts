@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { openStore } from '../../src/store/open-store.js'
 import { loadMigrations, migrate } from '../../src/store/migrate.js'
 import { organisationRepository } from '../../src/organisations/repository.js'
+import { withTenant } from '../../src/store/tenant-scope.js'
 import { openTestStore, type StoreKind } from '../helpers/app.js'
 import { freshDatabaseUrl } from '../helpers/services.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
@@ -41,6 +42,28 @@ for (const kind of ['pglite', 'postgres'] as StoreKind[]) {
       t.match(await repo.find(number), { number, name: 'B', kind: 'region', municipality_code: null })
       const rows = await repo.list({ after: undefined, limit: 1000 })
       t.ok(rows.some((o) => o.number === number))
+    })
+
+    t.test('row-level security shows a tenant only its own organisation, and fails closed', async (t) => {
+      const [a, b] = [randomOrganisationNumber(), randomOrganisationNumber()]
+      const repo = organisationRepository(store.db)
+      for (const org of [a, b]) {
+        await repo.upsert(org, { name: org, kind: 'municipality' })
+        await store.db.insertInto('people').values({ organisation: org, id: `p-${org}`, service_id: `ts-${org}`, employee_number: '1', given_name: null, family_name: null, email: null, pin_sealed: null, pin_lookup: null, source: 'hr', last_run: 'run_x' }).execute()
+      }
+      // No `where organisation = …` on purpose: the policy alone must keep b out.
+      const seen = await withTenant(store.db, a, (trx) => trx.selectFrom('people').select('organisation').execute())
+      t.same([...new Set(seen.map((r) => r.organisation))], [a])
+      const orgs = await withTenant(store.db, a, (trx) => trx.selectFrom('organisations').select('number').execute())
+      t.same(orgs.map((o) => o.number), [a])
+      await t.rejects(withTenant(store.db, a, (trx) => trx.insertInto('people').values({ organisation: b, id: 'p-intruder', service_id: 'ts-intruder', employee_number: '2', given_name: null, family_name: null, email: null, pin_sealed: null, pin_lookup: null, source: 'hr', last_run: 'run_x' }).execute()), 'cannot write into another organisation')
+      const updated = await withTenant(store.db, a, (trx) => trx.updateTable('people').set({ given_name: 'X' }).where('organisation', '=', b).executeTakeFirst())
+      t.equal(Number(updated.numUpdatedRows), 0, 'cannot change another organisation')
+      const unscoped = await store.db.transaction().execute(async (trx) => {
+        await sql`set local role behorig_tenant`.execute(trx)
+        return trx.selectFrom('people').selectAll().execute()
+      })
+      t.same(unscoped, [], 'without an organisation set, the tenant role reads nothing at all')
     })
 
     t.test('refuses rows that break table constraints', async (t) => {
