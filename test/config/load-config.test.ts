@@ -26,3 +26,10 @@ t.test('a bad value names the variable and what was expected, hiding secrets', a
   t.notOk(err.message.includes('short-secret'))
   t.equal(err.problems.length, 3)
 })
+
+t.test('the README documents every environment variable the service reads', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { EnvSchema } = await import('../../src/config/config-schema.js')
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  for (const name of Object.keys(EnvSchema.properties)) t.ok(readme.includes(`\`${name}\``), `${name} is in the README`)
+})
