@@ -1,3 +1,4 @@
+import { encodePointerToken } from '../http/json-pointer.js'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { catalogJsonSchema } from './catalog-document-schema.js'
@@ -60,10 +61,10 @@ function toViolation (file: string, document: unknown, error: ErrorObject): Cata
       const missing = String(params.missingProperty)
       if (error.schemaPath.includes('/anyOf/')) return undefined
       if (missing === 'replaced_by') return make(at, `${where} is deprecated but does not say which attribute replaces it; add replaced_by.`, 'replaced-by-required')
-      return make(`${at}/${escape(missing)}`, `${where} lacks "${missing}", which is required.`)
+      return make(`${at}/${encodePointerToken(missing)}`, `${where} lacks "${missing}", which is required.`)
     }
     case 'additionalProperties':
-      return make(`${at}/${escape(String(params.additionalProperty))}`, `${where} has a field "${String(params.additionalProperty)}" that catalogs do not have; check its spelling or remove it.`)
+      return make(`${at}/${encodePointerToken(String(params.additionalProperty))}`, `${where} has a field "${String(params.additionalProperty)}" that catalogs do not have; check its spelling or remove it.`)
     case 'anyOf':
       return make(at, `${where} names neither an SFS number (sfs) nor another version designation (version) of the act; give one.`)
     case 'if':
@@ -114,6 +115,3 @@ function fieldName (pointer: string): string {
   return parts[parts.length - 1] ?? 'document'
 }
 
-function escape (token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1')
-}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError, type ProblemFieldError } from './problem.js'
+import { distinctErrors, errorPointer } from './schema-errors.js'
 import {
   InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
@@ -45,14 +46,11 @@ function toProblem (error: FastifyError): ProblemError {
     return factory({
       ...(orgNumber ? { extensions: { rule: (orgNumber.params as { rule?: string }).rule } } : {}),
       detail: `The ${location === 'body' ? 'request body' : location === 'path' ? 'path' : location + ' parameters'} did not validate`,
-      errors: distinct(error.validation.map((v): ProblemFieldError => {
-        const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: string }).missingProperty ?? '') : ''
-        const extra = v.keyword === 'additionalProperties' ? String((v.params as { additionalProperty?: string }).additionalProperty ?? '') : ''
-        const child = missing || extra
-        const pointer = v.instancePath + (child ? '/' + child.replace(/~/g, '~0').replace(/\//g, '~1') : '')
-        const detail = extra ? `unknown property "${extra}"` : (v.message ?? 'is invalid')
-        return { pointer, detail, location }
-      }))
+      // One entry per pointer: the first failure there says what to fix.
+      errors: distinctErrors(error.validation.map((v): ProblemFieldError => {
+        const extra = v.keyword === 'additionalProperties' ? String((v.params as { additionalProperty?: string }).additionalProperty) : undefined
+        return { pointer: errorPointer(v), detail: extra ? `unknown property "${extra}"` : (v.message ?? 'is invalid'), location }
+      }), (e) => e.pointer)
     })
   }
   switch (error.code) {
@@ -68,11 +66,4 @@ function toProblem (error: FastifyError): ProblemError {
     return ValidationFailed({ detail: error.message, cause: error })
   }
   return InternalError({ detail: 'An unexpected error occurred; it has been logged.', cause: error })
-}
-
-/** One entry per pointer: ajv may report a field several times (e.g. once per `anyOf` branch). */
-function distinct (errors: ProblemFieldError[]): ProblemFieldError[] {
-  const seen = new Map<string, ProblemFieldError>()
-  for (const e of errors) if (!seen.has(e.pointer)) seen.set(e.pointer, e)
-  return [...seen.values()]
 }

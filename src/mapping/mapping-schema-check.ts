@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import type { ProblemFieldError } from '../http/problem.js'
+import { encodePointerToken } from '../http/json-pointer.js'
+import { distinctErrors } from '../http/schema-errors.js'
 import { packageRoot } from '../store/package-root.js'
 
 let validate: ValidateFunction | undefined
@@ -15,17 +17,7 @@ export function mappingSchema (): Record<string, unknown> {
 export function schemaErrors (doc: unknown): ProblemFieldError[] {
   validate ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(mappingSchema())
   if (validate(doc)) return []
-  const seen = new Set<string>()
-  const errors: ProblemFieldError[] = []
-  for (const error of validate.errors ?? []) {
-    const converted = toFieldError(error)
-    const key = converted.pointer + '\n' + converted.detail
-    if (!seen.has(key)) {
-      seen.add(key)
-      errors.push(converted)
-    }
-  }
-  return errors
+  return distinctErrors((validate.errors ?? []).map(toFieldError))
 }
 
 const PATTERN_HINTS: Record<string, string> = {
@@ -43,12 +35,12 @@ function toFieldError (error: ErrorObject): ProblemFieldError {
   const params = error.params as Record<string, unknown>
   switch (error.keyword) {
     case 'required':
-      return { pointer: `${at}/${escape(String(params.missingProperty))}`, detail: 'is required' }
+      return { pointer: `${at}/${encodePointerToken(String(params.missingProperty))}`, detail: 'is required' }
     case 'additionalProperties': {
       const name = String(params.additionalProperty)
       const allowed = Object.keys((error.parentSchema?.properties ?? {}) as object)
       const what = allowed.includes('unit_within') ? `is not a condition; a condition holds one or more of: ${allowed.join(', ')}` : `is not allowed here; expected: ${allowed.join(', ')}`
-      return { pointer: `${at}/${escape(name)}`, detail: what }
+      return { pointer: `${at}/${encodePointerToken(name)}`, detail: what }
     }
     case 'type': {
       const expected = String(params.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ')
@@ -79,6 +71,3 @@ function fieldName (pointer: string): string {
   return parts[parts.length - 1] ?? ''
 }
 
-function escape (token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1')
-}

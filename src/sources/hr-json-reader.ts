@@ -4,7 +4,7 @@ import { parser, type Token } from 'stream-json/parser.js'
 import { ProblemError } from '../http/problem.js'
 import { HrSnapshotUnreadable } from './errors.js'
 import { validateEmployment, validateUnit } from './hr-record-validator.js'
-import { encodePointerToken } from './json-pointer.js'
+import { encodePointerToken } from '../http/json-pointer.js'
 import { streamBatches } from './stream-batches.js'
 import type { SourceItem } from './source-records.js'
 

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv'
 import { parsePersonalIdentityNumber } from '../identifiers/personal-identity-number.js'
-import { decodePointerToken, encodePointerToken } from './json-pointer.js'
+import { decodePointerToken, encodePointerToken } from '../http/json-pointer.js'
 import { sourceValidator } from './source-schemas.js'
 import {
   employmentKey, EMPLOYMENT_TYPES,

@@ -1,8 +1,9 @@
 import type { ErrorObject } from 'ajv'
 import { CronExpressionParser } from 'cron-parser'
 import type { ProblemFieldError } from '../http/problem.js'
+import { distinctErrors, errorPointer } from '../http/schema-errors.js'
 import { SourceConfigInvalid } from './errors.js'
-import { encodePointerToken } from './json-pointer.js'
+import { encodePointerToken } from '../http/json-pointer.js'
 import type { SourceKind } from './source-connector.js'
 import { sourceValidator } from './source-schemas.js'
 
@@ -64,20 +65,9 @@ export function cronProblem (schedule: string): string | undefined {
 }
 
 function schemaErrors (ajvErrors: ErrorObject[]): ProblemFieldError[] {
-  const errors: ProblemFieldError[] = []
-  const seen = new Set<string>()
-  for (const error of ajvErrors) {
-    if (error.keyword === 'if') continue // its `then` errors say what is wrong
-    const params = error.params as Record<string, unknown>
-    const child = error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined
-    const pointer = error.instancePath + (child !== undefined ? '/' + encodePointerToken(String(child)) : '')
-    const detail = detailOf(error, params)
-    const key = `${pointer}\n${detail}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    errors.push({ pointer, detail })
-  }
-  return errors
+  return distinctErrors(ajvErrors
+    .filter((error) => error.keyword !== 'if') // its `then` errors say what is wrong
+    .map((error) => ({ pointer: errorPointer(error), detail: detailOf(error, error.params as Record<string, unknown>) })))
 }
 
 function detailOf (error: ErrorObject, params: Record<string, unknown>): string {

@@ -1,41 +1,11 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../store/database-types.js'
+import type { Insertable } from 'kysely'
+import type { Database, StagedEmploymentTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
 
-export interface StagedEmploymentRow {
-  run_id: string
-  key: string
-  row_number: number
-  employment_id: string | null
-  employee_number: string
-  given_name: string | null
-  family_name: string | null
-  email: string | null
-  pin_sealed: string | null
-  pin_lookup: string | null
-  service_id: string | null
-  unit_id: string
-  position_code: string | null
-  title: string | null
-  employment_type: string
-  start_date: string
-  end_date: string | null
-  extent: number | null
-  record_hash: string
-}
-
-export interface StagedUnitRow { run_id: string, unit_id: string, name: string, parent_id: string | null, kind: string | null, hsa_id: string | null }
-
-export interface QuarantineRow {
-  run_id: string
-  seq: number
-  row_number: number
-  record_type: string
-  pointer: string
-  code: string
-  reason: string
-  problems: string
-  raw: string | null
-}
+/** Rows as the staging tables take them (one definition: the table types in store/). */
+export type StagedEmploymentRow = Insertable<StagedEmploymentTable>
+export type StagedUnitRow = StagedUnitTable
+export type QuarantineRow = Omit<SyncQuarantineTable, 'problems' | 'raw'> & { problems: string, raw: string | null }
 
 export function stagingRepository (db: Kysely<Database>) {
   return {

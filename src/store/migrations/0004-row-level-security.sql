@@ -22,36 +22,19 @@ alter table organisations enable row level security;
 create policy tenant_isolation on organisations to behorig_tenant
   using (number = behorig_current_organisation());
 
-alter table api_keys enable row level security;
-create policy tenant_isolation on api_keys to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
+-- The same policy on every table that carries an organisation column.
+do $$
+declare t text;
+begin
+  foreach t in array array['api_keys', 'sources', 'sync_runs', 'units', 'people', 'employments'] loop
+    execute format('alter table %I enable row level security', t);
+    execute format('create policy tenant_isolation on %I to behorig_tenant
+      using (organisation = behorig_current_organisation())
+      with check (organisation = behorig_current_organisation())', t);
+  end loop;
+end $$;
 
-alter table sources enable row level security;
-create policy tenant_isolation on sources to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
-
-alter table sync_runs enable row level security;
-create policy tenant_isolation on sync_runs to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
-
+-- Quarantined records belong to a run, and through it to an organisation.
 alter table sync_quarantine enable row level security;
 create policy tenant_isolation on sync_quarantine to behorig_tenant
   using (exists (select 1 from sync_runs r where r.id = run_id and r.organisation = behorig_current_organisation()));
-
-alter table units enable row level security;
-create policy tenant_isolation on units to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
-
-alter table people enable row level security;
-create policy tenant_isolation on people to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
-
-alter table employments enable row level security;
-create policy tenant_isolation on employments to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
