@@ -28,6 +28,10 @@ async function withEmployments (db: Transaction<Database>, organisation: string,
     .where('person_id', 'in', people.map((p) => p.id)).orderBy('start_date').orderBy('id').execute()
   const byPerson = new Map<string, Selectable<EmploymentTable>[]>()
   for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r])
+  const memberships = await db.selectFrom('person_groups').select(['person_id', 'source', 'group_dn', 'via']).where('organisation', '=', organisation)
+    .where('person_id', 'in', people.map((p) => p.id)).orderBy('group_dn').execute()
+  const groupsOf = new Map<string, { dn: string, source: string, via: string[] }[]>()
+  for (const g of memberships) groupsOf.set(g.person_id, [...(groupsOf.get(g.person_id) ?? []), { dn: g.group_dn, source: g.source, via: g.via }])
   return people.map((p) => ({
     id: p.id,
     service_id: p.service_id,
@@ -52,6 +56,7 @@ async function withEmployments (db: Transaction<Database>, organisation: string,
       extent: e.extent === null ? null : Number(e.extent),
       ended_at: e.ended_at ? new Date(e.ended_at).toISOString() : null,
       last_run: e.last_run
-    }))
+    })),
+    groups: groupsOf.get(p.id) ?? []
   }))
 }

@@ -39,7 +39,12 @@ export const Person = Type.Object({
   source: Type.String(),
   last_run: Type.String(),
   updated_at: Type.String({ format: 'date-time' }),
-  employments: Type.Array(Employment)
+  employments: Type.Array(Employment),
+  groups: Type.Array(Type.Object({
+    dn: Type.String({ description: 'Group DN (normalised). Membership is by DN, never by CN.' }),
+    source: Type.String({ description: 'The directory source that reported it.' }),
+    via: Type.Array(Type.String(), { description: 'For nested membership: the groups in between, the direct group first; empty when direct.' })
+  }), { description: 'Directory groups the person is in through correlated, enabled accounts, nested groups resolved.' })
 })
 
 export const PeopleList = Type.Object({ items: Type.Array(Person), next_cursor: Nullable(Type.String()) })

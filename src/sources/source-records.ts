@@ -44,7 +44,7 @@ export interface EmploymentRecord {
   extent: number | null
 }
 
-export type RecordType = 'unit' | 'employment'
+export type RecordType = 'unit' | 'employment' | 'account' | 'group'
 
 /** Why a record was quarantined; stable, for counting and filtering. */
 export type QuarantineCode =
@@ -63,6 +63,8 @@ export type QuarantineCode =
   | 'conflicting-unit'
   | 'duplicate-unit'
   | 'duplicate-employment'
+  | 'duplicate-account'
+  | 'duplicate-group'
   | 'unknown-unit'
   | 'unknown-parent-unit'
   | 'unit-cycle'
@@ -101,7 +103,31 @@ export interface QuarantineItem extends QuarantineProblem {
   unit_id?: string
 }
 
-export type SourceItem = UnitItem | EmploymentItem | QuarantineItem
+/** A directory account (LDAP/AD entry or SCIM User). DNs are normalised (directory/dn). */
+export interface AccountRecord {
+  /** entryUUID, objectGUID or the SCIM id: stable across renames and moves. */
+  unique_id: string
+  dn: string
+  employee_number: string | null
+  email: string | null
+  display_name: string | null
+  given_name: string | null
+  family_name: string | null
+  /** Disabled accounts stay known but grant nothing (AD userAccountControl bit 2, or a configured attribute). */
+  disabled: boolean
+}
+
+/** A directory group with its direct members' DNs (accounts or nested groups), normalised. */
+export interface GroupRecord {
+  dn: string
+  cn: string | null
+  members: string[]
+}
+
+export interface AccountItem extends SourceLocation { type: 'account', record: AccountRecord }
+export interface GroupItem extends SourceLocation { type: 'group', record: GroupRecord }
+
+export type SourceItem = UnitItem | EmploymentItem | AccountItem | GroupItem | QuarantineItem
 
 /** The key an employment is known by across runs (DESIGN.md: id, else employee number, unit and start date). */
 export function employmentKey (record: Pick<EmploymentRecord, 'employment_id' | 'employee_number' | 'unit_id' | 'start_date'>): string {

@@ -56,6 +56,7 @@ export interface SyncRunTable {
   error: unknown
   unmatched: unknown
   staged: ColumnType<boolean, boolean | undefined, boolean>
+  mode: ColumnType<string, string | undefined, string>
   attempts: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   started_at: Date | null
@@ -153,6 +154,42 @@ export interface SyncRunChangeTable { run_id: string, person_id: string }
 
 export interface CatalogVersionTable { domain: string, version: string, hash: string, document: unknown, published_at: Timestamp }
 
+export interface DirectoryAccountTable {
+  organisation: string
+  source: string
+  unique_id: string
+  dn: string
+  employee_number: string | null
+  email: string | null
+  display_name: string | null
+  given_name: string | null
+  family_name: string | null
+  disabled: boolean
+  person_id: string | null
+  record_hash: string
+  ended_at: Date | null
+  last_run: string
+  updated_at: Timestamp
+}
+export interface DirectoryGroupTable { organisation: string, source: string, dn: string, cn: string | null, record_hash: string, last_run: string }
+export interface DirectoryMemberTable { organisation: string, source: string, group_dn: string, member_dn: string }
+export interface PersonGroupTable { organisation: string, source: string, person_id: string, group_dn: string, via: string[] }
+export interface StagedAccountTable {
+  run_id: string
+  unique_id: string
+  row_number: number
+  dn: string
+  employee_number: string | null
+  email: string | null
+  display_name: string | null
+  given_name: string | null
+  family_name: string | null
+  disabled: boolean
+  record_hash: string
+}
+export interface StagedGroupTable { run_id: string, dn: string, cn: string | null, record_hash: string }
+export interface StagedMemberTable { run_id: string, group_dn: string, member_dn: string }
+
 /** Every table, as Kysely sees it. Capabilities add theirs here as their migrations land. */
 export interface Database {
   organisations: OrganisationTable
@@ -169,4 +206,11 @@ export interface Database {
   employments: EmploymentTable
   sync_run_changes: SyncRunChangeTable
   catalog_versions: CatalogVersionTable
+  directory_accounts: DirectoryAccountTable
+  directory_groups: DirectoryGroupTable
+  directory_members: DirectoryMemberTable
+  person_groups: PersonGroupTable
+  staged_accounts: StagedAccountTable
+  staged_groups: StagedGroupTable
+  staged_members: StagedMemberTable
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { EmploymentRecord } from '../sources/source-records.js'
+import type { AccountRecord, EmploymentRecord, GroupRecord } from '../sources/source-records.js'
 
 /**
  * A digest of everything a source says about one employment, person fields included, so
@@ -12,4 +12,14 @@ export function employmentRecordHash (r: EmploymentRecord, pinLookup: string | n
     r.unit_id, r.position_code, r.title, r.employment_type, r.start_date, r.end_date, r.extent
   ]
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 32)
+}
+
+export function accountRecordHash (r: AccountRecord): string {
+  const fields = [r.unique_id, r.dn, r.employee_number, r.email, r.display_name, r.given_name, r.family_name, r.disabled]
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 32)
+}
+
+/** Members are sorted first: a directory may list them in any order. */
+export function groupRecordHash (r: GroupRecord): string {
+  return createHash('sha256').update(JSON.stringify([r.dn, r.cn, [...r.members].sort()])).digest('base64url').slice(0, 32)
 }

@@ -16,6 +16,7 @@ export interface SyncRun {
   error: { type?: string, title?: string, detail: string, errors?: unknown[], retrying?: boolean } | null
   unmatched: unknown[] | null
   staged: boolean
+  mode: 'full' | 'incremental'
   attempts: number
   created_at: Date
   started_at: Date | null
@@ -87,6 +88,7 @@ function toRun (row: Selectable<SyncRunTable>): SyncRun {
     ...row,
     trigger: row.trigger as RunTrigger,
     state: row.state as RunState,
+    mode: row.mode as SyncRun['mode'],
     counts: (row.counts ?? {}) as Record<string, unknown>,
     error: row.error as SyncRun['error'],
     unmatched: row.unmatched as unknown[] | null,

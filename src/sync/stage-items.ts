@@ -1,10 +1,10 @@
 import type { SecretBox } from '../crypto/secret-box.js'
 import { SnapshotChecker } from '../sources/snapshot-checker.js'
-import type { EmploymentItem, QuarantineItem, SourceItem } from '../sources/source-records.js'
-import { employmentRecordHash } from './record-hash.js'
-import type { QuarantineRow, StagedEmploymentRow, StagedUnitRow, StagingRepository } from './staging-repository.js'
+import type { AccountItem, EmploymentItem, GroupItem, QuarantineItem, SourceItem } from '../sources/source-records.js'
+import { accountRecordHash, employmentRecordHash, groupRecordHash } from './record-hash.js'
+import type { QuarantineRow, StagedAccountRow, StagedEmploymentRow, StagedGroupRow, StagedUnitRow, StagingRepository } from './staging-repository.js'
 
-export interface StageCounts { read: number, quarantined: number, units: number, employments: number }
+export interface StageCounts { read: number, quarantined: number, units: number, employments: number, accounts: number, groups: number }
 
 const BATCH = 2000
 export const PIN_PURPOSE = 'personal-identity-number'
@@ -16,21 +16,27 @@ export const PIN_PURPOSE = 'personal-identity-number'
  */
 export async function stageItems (runId: string, items: AsyncIterable<SourceItem>, deps: { staging: StagingRepository, box: SecretBox }): Promise<StageCounts> {
   const checker = new SnapshotChecker()
-  const counts: StageCounts = { read: 0, quarantined: 0, units: 0, employments: 0 }
+  const counts: StageCounts = { read: 0, quarantined: 0, units: 0, employments: 0, accounts: 0, groups: 0 }
   let employments: StagedEmploymentRow[] = []
   let units: StagedUnitRow[] = []
   let quarantine: QuarantineRow[] = []
+  let accounts: StagedAccountRow[] = []
+  let groups: StagedGroupRow[] = []
+  const seenAccounts = new Set<string>()
+  const seenGroups = new Set<string>()
 
   // One batch is written while the next is parsed: the store works on the other core.
   let inFlight: Promise<void> = Promise.resolve()
   const flush = async (): Promise<void> => {
-    const batch = { units, employments, quarantine }
-    employments = []; units = []; quarantine = []
+    const batch = { units, employments, quarantine, accounts, groups }
+    employments = []; units = []; quarantine = []; accounts = []; groups = []
     await inFlight
     inFlight = (async () => {
       await deps.staging.insertUnits(batch.units)
       await deps.staging.insertEmployments(batch.employments)
       await deps.staging.insertQuarantine(batch.quarantine)
+      await deps.staging.insertAccounts(batch.accounts)
+      await deps.staging.insertGroups(batch.groups)
     })()
     // Surface a failed write at the next flush at the latest, never as an unhandled rejection.
     inFlight.catch(() => {})
@@ -42,9 +48,19 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
   }
 
   for await (const item of items) {
-    if (item.type !== 'unit') counts.read++
+    if (item.type !== 'unit' && item.type !== 'group') counts.read++
     if (item.type === 'quarantine') { hold(item); continue }
-    if (item.type === 'unit') {
+    if (item.type === 'account') {
+      if (seenAccounts.has(item.record.unique_id)) { hold(duplicate(item, `account ${item.record.unique_id} appears twice; the first is kept`)); continue }
+      seenAccounts.add(item.record.unique_id)
+      counts.accounts++
+      accounts.push(toStagedAccount(runId, item))
+    } else if (item.type === 'group') {
+      if (seenGroups.has(item.record.dn)) { hold(duplicate(item, `group ${item.record.dn} appears twice; the first is kept`)); continue }
+      seenGroups.add(item.record.dn)
+      counts.groups++
+      groups.push({ run_id: runId, dn: item.record.dn, cn: item.record.cn, record_hash: groupRecordHash(item.record), members: [...new Set(item.record.members)] })
+    } else if (item.type === 'unit') {
       const dup = checker.addUnit(item)
       if (dup) { hold(dup); continue }
       counts.units++
@@ -73,6 +89,19 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
   for (let i = 0; i < takeBackUnits.length; i += BATCH) await deps.staging.removeUnits(runId, takeBackUnits.slice(i, i + BATCH))
   await deps.staging.analyze()
   return counts
+}
+
+function toStagedAccount (runId: string, item: AccountItem): StagedAccountRow {
+  const r = item.record
+  return {
+    run_id: runId, unique_id: r.unique_id, row_number: item.row, dn: r.dn, employee_number: r.employee_number, email: r.email,
+    display_name: r.display_name, given_name: r.given_name, family_name: r.family_name, disabled: r.disabled, record_hash: accountRecordHash(r)
+  }
+}
+
+function duplicate (item: AccountItem | GroupItem, reason: string): QuarantineItem {
+  const problem = { pointer: item.pointer, code: item.type === 'account' ? 'duplicate-account' as const : 'duplicate-group' as const, reason }
+  return { type: 'quarantine', record_type: item.type, row: item.row, ...problem, problems: [problem] }
 }
 
 function toStagedEmployment (runId: string, item: EmploymentItem, box: SecretBox): StagedEmploymentRow {

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely'
 import type { Insertable } from 'kysely'
-import type { Database, StagedEmploymentTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
+import type { Database, StagedAccountTable, StagedEmploymentTable, StagedGroupTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
 
 /** Rows as the staging tables take them (one definition: the table types in store/). */
 export type StagedEmploymentRow = Insertable<StagedEmploymentTable>
 export type StagedUnitRow = StagedUnitTable
+export type StagedAccountRow = StagedAccountTable
+export type StagedGroupRow = StagedGroupTable & { members: string[] }
 export type QuarantineRow = Omit<SyncQuarantineTable, 'problems' | 'raw'> & { problems: string, raw: string | null }
 
 export function stagingRepository (db: Kysely<Database>) {
@@ -18,6 +20,23 @@ export function stagingRepository (db: Kysely<Database>) {
       if (rows.length) {
         await sql`insert into staged_employments
           select * from jsonb_populate_recordset(null::staged_employments, ${JSON.stringify(rows)}::jsonb)`.execute(db)
+      }
+    },
+    async insertAccounts (rows: StagedAccountRow[]): Promise<void> {
+      if (rows.length) {
+        await sql`insert into staged_accounts
+          select * from jsonb_populate_recordset(null::staged_accounts, ${JSON.stringify(rows)}::jsonb)`.execute(db)
+      }
+    },
+    async insertGroups (rows: StagedGroupRow[]): Promise<void> {
+      if (rows.length === 0) return
+      await db.insertInto('staged_groups').values(rows.map(({ members: _, ...g }) => g)).execute()
+      const members = rows.flatMap((g) => g.members.map((m) => ({ run_id: g.run_id, group_dn: g.dn, member_dn: m })))
+      // A large group can have tens of thousands of members: one JSON parameter, not one per value.
+      if (members.length) {
+        await sql`insert into staged_members
+          select * from jsonb_populate_recordset(null::staged_members, ${JSON.stringify(members)}::jsonb)
+          on conflict do nothing`.execute(db)
       }
     },
     async insertUnits (rows: StagedUnitRow[]): Promise<void> {
@@ -35,11 +54,14 @@ export function stagingRepository (db: Kysely<Database>) {
     },
     /** Fresh statistics after a bulk load, so the diff and apply get sensible plans. */
     async analyze (): Promise<void> {
-      await sql`analyze staged_employments, staged_units`.execute(db)
+      await sql`analyze staged_employments, staged_units, staged_accounts, staged_groups, staged_members`.execute(db)
     },
     async clear (runId: string): Promise<void> {
       await db.deleteFrom('staged_employments').where('run_id', '=', runId).execute()
       await db.deleteFrom('staged_units').where('run_id', '=', runId).execute()
+      await db.deleteFrom('staged_accounts').where('run_id', '=', runId).execute()
+      await db.deleteFrom('staged_members').where('run_id', '=', runId).execute()
+      await db.deleteFrom('staged_groups').where('run_id', '=', runId).execute()
     }
   }
 }

@@ -4,7 +4,8 @@ import type { SecretBox } from '../crypto/secret-box.js'
 import type { JobQueue } from '../jobs/job-queue.js'
 import { ProblemError } from '../http/problem.js'
 import type { SourceItem } from '../sources/source-records.js'
-import type { SourceConnector } from '../sources/source-connector.js'
+import type { SourceConnector, SourceKind } from '../sources/source-connector.js'
+import { directoryApplyRepository } from './directory-apply-repository.js'
 import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
 import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
 import { stageItems, type StageCounts } from './stage-items.js'
@@ -23,7 +24,7 @@ export interface SyncEngineDeps {
   queue: JobQueue
   log: Logger
   /** The source's safety settings and, for pulling sources, its connector. */
-  sourceOf (organisation: string, source: string): Promise<{ maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
+  sourceOf (organisation: string, source: string): Promise<{ kind: SourceKind, maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
 }
 
 /**
@@ -48,25 +49,42 @@ export function syncEngine (deps: SyncEngineDeps) {
   }
 
   /** Diff and, unless the safety threshold trips, apply. One transaction, one source at a time. */
-  async function applyStaged (run: SyncRun, maxEndPercent: number, read: Pick<StageCounts, 'read' | 'quarantined'>): Promise<SyncRun | undefined> {
+  async function applyStaged (run: SyncRun, kind: SourceKind, maxEndPercent: number, read: Pick<StageCounts, 'read' | 'quarantined'>): Promise<SyncRun | undefined> {
     const scope: RunScope = { organisation: run.organisation, source: run.source, runId: run.id }
     return deps.db.transaction().execute(async (trx) => {
       const apply = applyRepository(trx)
+      const directory = directoryApplyRepository(trx)
       await apply.lockSource(scope)
       const current = await runRepository(trx).findById(run.id)
       if (current?.state !== 'running') return undefined // another worker finished it
-      const diff = await apply.diffEmployments(scope)
+      const full = current.mode !== 'incremental'
+      const diff = kind === 'hr' ? await apply.diffEmployments(scope) : await directory.diffAccounts(scope)
+      // An incremental directory run reads only what changed: what it did not read has not ended.
+      if (!full) diff.ended = 0
       const counts = { ...read, created: diff.created, updated: diff.updated, ended: diff.ended, unchanged: diff.unchanged }
-      if (!current.decided_by && tripsSafety(diff, maxEndPercent)) {
+      if (!current.decided_by && tripsSafety(diff, maxEndPercent, full)) {
         return runRepository(trx).transition(run.id, ['running'], 'awaiting-approval', {
           error: null,
           counts: { ...counts, active_before: diff.active_before, max_end_percent: maxEndPercent }
         })
       }
-      const units = await apply.applyUnits(scope)
-      await apply.applyPeople(scope)
-      await apply.applyEmployments(scope)
-      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
+      let extra: Record<string, unknown> = {}
+      if (kind === 'hr') {
+        extra = { units: await apply.applyUnits(scope) }
+        await apply.applyPeople(scope)
+        await apply.applyEmployments(scope)
+      } else {
+        await directory.applyGroups(scope, full)
+        await directory.applyAccounts(scope, full)
+      }
+      // People and accounts meet here whichever side changed: a new HR employee may match
+      // an account the directory reported earlier, and the other way round.
+      const { unmatched, unmatchedTotal } = await directory.correlate(run.organisation)
+      await directory.resolveMemberships(run.organisation, run.id)
+      if (kind !== 'hr') extra = { unmatched: unmatchedTotal }
+      return runRepository(trx).transition(run.id, ['running'], 'succeeded', {
+        counts: { ...counts, ...extra }, error: null, finished: true, ...(kind !== 'hr' ? { unmatched } : {})
+      })
     })
   }
 
@@ -117,7 +135,7 @@ export function syncEngine (deps: SyncEngineDeps) {
           read = { read: staged.read, quarantined: staged.quarantined }
           await runs.transition(run.id, ['running'], 'running', { staged: true, counts: read })
         }
-        const result = await applyStaged(started, found.maxEndPercent, read)
+        const result = await applyStaged(started, found.kind, found.maxEndPercent, read)
         if (result?.state === 'succeeded') {
           await staging.clear(run.id)
           const personIds = await applyRepository(deps.db).changedPeople(run.id)
@@ -159,10 +177,10 @@ export function syncEngine (deps: SyncEngineDeps) {
 export type SyncEngine = ReturnType<typeof syncEngine>
 
 /** More than the threshold of active employments would end, or an empty read would end them all. */
-export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number): boolean {
+export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number, full = true): boolean {
   if (diff.active_before === 0) return false
   const staged = diff.created + diff.updated + diff.unchanged
-  if (staged === 0) return true
+  if (staged === 0 && full) return true
   return diff.ended * 100 > diff.active_before * maxEndPercent
 }
 

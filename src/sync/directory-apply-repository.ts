@@ -1,0 +1,139 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import type { EmploymentDiff, RunScope } from './apply-repository.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export interface UnmatchedAccount { unique_id: string, dn: string, reason: 'no-match' | 'ambiguous-email', employee_number: string | null, email: string | null }
+
+const UNMATCHED_LISTED = 1000
+
+/**
+ * The set-based diff and apply of a directory run (LDAP/AD or SCIM): accounts, groups and
+ * membership edges, correlation of accounts to people, and people's transitive groups.
+ * Runs inside the caller's transaction.
+ */
+export function directoryApplyRepository (db: Db) {
+  return {
+    async diffAccounts ({ organisation, source, runId }: RunScope): Promise<EmploymentDiff> {
+      const result = await sql<EmploymentDiff>`
+        select
+          count(*) filter (where s.unique_id is not null and (a.unique_id is null or a.ended_at is not null))::int as created,
+          count(*) filter (where s.unique_id is not null and a.unique_id is not null and a.ended_at is null and a.record_hash <> s.record_hash)::int as updated,
+          count(*) filter (where s.unique_id is not null and a.unique_id is not null and a.ended_at is null and a.record_hash = s.record_hash)::int as unchanged,
+          count(*) filter (where s.unique_id is null and a.ended_at is null)::int as ended,
+          count(*) filter (where a.unique_id is not null and a.ended_at is null)::int as active_before
+        from (select unique_id, record_hash from staged_accounts where run_id = ${runId}) s
+        full join (select unique_id, record_hash, ended_at from directory_accounts where organisation = ${organisation} and source = ${source}) a
+          on a.unique_id = s.unique_id`.execute(db)
+      return result.rows[0]!
+    },
+
+    /** Upserts what was read; a full run also ends the accounts it no longer lists. */
+    async applyAccounts ({ organisation, source, runId }: RunScope, full: boolean): Promise<void> {
+      await sql`
+        insert into directory_accounts (organisation, source, unique_id, dn, employee_number, email, display_name, given_name, family_name, disabled, record_hash, ended_at, last_run)
+        select ${organisation}, ${source}, s.unique_id, s.dn, s.employee_number, s.email, s.display_name, s.given_name, s.family_name, s.disabled, s.record_hash, null, ${runId}
+        from staged_accounts s where s.run_id = ${runId}
+        on conflict (organisation, source, unique_id) do update set
+          dn = excluded.dn, employee_number = excluded.employee_number, email = excluded.email, display_name = excluded.display_name,
+          given_name = excluded.given_name, family_name = excluded.family_name, disabled = excluded.disabled,
+          record_hash = excluded.record_hash, ended_at = null, last_run = excluded.last_run, updated_at = now()
+        where directory_accounts.record_hash <> excluded.record_hash or directory_accounts.ended_at is not null`.execute(db)
+      if (!full) return
+      await sql`
+        update directory_accounts a set ended_at = now(), last_run = ${runId}, updated_at = now()
+        where a.organisation = ${organisation} and a.source = ${source} and a.ended_at is null
+          and not exists (select 1 from staged_accounts s where s.run_id = ${runId} and s.unique_id = a.unique_id)`.execute(db)
+    },
+
+    /** Groups and their direct members as read; a full run replaces the source's whole graph. */
+    async applyGroups ({ organisation, source, runId }: RunScope, full: boolean): Promise<void> {
+      if (full) {
+        await sql`delete from directory_groups g where g.organisation = ${organisation} and g.source = ${source}
+          and not exists (select 1 from staged_groups s where s.run_id = ${runId} and s.dn = g.dn)`.execute(db)
+      }
+      await sql`
+        insert into directory_groups (organisation, source, dn, cn, record_hash, last_run)
+        select ${organisation}, ${source}, s.dn, s.cn, s.record_hash, ${runId} from staged_groups s where s.run_id = ${runId}
+        on conflict (organisation, source, dn) do update set cn = excluded.cn, record_hash = excluded.record_hash, last_run = excluded.last_run
+        where directory_groups.record_hash <> excluded.record_hash`.execute(db)
+      await sql`delete from directory_members m where m.organisation = ${organisation} and m.source = ${source}
+        and exists (select 1 from staged_groups s where s.run_id = ${runId} and s.dn = m.group_dn)`.execute(db)
+      await sql`insert into directory_members (organisation, source, group_dn, member_dn)
+        select ${organisation}, ${source}, s.group_dn, s.member_dn from staged_members s where s.run_id = ${runId}`.execute(db)
+    },
+
+    /**
+     * Joins every live account of the organisation's directory sources to a person: by
+     * employee number first, then by an email exactly one person has. Accounts left
+     * without a person are returned (ambiguous ones say so), never silently merged.
+     */
+    async correlate (organisation: string): Promise<{ unmatched: UnmatchedAccount[], unmatchedTotal: number }> {
+      await sql`
+        with emails as (
+          select lower(email) as e, count(*) as n, min(id) as id from people
+          where organisation = ${organisation} and email is not null group by 1
+        ), desired as (
+          select a.source, a.unique_id, coalesce(p.id, case when em.n = 1 then em.id end) as person_id
+          from directory_accounts a
+          left join people p on p.organisation = a.organisation and a.employee_number is not null and p.employee_number = a.employee_number
+          left join emails em on a.email is not null and em.e = lower(a.email)
+          where a.organisation = ${organisation} and a.ended_at is null
+        )
+        update directory_accounts a set person_id = d.person_id
+        from desired d
+        where a.organisation = ${organisation} and a.source = d.source and a.unique_id = d.unique_id
+          and a.person_id is distinct from d.person_id`.execute(db)
+      const rows = await sql<UnmatchedAccount & { total: number }>`
+        select a.unique_id, a.dn, a.employee_number, a.email,
+          case when (select count(*) from people p where p.organisation = a.organisation and lower(p.email) = lower(a.email)) > 1
+            then 'ambiguous-email' else 'no-match' end as reason,
+          count(*) over ()::int as total
+        from directory_accounts a
+        where a.organisation = ${organisation} and a.ended_at is null and a.person_id is null and not a.disabled
+        order by a.dn limit ${UNMATCHED_LISTED}`.execute(db)
+      return { unmatched: rows.rows.map(({ total: _, ...u }) => u), unmatchedTotal: rows.rows[0]?.total ?? 0 }
+    },
+
+    /**
+     * Rebuilds people's groups from the membership graph: transitive (nested groups),
+     * cycle-safe, by DN; disabled, ended and uncorrelated accounts grant no membership.
+     * Records the people whose groups changed in the run's change set.
+     */
+    async resolveMemberships (organisation: string, runId: string): Promise<void> {
+      await sql`
+        create temporary table desired_groups on commit drop as
+        with recursive closure (source, member_dn, group_dn, via) as (
+          select m.source, m.member_dn, m.group_dn, array[]::text[]
+          from directory_members m where m.organisation = ${organisation}
+          union all
+          select c.source, c.member_dn, m.group_dn, c.via || c.group_dn
+          from closure c
+          join directory_members m on m.organisation = ${organisation} and m.source = c.source and m.member_dn = c.group_dn
+          where m.group_dn <> c.group_dn and not (m.group_dn = any(c.via)) and cardinality(c.via) < 64
+        )
+        select distinct on (a.source, a.person_id, c.group_dn) a.source, a.person_id, c.group_dn, c.via
+        from closure c
+        join directory_accounts a on a.organisation = ${organisation} and a.source = c.source and a.dn = c.member_dn
+        where a.person_id is not null and a.ended_at is null and not a.disabled
+        order by a.source, a.person_id, c.group_dn, cardinality(c.via)`.execute(db)
+      await sql`
+        with removed as (
+          delete from person_groups g where g.organisation = ${organisation}
+            and not exists (select 1 from desired_groups d where d.source = g.source and d.person_id = g.person_id and d.group_dn = g.group_dn)
+          returning g.person_id
+        ), added as (
+          insert into person_groups (organisation, source, person_id, group_dn, via)
+          select ${organisation}, d.source, d.person_id, d.group_dn, d.via from desired_groups d
+          on conflict (organisation, source, person_id, group_dn) do update set via = excluded.via
+          where person_groups.via is distinct from excluded.via
+          returning person_id
+        )
+        insert into sync_run_changes (run_id, person_id)
+        select distinct ${runId}, person_id from (select person_id from removed union all select person_id from added) c
+        on conflict do nothing`.execute(db)
+      await sql`drop table desired_groups`.execute(db)
+    }
+  }
+}
