@@ -7,6 +7,7 @@ import { jobHandlers } from './jobs/job-handlers.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRepository } from './sources/repository.js'
 import { sourceService, type SourceService } from './sources/service.js'
+import { ldapConnector } from './directory/ldap-connector.js'
 import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 
@@ -35,7 +36,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   if (kek.source === 'generated') log.warn({ file: kek.file }, 'generated a key-encryption key; production must set BEHORIG_KEY_ENCRYPTION_KEY')
   const box = secretBox(kek.key)
   const queue = overrides.queue ?? openQueue(config, log)
-  const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source) => hrUrlConnector(source) })
+  const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
   const engine = syncEngine({ db: store.db, box, queue, log, sourceOf: (org, id) => sources.runtime(org, id) })
   return {
     store,

@@ -15,7 +15,7 @@ export interface ReadOptions {
   onPage?: (entries: number) => void
 }
 
-export interface AccountReadOptions extends ReadOptions {
+export interface ChangedSinceOptions extends ReadOptions {
   /**
    * Read only entries changed at or after this mark (an incremental run): on LDAP an ISO
    * 8601 instant or GeneralizedTime compared with modifyTimestamp, on Active Directory a
@@ -29,9 +29,9 @@ export interface AccountReadOptions extends ReadOptions {
 /** Reads one ldap source. Each call opens its own connection and closes it when the iteration ends. */
 export interface DirectoryReader {
   /** Person entries under user_base_dn matching user_filter, page by page (page_size). */
-  readAccounts (options?: AccountReadOptions): AsyncGenerator<DirectoryAccount>
-  /** Group entries under group_base_dn matching group_filter; nothing when group_base_dn is not set. */
-  readGroups (options?: ReadOptions): AsyncGenerator<DirectoryGroup>
+  readAccounts (options?: ChangedSinceOptions): AsyncGenerator<DirectoryAccount>
+  /** Group entries under group_base_dn matching group_filter (changed since `since`, when given); nothing when group_base_dn is not set. */
+  readGroups (options?: ChangedSinceOptions): AsyncGenerator<DirectoryGroup>
 }
 
 /**
@@ -66,7 +66,9 @@ export function ldapReader (config: LdapSourceConfig): DirectoryReader {
         for await (const page of pages(session, baseDn, { filter: config.group_filter, attributes: ['1.1'] }, config.page_size, {})) {
           for (const entry of page) groupKeys.add(dnKey(entry.dn))
         }
-        const search = { filter: config.group_filter, attributes: GROUP_ATTRIBUTE_NAMES }
+        // Incremental: only groups changed since the mark (a membership change touches the group).
+        const filter = options.since === undefined ? config.group_filter : andFilter(config.group_filter, changedSince(config, options.since))
+        const search = { filter, attributes: GROUP_ATTRIBUTE_NAMES }
         for await (const page of pages(session, baseDn, search, config.page_size, options)) {
           for (const entry of page) yield await toDirectoryGroup(entry, groupKeys, (request) => readRange(session, entry.dn, request))
         }

@@ -24,7 +24,7 @@ export interface LdapSourceConfig {
   page_size: number
   full_every: number
   timeout_seconds: number
-  correlation: { match_on: Array<'employee_number' | 'email' | 'service_id'>, unmatched: 'report' | 'create' }
+  correlation: { match_on: Array<'employee_number' | 'email'> }
 }
 
 export interface LdapAttributeNames {

@@ -1,6 +1,7 @@
 import { request } from 'node:https'
 import type { IncomingMessage } from 'node:http'
 import type { SourceConnector } from './source-connector.js'
+import type { SourceItem } from './source-records.js'
 import type { SourceConfig } from './source-config.js'
 import { readHrSnapshot, HR_SNAPSHOT_MEDIA_TYPES, type HrSnapshotFormat } from './hr-snapshot-reader.js'
 import { SourceUnavailable } from '../sync/errors.js'
@@ -13,13 +14,15 @@ export function hrUrlConnector (source: SourceConfig, timeoutMs = 60_000): Sourc
   if (source.kind !== 'hr' || !config.url) return undefined
   return {
     kind: 'hr',
-    async * read () {
-      const response = await get(config, timeoutMs)
-      const declared = (response.headers['content-type'] ?? '').split(';')[0]?.trim()
-      const contentType = config.format ? HR_SNAPSHOT_MEDIA_TYPES[config.format] : (declared ?? '')
-      yield * readHrSnapshot(response, contentType)
-    }
+    read: () => ({ items: fetchSnapshot(config, timeoutMs) })
   }
+}
+
+async function * fetchSnapshot (config: HrPullConfig, timeoutMs: number): AsyncGenerator<SourceItem> {
+  const response = await get(config, timeoutMs)
+  const declared = (response.headers['content-type'] ?? '').split(';')[0]?.trim()
+  const contentType = config.format ? HR_SNAPSHOT_MEDIA_TYPES[config.format] : (declared ?? '')
+  yield * readHrSnapshot(response, contentType)
 }
 
 function get (config: HrPullConfig, timeoutMs: number): Promise<IncomingMessage> {

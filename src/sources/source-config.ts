@@ -6,6 +6,7 @@ import { SourceConfigInvalid } from './errors.js'
 import { encodePointerToken } from '../http/json-pointer.js'
 import type { SourceKind } from './source-connector.js'
 import { sourceValidator } from './source-schemas.js'
+import { parseLdapSourceConfig } from '../directory/ldap-source-config.js'
 
 /** A source config as schemas/source.schema.json describes it, with its defaults filled in. */
 export interface SourceConfig {
@@ -46,6 +47,8 @@ export function validateSourceConfig (document: unknown): SourceConfigResult {
 export function parseSourceConfig (document: unknown): SourceConfig {
   const result = validateSourceConfig(document)
   if (!result.ok) throw SourceConfigInvalid({ detail: result.errors.map((e) => `${e.pointer || '/'} ${e.detail}`).join('; '), errors: result.errors })
+  // What the schema cannot say: each LDAP filter is one well-formed RFC 4515 filter.
+  if (result.source.kind === 'ldap') parseLdapSourceConfig(result.source.config)
   return result.source
 }
 

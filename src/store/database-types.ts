@@ -57,6 +57,7 @@ export interface SyncRunTable {
   unmatched: unknown
   staged: ColumnType<boolean, boolean | undefined, boolean>
   mode: ColumnType<string, string | undefined, string>
+  next_state: unknown
   attempts: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   started_at: Date | null

@@ -47,44 +47,91 @@ export function directoryApplyRepository (db: Db) {
           and not exists (select 1 from staged_accounts s where s.run_id = ${runId} and s.unique_id = a.unique_id)`.execute(db)
     },
 
-    /** Groups and their direct members as read; a full run replaces the source's whole graph. */
-    async applyGroups ({ organisation, source, runId }: RunScope, full: boolean): Promise<void> {
-      if (full) {
-        await sql`delete from directory_groups g where g.organisation = ${organisation} and g.source = ${source}
-          and not exists (select 1 from staged_groups s where s.run_id = ${runId} and s.dn = g.dn)`.execute(db)
-      }
-      await sql`
-        insert into directory_groups (organisation, source, dn, cn, record_hash, last_run)
-        select ${organisation}, ${source}, s.dn, s.cn, s.record_hash, ${runId} from staged_groups s where s.run_id = ${runId}
-        on conflict (organisation, source, dn) do update set cn = excluded.cn, record_hash = excluded.record_hash, last_run = excluded.last_run
-        where directory_groups.record_hash <> excluded.record_hash`.execute(db)
-      await sql`delete from directory_members m where m.organisation = ${organisation} and m.source = ${source}
-        and exists (select 1 from staged_groups s where s.run_id = ${runId} and s.dn = m.group_dn)`.execute(db)
-      await sql`insert into directory_members (organisation, source, group_dn, member_dn)
-        select ${organisation}, ${source}, s.group_dn, s.member_dn from staged_members s where s.run_id = ${runId}`.execute(db)
+    /** Ends the named accounts (a push source deleted them); returns how many were live. */
+    async endAccounts ({ organisation, source, runId }: RunScope, uniqueIds: string[]): Promise<number> {
+      if (uniqueIds.length === 0) return 0
+      const result = await sql`update directory_accounts set ended_at = now(), last_run = ${runId}, updated_at = now()
+        where organisation = ${organisation} and source = ${source} and ended_at is null and unique_id = any(${uniqueIds}::text[])`.execute(db)
+      return Number(result.numAffectedRows ?? 0)
+    },
+
+    /** Removes the named groups and their member edges (a push source deleted them). */
+    async removeGroups ({ organisation, source }: RunScope, dns: string[]): Promise<void> {
+      if (dns.length === 0) return
+      await sql`delete from directory_groups where organisation = ${organisation} and source = ${source} and dn = any(${dns}::text[])`.execute(db)
     },
 
     /**
-     * Joins every live account of the organisation's directory sources to a person: by
-     * employee number first, then by an email exactly one person has. Accounts left
+     * Groups and their direct members as read; a full run also removes the source's groups
+     * it no longer lists. Only new and changed groups (the hash covers the members) have
+     * their member edges replaced. Returns how many groups were added, changed or removed.
+     */
+    async applyGroups ({ organisation, source, runId }: RunScope, full: boolean): Promise<number> {
+      let removed = 0
+      if (full) {
+        const result = await sql`delete from directory_groups g where g.organisation = ${organisation} and g.source = ${source}
+          and not exists (select 1 from staged_groups s where s.run_id = ${runId} and s.dn = g.dn)`.execute(db)
+        removed = Number(result.numAffectedRows ?? 0)
+      }
+      await sql`
+        create temporary table changed_groups on commit drop as
+        with upserted as (
+          insert into directory_groups (organisation, source, dn, cn, record_hash, last_run)
+          select ${organisation}, ${source}, s.dn, s.cn, s.record_hash, ${runId} from staged_groups s where s.run_id = ${runId}
+          on conflict (organisation, source, dn) do update set cn = excluded.cn, record_hash = excluded.record_hash, last_run = excluded.last_run
+          where directory_groups.record_hash <> excluded.record_hash
+          returning dn
+        ) select dn from upserted`.execute(db)
+      await sql`delete from directory_members m using changed_groups c
+        where m.organisation = ${organisation} and m.source = ${source} and m.group_dn = c.dn`.execute(db)
+      const changed = await sql<{ n: number }>`
+        with added as (
+          insert into directory_members (organisation, source, group_dn, member_dn)
+          select ${organisation}, ${source}, s.group_dn, s.member_dn from staged_members s join changed_groups c on c.dn = s.group_dn
+          where s.run_id = ${runId}
+          returning 1
+        ) select (select count(*) from changed_groups)::int as n`.execute(db)
+      await sql`drop table changed_groups`.execute(db)
+      return removed + (changed.rows[0]?.n ?? 0)
+    },
+
+    /**
+     * Joins every live account of the organisation's directory sources to a person by the
+     * source's correlation.match_on rules in order (default: employee number, then an
+     * e-mail exactly one person has). Accounts left
      * without a person are returned (ambiguous ones say so), never silently merged.
      */
-    async correlate (organisation: string): Promise<{ unmatched: UnmatchedAccount[], unmatchedTotal: number }> {
+    async correlate (organisation: string): Promise<void> {
       await sql`
         with emails as (
           select lower(email) as e, count(*) as n, min(id) as id from people
           where organisation = ${organisation} and email is not null group by 1
-        ), desired as (
-          select a.source, a.unique_id, coalesce(p.id, case when em.n = 1 then em.id end) as person_id
+        ), rules as (
+          select id as source, coalesce(config->'correlation'->'match_on', '["employee_number", "email"]'::jsonb) as match_on
+          from sources where organisation = ${organisation}
+        ), candidates as (
+          select a.source, a.unique_id, r.match_on, p.id as by_employee_number, case when em.n = 1 then em.id end as by_email
           from directory_accounts a
+          join rules r on r.source = a.source
           left join people p on p.organisation = a.organisation and a.employee_number is not null and p.employee_number = a.employee_number
           left join emails em on a.email is not null and em.e = lower(a.email)
           where a.organisation = ${organisation} and a.ended_at is null
+        ), desired as (
+          -- The source's rules in its order: the first that finds a person wins.
+          select source, unique_id, coalesce(
+            case match_on->>0 when 'employee_number' then by_employee_number when 'email' then by_email end,
+            case match_on->>1 when 'employee_number' then by_employee_number when 'email' then by_email end
+          ) as person_id
+          from candidates
         )
         update directory_accounts a set person_id = d.person_id
         from desired d
         where a.organisation = ${organisation} and a.source = d.source and a.unique_id = d.unique_id
           and a.person_id is distinct from d.person_id`.execute(db)
+    },
+
+    /** The organisation's live, enabled accounts without a person (the first UNMATCHED_LISTED by DN) and how many there are. */
+    async unmatched (organisation: string): Promise<{ unmatched: UnmatchedAccount[], unmatchedTotal: number }> {
       const rows = await sql<UnmatchedAccount & { total: number }>`
         select a.unique_id, a.dn, a.employee_number, a.email,
           case when (select count(*) from people p where p.organisation = a.organisation and lower(p.email) = lower(a.email)) > 1

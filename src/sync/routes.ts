@@ -10,7 +10,7 @@ import { describePrincipal } from '../auth/principal.js'
 import { readHrSnapshot, hrSnapshotFormat } from '../sources/hr-snapshot-reader.js'
 import { limitBytes } from './byte-limit.js'
 import type { SyncEngine } from './sync-engine.js'
-import { QuarantineList, QuarantineQuery, RunAccepted, RunListQuery, RunParams, SyncRunList, SyncRunView } from './schemas.js'
+import { QuarantineList, QuarantineQuery, RunAccepted, RunListQuery, SyncQuery, RunParams, SyncRunList, SyncRunView } from './schemas.js'
 import { runView } from './run-view.js'
 import { RunNotAwaitingApproval, UnknownSyncRun } from './errors.js'
 
@@ -51,10 +51,17 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
 
   app.post('/v1/organisations/:org/sources/:id/sync', {
     config: { auth: write },
-    schema: { tags: TAGS, summary: 'Start a pull run now (HR URL or directory)', params: SourceParams, response: { 202: RunAccepted, '4xx': ProblemSchema } }
+    schema: {
+      tags: TAGS,
+      summary: 'Start a pull run now (HR URL or directory)',
+      description: 'A directory source reads only what changed since its last run, except every config.full_every-th run, which reads everything and so notices deletions; mode=full asks for a full run now.',
+      params: SourceParams,
+      querystring: SyncQuery,
+      response: { 202: RunAccepted, '4xx': ProblemSchema }
+    }
   }, async function startSync (request, reply) {
     await sources.get(request.params.org, request.params.id)
-    const run = await engine.startPull(request.params.org, request.params.id)
+    const run = await engine.startPull(request.params.org, request.params.id, 'pull', request.query.mode === 'full' ? 'full' : undefined)
     return reply.code(202).header('location', `/v1/organisations/${request.params.org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
   })
 

@@ -17,6 +17,8 @@ export interface SyncRun {
   unmatched: unknown[] | null
   staged: boolean
   mode: 'full' | 'incremental'
+  /** The source state to keep when this run succeeds (directory change marks). */
+  next_state: Record<string, unknown> | null
   attempts: number
   created_at: Date
   started_at: Date | null
@@ -27,7 +29,7 @@ export interface SyncRun {
 
 export function runRepository (db: Kysely<Database> | Transaction<Database>) {
   return {
-    async create (run: { id: string, organisation: string, source: string, trigger: RunTrigger }): Promise<SyncRun> {
+    async create (run: { id: string, organisation: string, source: string, trigger: RunTrigger, mode?: SyncRun['mode'] }): Promise<SyncRun> {
       return toRun(await db.insertInto('sync_runs').values({ ...run, state: 'queued' }).returningAll().executeTakeFirstOrThrow())
     },
 
@@ -49,14 +51,15 @@ export function runRepository (db: Kysely<Database> | Transaction<Database>) {
     },
 
     /** Moves a run from one of `from` to `to`; undefined when it was in another state (someone else moved it). */
-    async transition (id: string, from: readonly RunState[], to: RunState, fields: Partial<Pick<SyncRun, 'counts' | 'error' | 'unmatched' | 'staged' | 'decided_by'>> & { started?: boolean, finished?: boolean, decided?: boolean } = {}): Promise<SyncRun | undefined> {
-      const { started, finished, decided, counts, error, unmatched, ...rest } = fields
+    async transition (id: string, from: readonly RunState[], to: RunState, fields: Partial<Pick<SyncRun, 'counts' | 'error' | 'unmatched' | 'staged' | 'decided_by' | 'next_state' | 'mode'>> & { started?: boolean, finished?: boolean, decided?: boolean } = {}): Promise<SyncRun | undefined> {
+      const { started, finished, decided, counts, error, unmatched, next_state: nextState, ...rest } = fields
       const row = await db.updateTable('sync_runs')
         .set({
           state: to,
           ...rest,
           ...(counts !== undefined ? { counts: JSON.stringify(counts) } : {}),
           ...(error !== undefined ? { error: error === null ? null : JSON.stringify(error) } : {}),
+          ...(nextState !== undefined ? { next_state: nextState === null ? null : JSON.stringify(nextState) } : {}),
           ...(unmatched !== undefined ? { unmatched: unmatched === null ? null : JSON.stringify(unmatched) } : {}),
           ...(started ? { started_at: new Date(), attempts: sql<number>`attempts + 1` } : {}),
           ...(finished ? { finished_at: new Date() } : {}),
@@ -89,6 +92,7 @@ function toRun (row: Selectable<SyncRunTable>): SyncRun {
     trigger: row.trigger as RunTrigger,
     state: row.state as RunState,
     mode: row.mode as SyncRun['mode'],
+    next_state: row.next_state as SyncRun['next_state'],
     counts: (row.counts ?? {}) as Record<string, unknown>,
     error: row.error as SyncRun['error'],
     unmatched: row.unmatched as unknown[] | null,

@@ -7,6 +7,7 @@ export function runView (run: SyncRun) {
     source: run.source,
     trigger: run.trigger,
     state: run.state,
+    mode: run.mode,
     counts: run.counts,
     attempts: run.attempts,
     created_at: run.created_at.toISOString(),

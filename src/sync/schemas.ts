@@ -15,6 +15,10 @@ export const RunListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 }))
 }, { additionalProperties: false })
 
+export const SyncQuery = Type.Object({
+  mode: Type.Optional(Type.Enum(['full', 'incremental'], { description: 'full: read the whole directory now. Absent or incremental: the source\'s schedule of full and incremental runs decides.' }))
+}, { additionalProperties: false })
+
 export const RunAccepted = Type.Object({
   run_id: Type.String(),
   state: Type.Enum(RUN_STATES, { description: 'queued when accepted.' })
@@ -37,6 +41,7 @@ export const SyncRunView = Type.Object({
   source: Type.String(),
   trigger: Type.Enum(['import', 'pull', 'schedule', 'push']),
   state: Type.Enum(RUN_STATES),
+  mode: Type.Enum(['full', 'incremental'], { description: 'full: the source\'s whole picture was read, so what it no longer lists has ended. incremental (directory sources, SCIM pushes): only what changed was read; nothing ends.' }),
   counts: Counts,
   attempts: Type.Integer({ description: 'How many times a worker started the run; more than 1 means it was retried.' }),
   created_at: Type.String({ format: 'date-time' }),

@@ -14,7 +14,7 @@ export const PIN_PURPOSE = 'personal-identity-number'
  * flat whatever the snapshot's size. Whole-snapshot checks (duplicates, unknown units) run
  * through the SnapshotChecker, which may take back rows staged earlier.
  */
-export async function stageItems (runId: string, items: AsyncIterable<SourceItem>, deps: { staging: StagingRepository, box: SecretBox }): Promise<StageCounts> {
+export async function stageItems (runId: string, items: AsyncIterable<SourceItem>, deps: { staging: StagingRepository, box: SecretBox, analyze?: boolean }): Promise<StageCounts> {
   const checker = new SnapshotChecker()
   const counts: StageCounts = { read: 0, quarantined: 0, units: 0, employments: 0, accounts: 0, groups: 0 }
   let employments: StagedEmploymentRow[] = []
@@ -87,7 +87,8 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
   await drain()
   for (let i = 0; i < takeBackEmployments.length; i += BATCH) await deps.staging.removeEmployments(runId, takeBackEmployments.slice(i, i + BATCH))
   for (let i = 0; i < takeBackUnits.length; i += BATCH) await deps.staging.removeUnits(runId, takeBackUnits.slice(i, i + BATCH))
-  await deps.staging.analyze()
+  // A bulk load gets fresh statistics; a push of a few rows does not need them.
+  if (deps.analyze !== false) await deps.staging.analyze()
   return counts
 }
 

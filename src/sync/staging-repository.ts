@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Insertable } from 'kysely'
 import type { Database, StagedAccountTable, StagedEmploymentTable, StagedGroupTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
 
@@ -9,7 +9,7 @@ export type StagedAccountRow = StagedAccountTable
 export type StagedGroupRow = StagedGroupTable & { members: string[] }
 export type QuarantineRow = Omit<SyncQuarantineTable, 'problems' | 'raw'> & { problems: string, raw: string | null }
 
-export function stagingRepository (db: Kysely<Database>) {
+export function stagingRepository (db: Kysely<Database> | Transaction<Database>) {
   return {
     /**
      * One JSON parameter per batch rather than ~20 bound parameters per row: PostgreSQL

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { JobQueue } from '../jobs/job-queue.js'
 import { ProblemError } from '../http/problem.js'
-import type { SourceItem } from '../sources/source-records.js'
-import type { SourceConnector, SourceKind } from '../sources/source-connector.js'
+import type { AccountRecord, GroupRecord, SourceItem } from '../sources/source-records.js'
+import type { ReadPlan, SourceConnector, SourceKind } from '../sources/source-connector.js'
 import { directoryApplyRepository } from './directory-apply-repository.js'
 import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
 import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
@@ -68,23 +68,32 @@ export function syncEngine (deps: SyncEngineDeps) {
           counts: { ...counts, active_before: diff.active_before, max_end_percent: maxEndPercent }
         })
       }
-      let extra: Record<string, unknown> = {}
+      if (current.next_state) {
+        await trx.updateTable('sources').set({ state: JSON.stringify(current.next_state) })
+          .where('organisation', '=', run.organisation).where('id', '=', run.source).execute()
+      }
+      let units: unknown
+      let changed = diff.created + diff.updated + diff.ended > 0
       if (kind === 'hr') {
-        extra = { units: await apply.applyUnits(scope) }
+        units = await apply.applyUnits(scope)
         await apply.applyPeople(scope)
         await apply.applyEmployments(scope)
       } else {
-        await directory.applyGroups(scope, full)
+        changed = await directory.applyGroups(scope, full) > 0 || changed
         await directory.applyAccounts(scope, full)
       }
       // People and accounts meet here whichever side changed: a new HR employee may match
-      // an account the directory reported earlier, and the other way round.
-      const { unmatched, unmatchedTotal } = await directory.correlate(run.organisation)
-      await directory.resolveMemberships(run.organisation, run.id)
-      if (kind !== 'hr') extra = { unmatched: unmatchedTotal }
-      return runRepository(trx).transition(run.id, ['running'], 'succeeded', {
-        counts: { ...counts, ...extra }, error: null, finished: true, ...(kind !== 'hr' ? { unmatched } : {})
-      })
+      // an account the directory reported earlier, and the other way round. A run that
+      // changed nothing leaves links and memberships as they are.
+      if (changed) {
+        await directory.correlate(run.organisation)
+        await directory.resolveMemberships(run.organisation, run.id)
+      }
+      if (kind === 'hr') {
+        return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
+      }
+      const { unmatched, unmatchedTotal } = await directory.unmatched(run.organisation)
+      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, unmatched: unmatchedTotal }, unmatched, error: null, finished: true })
     })
   }
 
@@ -110,20 +119,58 @@ export function syncEngine (deps: SyncEngineDeps) {
       return queued ?? run
     },
 
-    /** Queues a run that reads the source itself (HR URL, directory). */
-    async startPull (organisation: string, source: string, trigger: RunTrigger = 'pull'): Promise<SyncRun> {
+    /**
+     * Queues a run that reads the source itself (HR URL, directory). A directory source
+     * reads incrementally between its periodic full runs unless `full` is asked for.
+     */
+    async startPull (organisation: string, source: string, trigger: RunTrigger = 'pull', requested?: 'full'): Promise<SyncRun> {
       const found = await deps.sourceOf(organisation, source)
       if (!found?.connector) throw SourceCannotPull(`Source ${source} is not pulled; upload a snapshot to its imports instead`)
-      const run = await runs.create({ id: newRunId(), organisation, source, trigger })
+      const plan = found.connector.plan?.(requested) ?? { mode: 'full' }
+      const run = await runs.create({ id: newRunId(), organisation, source, trigger, mode: plan.mode })
       await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: run.id })
       return run
+    },
+
+    /**
+     * A push (SCIM): one write of a push source becomes one run of it (trigger push, mode
+     * incremental), applied in one transaction together with `write`, which stores the
+     * pushed resource and says what the source now reports: accounts and groups as they
+     * now are, accounts that ended, groups that are gone. Nothing else of the source ends.
+     */
+    async push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>): Promise<{ result: T, run: SyncRun }> {
+      const outcome = await deps.db.transaction().execute(async (trx) => {
+        const scope: RunScope = { organisation, source, runId: newRunId() }
+        const directory = directoryApplyRepository(trx)
+        await applyRepository(trx).lockSource(scope)
+        const trxRuns = runRepository(trx)
+        await trxRuns.create({ id: scope.runId, organisation, source, trigger: 'push', mode: 'incremental' })
+        await trxRuns.transition(scope.runId, ['queued'], 'running', { started: true, staged: true })
+        const change = await write(trx)
+        const staged = await stageItems(scope.runId, pushItems(change), { staging: stagingRepository(trx), box: deps.box, analyze: false })
+        const diff = await directory.diffAccounts(scope)
+        await directory.applyGroups(scope, false)
+        await directory.applyAccounts(scope, false)
+        const ended = await directory.endAccounts(scope, change.endAccounts ?? [])
+        await directory.removeGroups(scope, change.removeGroups ?? [])
+        await directory.correlate(organisation)
+        await directory.resolveMemberships(organisation, scope.runId)
+        const { unmatched, unmatchedTotal } = await directory.unmatched(organisation)
+        await stagingRepository(trx).clear(scope.runId)
+        const counts = { read: staged.read, quarantined: staged.quarantined, created: diff.created, updated: diff.updated, ended, unchanged: diff.unchanged, unmatched: unmatchedTotal }
+        const run = await trxRuns.transition(scope.runId, ['running'], 'succeeded', { counts, unmatched, error: null, finished: true })
+        return { result: change.result, run: run! }
+      })
+      const personIds = await applyRepository(deps.db).changedPeople(outcome.run.id)
+      if (personIds.length) await events.emit({ organisation, source, runId: outcome.run.id, personIds }, deps.log)
+      return outcome
     },
 
     /** The job handler. Idempotent: a run already finished is left alone. */
     async process (runId: string, attempt: { final: boolean }): Promise<void> {
       const run = await runs.findById(runId)
       if (!run || !['queued', 'running'].includes(run.state)) return
-      const started = await runs.transition(run.id, ['queued', 'running'], 'running', { started: true })
+      let started = await runs.transition(run.id, ['queued', 'running'], 'running', { started: true })
       if (!started) return
       try {
         const found = await deps.sourceOf(run.organisation, run.source)
@@ -131,9 +178,13 @@ export function syncEngine (deps: SyncEngineDeps) {
         let read = { read: Number(run.counts['read'] ?? 0), quarantined: Number(run.counts['quarantined'] ?? 0) }
         if (!run.staged) {
           if (!found.connector) throw SourceCannotPull('Nothing was uploaded and the source has nothing to pull from')
-          const staged = await stage(run, found.connector.read())
+          // Planned now, from the state the previous run left: a run queued as incremental
+          // reads in full when there is no mark to read from yet.
+          const plan: ReadPlan = started.mode === 'full' ? { mode: 'full' } : found.connector.plan?.() ?? { mode: 'full' }
+          const source = found.connector.read(plan)
+          const staged = await stage(run, source.items)
           read = { read: staged.read, quarantined: staged.quarantined }
-          await runs.transition(run.id, ['running'], 'running', { staged: true, counts: read })
+          started = await runs.transition(run.id, ['running'], 'running', { staged: true, counts: read, mode: plan.mode, next_state: source.nextState?.() ?? null }) ?? started
         }
         const result = await applyStaged(started, found.kind, found.maxEndPercent, read)
         if (result?.state === 'succeeded') {
@@ -175,6 +226,22 @@ export function syncEngine (deps: SyncEngineDeps) {
 }
 
 export type SyncEngine = ReturnType<typeof syncEngine>
+
+/** What one push changes; see `push`. */
+export interface PushChange<T> {
+  result: T
+  accounts?: AccountRecord[]
+  groups?: GroupRecord[]
+  /** unique_ids of accounts the source deleted. */
+  endAccounts?: string[]
+  /** DNs of groups the source deleted. */
+  removeGroups?: string[]
+}
+
+async function * pushItems (change: PushChange<unknown>): AsyncGenerator<SourceItem> {
+  for (const [row, record] of (change.accounts ?? []).entries()) yield { type: 'account', row, pointer: `/accounts/${row}`, record }
+  for (const [row, record] of (change.groups ?? []).entries()) yield { type: 'group', row, pointer: `/groups/${row}`, record }
+}
 
 /** More than the threshold of active employments would end, or an empty read would end them all. */
 export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number, full = true): boolean {

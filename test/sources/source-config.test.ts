@@ -29,7 +29,7 @@ function errorsOf (document: unknown): Array<[string, string]> {
 t.test('accepts the LDAP example from DESIGN.md and fills in defaults', async (t) => {
   const result = validateSourceConfig(designLdap)
   if (!result.ok) return t.fail(JSON.stringify(result.errors))
-  t.match(result.source.config, { start_tls: false, tls_verify: true, full_every: 24, attributes: { given_name: 'givenName', family_name: 'sn' }, correlation: { match_on: ['employee_number', 'email'], unmatched: 'report' } })
+  t.match(result.source.config, { start_tls: false, tls_verify: true, full_every: 24, attributes: { given_name: 'givenName', family_name: 'sn' }, correlation: { match_on: ['employee_number', 'email'] } })
   t.notOk('start_tls' in designLdap.config, 'the input is not modified')
 })
 
@@ -40,7 +40,7 @@ t.test('accepts hr sources: upload-only, and pulled over HTTPS on a schedule', a
 })
 
 t.test('accepts a scim source without settings', async (t) => {
-  t.match(validateSourceConfig({ id: 'entra', kind: 'scim' }), { ok: true, source: { schedule: null, config: { unit_attribute: 'department', accept_groups: true } } })
+  t.match(validateSourceConfig({ id: 'entra', kind: 'scim' }), { ok: true, source: { schedule: null, config: { accept_groups: true, correlation: { match_on: ['employee_number', 'email'] } } } })
 })
 
 t.test('points at each mistake', async (t) => {

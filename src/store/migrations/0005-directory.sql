@@ -86,6 +86,10 @@ create table staged_members (
 
 -- Incremental directory runs read only what changed: they never end anything.
 alter table sync_runs add column mode text not null default 'full' check (mode in ('full', 'incremental'));
+-- What the source's state becomes when the run succeeds (LDAP: the change mark to read
+-- incrementally from, runs since the last full one). Kept on the run so an approved run
+-- that waited still moves the mark on.
+alter table sync_runs add column next_state jsonb;
 
 grant select, insert, update, delete on directory_accounts, directory_groups, directory_members, person_groups to behorig_tenant;
 do $$

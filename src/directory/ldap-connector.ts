@@ -1,0 +1,93 @@
+import type { SourceConfig } from '../sources/source-config.js'
+import type { ReadPlan, SourceConnector } from '../sources/source-connector.js'
+import type { SourceItem } from '../sources/source-records.js'
+import { dnKey, type DirectoryAccount, type DirectoryGroup } from './directory-records.js'
+import { directoryFlavour, parseLdapSourceConfig, type LdapSourceConfig } from './ldap-source-config.js'
+import { ldapReader, type DirectoryReader } from './ldap-reader.js'
+
+/** What an ldap source remembers between runs (sources.state). */
+export type LdapSourceState = {
+  /** Read from this mark next time (modifyTimestamp as ISO 8601, or AD uSNChanged). */
+  change_mark?: string
+  /** Incremental runs since the last full one. */
+  runs_since_full?: number
+}
+
+/**
+ * The ldap source as a sync-engine connector. A full run reads every account and group, so
+ * accounts it no longer sees have ended; the runs between (config.full_every) read only
+ * entries changed since the previous run's mark and end nothing. Each run says what the
+ * source's state becomes if it succeeds.
+ */
+export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader = ldapReader): SourceConnector | undefined {
+  if (source.kind !== 'ldap') return undefined
+  const config = parseLdapSourceConfig(source.config)
+  const previous = state as LdapSourceState
+  return {
+    kind: 'ldap',
+
+    plan (requested) {
+      const due = (previous.runs_since_full ?? 0) + 1 >= config.full_every
+      if (requested === 'full' || previous.change_mark === undefined || due) return { mode: 'full' }
+      return { mode: 'incremental', since: previous.change_mark }
+    },
+
+    read (plan: ReadPlan = { mode: 'full' }) {
+      const mark = new ChangeMark(directoryFlavour(config), plan.mode === 'incremental' ? plan.since : previous.change_mark)
+      const directory = reader(config)
+      const since = plan.mode === 'incremental' ? plan.since : undefined
+      return {
+        items: readItems(directory, since, mark),
+        nextState: (): LdapSourceState => ({
+          ...(mark.value !== undefined ? { change_mark: mark.value } : {}),
+          runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1
+        })
+      }
+    }
+  }
+}
+
+async function * readItems (directory: DirectoryReader, since: string | undefined, mark: ChangeMark): AsyncGenerator<SourceItem> {
+  let row = 0
+  for await (const account of directory.readAccounts(since === undefined ? {} : { since })) {
+    mark.see(account.change_mark)
+    yield { type: 'account', row, pointer: `/accounts/${row}`, record: accountRecord(account) }
+    row++
+  }
+  let groupRow = 0
+  for await (const group of directory.readGroups(since === undefined ? {} : { since })) {
+    yield { type: 'group', row: groupRow, pointer: `/groups/${groupRow}`, record: groupRecord(group) }
+    groupRow++
+  }
+}
+
+export function accountRecord (account: DirectoryAccount) {
+  return {
+    unique_id: account.unique_id,
+    dn: dnKey(account.dn),
+    employee_number: account.employee_number,
+    email: account.email,
+    display_name: account.display_name,
+    given_name: account.given_name,
+    family_name: account.family_name,
+    disabled: account.disabled
+  }
+}
+
+export function groupRecord (group: DirectoryGroup) {
+  return { dn: dnKey(group.dn), cn: group.cn, members: [...group.members, ...group.nested_groups] }
+}
+
+/** The largest change mark seen: ISO 8601 instants compare as text, AD uSNs as numbers. */
+class ChangeMark {
+  constructor (private readonly flavour: 'ldap' | 'active-directory', public value: string | undefined) {}
+
+  see (mark: string | null): void {
+    if (mark === null) return
+    if (this.value === undefined || this.later(mark, this.value)) this.value = mark
+  }
+
+  private later (a: string, b: string): boolean {
+    return this.flavour === 'active-directory' ? BigInt(a) > BigInt(b) : a > b
+  }
+}
