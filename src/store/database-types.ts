@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { AccountRecord } from '../sources/source-records.js'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
@@ -155,19 +156,12 @@ export interface SyncRunChangeTable { run_id: string, person_id: string }
 
 export interface CatalogVersionTable { domain: string, version: string, hash: string, document: unknown, published_at: Timestamp }
 
-export interface DirectoryAccountTable {
+/** An account's columns as a directory reports it (AccountRecord) plus its record hash. */
+type AccountColumns = AccountRecord & { record_hash: string }
+export interface DirectoryAccountTable extends AccountColumns {
   organisation: string
   source: string
-  unique_id: string
-  dn: string
-  employee_number: string | null
-  email: string | null
-  display_name: string | null
-  given_name: string | null
-  family_name: string | null
-  disabled: boolean
   person_id: string | null
-  record_hash: string
   ended_at: Date | null
   last_run: string
   updated_at: Timestamp
@@ -175,21 +169,56 @@ export interface DirectoryAccountTable {
 export interface DirectoryGroupTable { organisation: string, source: string, dn: string, cn: string | null, record_hash: string, last_run: string }
 export interface DirectoryMemberTable { organisation: string, source: string, group_dn: string, member_dn: string }
 export interface PersonGroupTable { organisation: string, source: string, person_id: string, group_dn: string, via: string[] }
-export interface StagedAccountTable {
-  run_id: string
-  unique_id: string
-  row_number: number
-  dn: string
-  employee_number: string | null
-  email: string | null
-  display_name: string | null
-  given_name: string | null
-  family_name: string | null
-  disabled: boolean
-  record_hash: string
-}
+export interface StagedAccountTable extends AccountColumns { run_id: string, row_number: number }
 export interface StagedGroupTable { run_id: string, dn: string, cn: string | null, record_hash: string }
 export interface StagedMemberTable { run_id: string, group_dn: string, member_dn: string }
+
+export interface MappingVersionTable {
+  organisation: string
+  version: number
+  domain: string
+  catalog_version: string
+  status: ColumnType<string, string | undefined, string>
+  document: unknown
+  source_text: string
+  source_format: string
+  warnings: ColumnType<unknown, unknown | undefined, unknown>
+  created_by: string | null
+  created_at: Timestamp
+  published_by: string | null
+  published_at: Date | null
+  superseded_at: Date | null
+}
+export interface EffectiveAttributeTable {
+  organisation: string
+  person_id: string
+  domain: string
+  attribute_id: string
+  unit_id: string | null
+  valid_from: string
+  valid_until: string | null
+  mapping_version: number
+  provenance: unknown
+  computed_at: Timestamp
+}
+
+export interface ScimResourceTable {
+  organisation: string
+  source: string
+  resource_type: 'User' | 'Group'
+  id: string
+  external_id: string | null
+  user_name: string | null
+  display_name: string | null
+  employee_number: string | null
+  emails: string[]
+  member_ids: string[]
+  dn: string
+  resource: ColumnType<Record<string, unknown>, string, string>
+  version: number
+  created_at: Timestamp
+  updated_at: Timestamp
+}
 
 /** Every table, as Kysely sees it. Capabilities add theirs here as their migrations land. */
 export interface Database {
@@ -214,4 +243,7 @@ export interface Database {
   staged_accounts: StagedAccountTable
   staged_groups: StagedGroupTable
   staged_members: StagedMemberTable
+  mapping_versions: MappingVersionTable
+  effective_attributes: EffectiveAttributeTable
+  scim_resources: ScimResourceTable
 }

@@ -19,19 +19,8 @@ export function applyRepository (db: Db) {
       await sql`select pg_advisory_xact_lock(hashtext(${'sync:' + organisation + ':' + source}))`.execute(db)
     },
 
-    /** One full join of what the run read with what the source said before: hash-joinable whatever the sizes. */
-    async diffEmployments ({ organisation, source, runId }: RunScope): Promise<EmploymentDiff> {
-      const result = await sql<EmploymentDiff>`
-        select
-          count(*) filter (where s.key is not null and (e.key is null or e.ended_at is not null))::int as created,
-          count(*) filter (where s.key is not null and e.key is not null and e.ended_at is null and e.record_hash <> s.record_hash)::int as updated,
-          count(*) filter (where s.key is not null and e.key is not null and e.ended_at is null and e.record_hash = s.record_hash)::int as unchanged,
-          count(*) filter (where s.key is null and e.ended_at is null)::int as ended,
-          count(*) filter (where e.key is not null and e.ended_at is null)::int as active_before
-        from (select key, record_hash from staged_employments where run_id = ${runId}) s
-        full join (select key, record_hash, ended_at from employments where organisation = ${organisation} and source = ${source}) e
-          on e.key = s.key`.execute(db)
-      return result.rows[0]!
+    async diffEmployments (scope: RunScope): Promise<EmploymentDiff> {
+      return fullJoinDiff(db, scope, { staged: 'staged_employments', current: 'employments', key: 'key' })
     },
 
     async applyUnits ({ organisation, source, runId }: RunScope): Promise<UnitDiff> {
@@ -114,4 +103,24 @@ export function applyRepository (db: Db) {
       return rows.map((r) => r.person_id)
     }
   }
+}
+
+/**
+ * One full join of what the run read with what the source said before, hash-joinable
+ * whatever the sizes: new, changed, unchanged, no longer listed, and live before. Tables
+ * and key are fixed names from the callers, never input.
+ */
+export async function fullJoinDiff (db: Db, { organisation, source, runId }: RunScope, tables: { staged: 'staged_employments' | 'staged_accounts', current: 'employments' | 'directory_accounts', key: 'key' | 'unique_id' }): Promise<EmploymentDiff> {
+  const key = sql.ref(tables.key)
+  const result = await sql<EmploymentDiff>`
+    select
+      count(*) filter (where s.key is not null and (c.key is null or c.ended_at is not null))::int as created,
+      count(*) filter (where s.key is not null and c.key is not null and c.ended_at is null and c.record_hash <> s.record_hash)::int as updated,
+      count(*) filter (where s.key is not null and c.key is not null and c.ended_at is null and c.record_hash = s.record_hash)::int as unchanged,
+      count(*) filter (where s.key is null and c.ended_at is null)::int as ended,
+      count(*) filter (where c.key is not null and c.ended_at is null)::int as active_before
+    from (select ${key} as key, record_hash from ${sql.table(tables.staged)} where run_id = ${runId}) s
+    full join (select ${key} as key, record_hash, ended_at from ${sql.table(tables.current)} where organisation = ${organisation} and source = ${source}) c
+      on c.key = s.key`.execute(db)
+  return result.rows[0]!
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
-import type { EmploymentDiff, RunScope } from './apply-repository.js'
+import { fullJoinDiff, type EmploymentDiff, type RunScope } from './apply-repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -15,18 +15,8 @@ const UNMATCHED_LISTED = 1000
  */
 export function directoryApplyRepository (db: Db) {
   return {
-    async diffAccounts ({ organisation, source, runId }: RunScope): Promise<EmploymentDiff> {
-      const result = await sql<EmploymentDiff>`
-        select
-          count(*) filter (where s.unique_id is not null and (a.unique_id is null or a.ended_at is not null))::int as created,
-          count(*) filter (where s.unique_id is not null and a.unique_id is not null and a.ended_at is null and a.record_hash <> s.record_hash)::int as updated,
-          count(*) filter (where s.unique_id is not null and a.unique_id is not null and a.ended_at is null and a.record_hash = s.record_hash)::int as unchanged,
-          count(*) filter (where s.unique_id is null and a.ended_at is null)::int as ended,
-          count(*) filter (where a.unique_id is not null and a.ended_at is null)::int as active_before
-        from (select unique_id, record_hash from staged_accounts where run_id = ${runId}) s
-        full join (select unique_id, record_hash, ended_at from directory_accounts where organisation = ${organisation} and source = ${source}) a
-          on a.unique_id = s.unique_id`.execute(db)
-      return result.rows[0]!
+    async diffAccounts (scope: RunScope): Promise<EmploymentDiff> {
+      return fullJoinDiff(db, scope, { staged: 'staged_accounts', current: 'directory_accounts', key: 'unique_id' })
     },
 
     /** Upserts what was read; a full run also ends the accounts it no longer lists. */

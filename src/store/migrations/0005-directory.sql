@@ -91,14 +91,18 @@ alter table sync_runs add column mode text not null default 'full' check (mode i
 -- that waited still moves the mark on.
 alter table sync_runs add column next_state jsonb;
 
-grant select, insert, update, delete on directory_accounts, directory_groups, directory_members, person_groups to behorig_tenant;
-do $$
-declare t text;
+-- Tenant isolation for a table with an organisation column, as 0004 set it up for the
+-- first tables; later migrations call this for theirs.
+create function behorig_isolate_by_organisation(t regclass) returns void language plpgsql as $$
 begin
-  foreach t in array array['directory_accounts', 'directory_groups', 'directory_members', 'person_groups'] loop
-    execute format('alter table %I enable row level security', t);
-    execute format('create policy tenant_isolation on %I to behorig_tenant
-      using (organisation = behorig_current_organisation())
-      with check (organisation = behorig_current_organisation())', t);
-  end loop;
+  execute format('grant select, insert, update, delete on %s to behorig_tenant', t);
+  execute format('alter table %s enable row level security', t);
+  execute format('create policy tenant_isolation on %s to behorig_tenant
+    using (organisation = behorig_current_organisation())
+    with check (organisation = behorig_current_organisation())', t);
 end $$;
+
+select behorig_isolate_by_organisation('directory_accounts');
+select behorig_isolate_by_organisation('directory_groups');
+select behorig_isolate_by_organisation('directory_members');
+select behorig_isolate_by_organisation('person_groups');
