@@ -66,6 +66,18 @@ for (const kind of ['pglite', 'postgres'] as StoreKind[]) {
       t.same(unscoped, [], 'without an organisation set, the tenant role reads nothing at all')
     })
 
+    t.test('every table with an organisation column is under row-level security with a policy', async (t) => {
+      const rows = await sql<{ table: string, secured: boolean, policies: number }>`
+        select c.relname as table, c.relrowsecurity as secured,
+          (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind = 'r'
+          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'organisation' and not a.attisdropped)
+        order by 1`.execute(store.db)
+      t.ok(rows.rows.length >= 10, `found the organisation tables (${rows.rows.length})`)
+      t.same(rows.rows.filter((r) => !r.secured || r.policies === 0).map((r) => r.table), [], 'none is left open to the tenant role')
+    })
+
     t.test('refuses rows that break table constraints', async (t) => {
       await t.rejects(store.db.insertInto('organisations').values({ number: '123', name: 'X', kind: 'municipality', municipality_code: null }).execute())
       await t.rejects(store.db.insertInto('organisations').values({ number: randomOrganisationNumber(), name: 'X', kind: 'kommun', municipality_code: null }).execute())
