@@ -18,6 +18,12 @@ export function sourceRepository (db: Kysely<Database>) {
       return row && toStored(row)
     },
 
+    /** The organisation's scim source, if it has one. */
+    async findScim (organisation: string): Promise<StoredSource | undefined> {
+      const row = await db.selectFrom('sources').selectAll().where('organisation', '=', organisation).where('kind', '=', 'scim').executeTakeFirst()
+      return row && toStored(row)
+    },
+
     async list (organisation: string): Promise<StoredSource[]> {
       return (await db.selectFrom('sources').selectAll().where('organisation', '=', organisation).orderBy('id').execute()).map(toStored)
     },
@@ -27,10 +33,13 @@ export function sourceRepository (db: Kysely<Database>) {
       return rows.map((r) => ({ organisation: r.organisation, source: toStored(r).source }))
     },
 
-    /** Inserts; false when the id is taken. */
+    /**
+     * Inserts; false when the id is taken, or when the source is a second scim source of the
+     * organisation (migration 0006 allows one).
+     */
     async insert (organisation: string, source: SourceConfig, sealedSecrets: string | null): Promise<boolean> {
       const r = await db.insertInto('sources').values(toRow(organisation, source, sealedSecrets))
-        .onConflict((oc) => oc.columns(['organisation', 'id']).doNothing()).executeTakeFirst()
+        .onConflict((oc) => oc.doNothing()).executeTakeFirst()
       return Number(r.numInsertedOrUpdatedRows ?? 0) > 0
     },
 

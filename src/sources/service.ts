@@ -52,6 +52,11 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
       const source = parseSourceConfig(document)
       const { publicConfig, secrets } = splitSecrets(source)
       if (!await deps.sources.insert(organisation, publicConfig, seal(secrets))) {
+        const scim = source.kind === 'scim' ? await deps.sources.findScim(organisation) : undefined
+        // /scim/v2/{org} names no source: the organisation's one scim source takes every push.
+        if (scim && scim.source.id !== source.id) {
+          throw Conflict({ detail: `Organisation ${organisation} already has the scim source "${scim.source.id}"; an organisation pushes over SCIM to one source` })
+        }
         throw Conflict({ detail: `Source "${source.id}" already exists; PUT …/sources/${source.id} replaces it` })
       }
       await syncSchedule(organisation, source)

@@ -17,7 +17,12 @@ t.test('a foreign organisation key is refused on every organisation route', asyn
     const url = route.url.replace(':org', victim).replace(/:[a-z_]+/g, 'x0000000000000000')
     const res = await app.inject({ method: route.method as 'GET', url, headers: { ...foreign, 'content-type': 'application/json' }, payload: ['GET', 'DELETE'].includes(route.method) ? undefined : '{}' })
     t.equal(res.statusCode, 403, `${route.method} ${route.url}`)
-    t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', `${route.method} ${route.url}`)
+    if (route.url.startsWith('/scim/v2/')) {
+      // SCIM clients read RFC 7644 error bodies: the same refusal, in SCIM's format.
+      t.match(res.json(), { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403', detail: /its own organisation/ }, `${route.method} ${route.url}`)
+    } else {
+      t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', `${route.method} ${route.url}`)
+    }
     t.notOk(res.body.includes('Offerkommun'), 'no data of the other organisation')
   }
 })

@@ -37,8 +37,4 @@ create index scim_resources_updated on scim_resources (organisation, source, res
 create index scim_resources_emails on scim_resources using gin (emails);
 create index scim_resources_members on scim_resources using gin (member_ids);
 
-grant select, insert, update, delete on scim_resources to behorig_tenant;
-alter table scim_resources enable row level security;
-create policy tenant_isolation on scim_resources to behorig_tenant
-  using (organisation = behorig_current_organisation())
-  with check (organisation = behorig_current_organisation());
+select behorig_isolate_by_organisation('scim_resources');
