@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { SourceConfig } from '../sources/source-config.js'
 import type { ReadPlan, SourceConnector } from '../sources/source-connector.js'
 import type { SourceItem } from '../sources/source-records.js'
@@ -11,24 +12,30 @@ export type LdapSourceState = {
   change_mark?: string
   /** Incremental runs since the last full one. */
   runs_since_full?: number
+  /** readScopeDigest of the config the mark was taken under. */
+  config_digest?: string
 }
 
 /**
  * The ldap source as a sync-engine connector. A full run reads every account and group, so
  * accounts it no longer sees have ended; the runs between (config.full_every) read only
  * entries changed since the previous run's mark and end nothing. Each run says what the
- * source's state becomes if it succeeds.
+ * source's state becomes if it succeeds. After a change to what is read or how accounts
+ * are linked (directory, base DNs, filters, attributes, correlation), the next run is full:
+ * the mark says nothing about entries the old filter left out.
  */
 export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader = ldapReader): SourceConnector | undefined {
   if (source.kind !== 'ldap') return undefined
   const config = parseLdapSourceConfig(source.config)
   const previous = state as LdapSourceState
+  const digest = readScopeDigest(config)
   return {
     kind: 'ldap',
 
     plan (requested) {
       const due = (previous.runs_since_full ?? 0) + 1 >= config.full_every
-      if (requested === 'full' || previous.change_mark === undefined || due) return { mode: 'full' }
+      const reconfigured = previous.config_digest !== digest
+      if (requested === 'full' || previous.change_mark === undefined || due || reconfigured) return { mode: 'full' }
       return { mode: 'incremental', since: previous.change_mark }
     },
 
@@ -40,7 +47,8 @@ export function ldapConnector (source: SourceConfig, state: Record<string, unkno
         items: readItems(directory, since, mark),
         nextState: (): LdapSourceState => ({
           ...(mark.value !== undefined ? { change_mark: mark.value } : {}),
-          runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1
+          runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1,
+          config_digest: digest
         })
       }
     }
@@ -76,6 +84,13 @@ export function accountRecord (account: DirectoryAccount) {
 
 export function groupRecord (group: DirectoryGroup) {
   return { dn: dnKey(group.dn), cn: group.cn, members: [...group.members, ...group.nested_groups] }
+}
+
+/** What a change mark depends on: the settings that decide which entries are read and how they are linked. */
+export function readScopeDigest (config: LdapSourceConfig): string {
+  const { url, user_base_dn, user_filter, group_base_dn, group_filter, attributes, disabled_attribute, correlation } = config
+  const scope = { url, user_base_dn, user_filter, group_base_dn, group_filter, attributes, disabled_attribute, correlation }
+  return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 22)
 }
 
 /** The largest change mark seen: ISO 8601 instants compare as text, AD uSNs as numbers. */

@@ -86,6 +86,17 @@ export function directoryApplyRepository (db: Db) {
     },
 
     /**
+     * Fresh statistics for the joins of correlate and resolveMemberships. Right after a bulk
+     * apply (a source's first full run) the tables have none, and the planner, expecting a
+     * handful of rows, joins accounts to people and to the membership closure in nested
+     * loops: quadratic, minutes for 100 000 accounts (scripts/bench/ldap-sync.ts). Later,
+     * autovacuum keeps them fresh.
+     */
+    async analyze (): Promise<void> {
+      await sql`analyze directory_accounts, directory_groups, directory_members, people`.execute(db)
+    },
+
+    /**
      * Joins every live account of the organisation's directory sources to a person by the
      * source's correlation.match_on rules in order (default: employee number, then an
      * e-mail exactly one person has). Accounts left
@@ -137,40 +148,76 @@ export function directoryApplyRepository (db: Db) {
      * Rebuilds people's groups from the membership graph: transitive (nested groups),
      * cycle-safe, by DN; disabled, ended and uncorrelated accounts grant no membership.
      * Records the people whose groups changed in the run's change set.
+     *
+     * The nesting is walked between groups only (thousands of rows), keeping the shortest
+     * path from each group to each group above it, and then joined to the accounts' direct
+     * memberships; walking up from every account instead enumerates every path of every
+     * account (scripts/bench/ldap-sync.ts). Ties between equally short paths go to the
+     * smallest path, so a run that changed nothing rewrites no `via`.
      */
     async resolveMemberships (organisation: string, runId: string): Promise<void> {
+      // The sorts and hashes below hold hundreds of thousands of rows for a large directory.
+      await sql`set local work_mem = '64MB'`.execute(db)
+      // Direct memberships first, as a table of their own with statistics and an index, so
+      // the few nested rows are checked against them by lookups (a CTE has neither, and the
+      // planner then scans all of them once per nested row).
+      await sql`
+        create temporary table direct_groups on commit drop as
+        select distinct a.source, a.person_id, m.group_dn
+        from directory_accounts a
+        join directory_members m on m.organisation = a.organisation and m.source = a.source and m.member_dn = a.dn
+        where a.organisation = ${organisation} and a.person_id is not null and a.ended_at is null and not a.disabled`.execute(db)
+      await sql`create index on direct_groups (source, group_dn)`.execute(db)
+      await sql`create index on direct_groups (person_id, group_dn)`.execute(db)
+      await sql`analyze direct_groups`.execute(db)
       await sql`
         create temporary table desired_groups on commit drop as
-        with recursive closure (source, member_dn, group_dn, via) as (
-          select m.source, m.member_dn, m.group_dn, array[]::text[]
-          from directory_members m where m.organisation = ${organisation}
+        with recursive nesting (source, start_dn, group_dn, via) as (
+          select m.source, m.member_dn, m.group_dn, array[m.member_dn]
+          from directory_members m
+          join directory_groups g on g.organisation = m.organisation and g.source = m.source and g.dn = m.member_dn
+          where m.organisation = ${organisation}
           union all
-          select c.source, c.member_dn, m.group_dn, c.via || c.group_dn
-          from closure c
-          join directory_members m on m.organisation = ${organisation} and m.source = c.source and m.member_dn = c.group_dn
-          where m.group_dn <> c.group_dn and not (m.group_dn = any(c.via)) and cardinality(c.via) < 64
+          select n.source, n.start_dn, m.group_dn, n.via || n.group_dn
+          from nesting n
+          join directory_members m on m.organisation = ${organisation} and m.source = n.source and m.member_dn = n.group_dn
+          where m.group_dn <> n.group_dn and not (m.group_dn = any(n.via)) and cardinality(n.via) < 64
+        ), shortest as (
+          select distinct on (source, start_dn, group_dn) source, start_dn, group_dn, via
+          from nesting order by source, start_dn, group_dn, cardinality(via), via
+        ), nested as (
+          select distinct on (d.source, d.person_id, s.group_dn) d.source, d.person_id, s.group_dn, s.via
+          from direct_groups d join shortest s on s.source = d.source and s.start_dn = d.group_dn
+          order by d.source, d.person_id, s.group_dn, cardinality(s.via), s.via
         )
-        select distinct on (a.source, a.person_id, c.group_dn) a.source, a.person_id, c.group_dn, c.via
-        from closure c
-        join directory_accounts a on a.organisation = ${organisation} and a.source = c.source and a.dn = c.member_dn
-        where a.person_id is not null and a.ended_at is null and not a.disabled
-        order by a.source, a.person_id, c.group_dn, cardinality(c.via)`.execute(db)
+        -- A direct membership beats any path; only the (few) nested rows need sorting.
+        select source, person_id, group_dn, array[]::text[] as via from direct_groups
+        union all
+        select n.source, n.person_id, n.group_dn, n.via from nested n
+        where not exists (select 1 from direct_groups d where d.person_id = n.person_id and d.group_dn = n.group_dn and d.source = n.source)`.execute(db)
+      await sql`analyze desired_groups`.execute(db)
+      // One statement, one snapshot: what is removed, re-pathed and added never overlaps,
+      // and a plain insert of the new rows is far cheaper than an upsert of all of them.
       await sql`
         with removed as (
           delete from person_groups g where g.organisation = ${organisation}
             and not exists (select 1 from desired_groups d where d.source = g.source and d.person_id = g.person_id and d.group_dn = g.group_dn)
           returning g.person_id
+        ), repathed as (
+          update person_groups g set via = d.via from desired_groups d
+          where g.organisation = ${organisation} and g.source = d.source and g.person_id = d.person_id and g.group_dn = d.group_dn
+            and g.via is distinct from d.via
+          returning g.person_id
         ), added as (
           insert into person_groups (organisation, source, person_id, group_dn, via)
           select ${organisation}, d.source, d.person_id, d.group_dn, d.via from desired_groups d
-          on conflict (organisation, source, person_id, group_dn) do update set via = excluded.via
-          where person_groups.via is distinct from excluded.via
+          where not exists (select 1 from person_groups g where g.organisation = ${organisation} and g.source = d.source and g.person_id = d.person_id and g.group_dn = d.group_dn)
           returning person_id
         )
         insert into sync_run_changes (run_id, person_id)
-        select distinct ${runId}, person_id from (select person_id from removed union all select person_id from added) c
+        select distinct ${runId}, person_id from (select person_id from removed union all select person_id from repathed union all select person_id from added) c
         on conflict do nothing`.execute(db)
-      await sql`drop table desired_groups`.execute(db)
+      await sql`drop table desired_groups, direct_groups`.execute(db)
     }
   }
 }

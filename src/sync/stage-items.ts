@@ -72,7 +72,7 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
       counts.employments++
       employments.push(toStagedEmployment(runId, item, deps.box))
     }
-    if (employments.length + units.length + quarantine.length >= BATCH) await flush()
+    if (employments.length + units.length + quarantine.length + accounts.length + groups.length >= BATCH) await flush()
   }
   await drain()
 

@@ -83,9 +83,13 @@ export function syncEngine (deps: SyncEngineDeps) {
         await directory.applyAccounts(scope, full)
       }
       // People and accounts meet here whichever side changed: a new HR employee may match
-      // an account the directory reported earlier, and the other way round. A run that
-      // changed nothing leaves links and memberships as they are.
-      if (changed) {
+      // an account the directory reported earlier, and the other way round. An incremental
+      // or HR run that changed nothing leaves links and memberships as they are; a full
+      // directory run always relinks, so changed correlation rules take effect.
+      if (changed || (kind !== 'hr' && full)) {
+        // Only after a bulk change: ANALYZE holds its lock to the end of this transaction,
+        // so it would queue other organisations' runs behind this one.
+        if (diff.created + diff.updated + diff.ended >= Math.max(1000, diff.active_before / 10)) await directory.analyze()
         await directory.correlate(run.organisation)
         await directory.resolveMemberships(run.organisation, run.id)
       }
@@ -188,9 +192,9 @@ export function syncEngine (deps: SyncEngineDeps) {
         }
         const result = await applyStaged(started, found.kind, found.maxEndPercent, read)
         if (result?.state === 'succeeded') {
-          await staging.clear(run.id)
           const personIds = await applyRepository(deps.db).changedPeople(run.id)
           if (personIds.length) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+          await staging.clear(run.id)
         }
       } catch (err) {
         // A source that is down (5xx problems) or an unexpected error is retried with

@@ -7,21 +7,27 @@ const store = await openTestStore()
 const { app, createOrganisation } = await buildTestApp(store)
 const received: PeopleChanged[] = []
 app.behorig.engine.events.onPeopleChanged(async (change) => { received.push(change) })
+// Subscribers hear of a run after it has committed, so a run can show succeeded a moment
+// before they are called: wait for the job (which calls them) to finish.
+const jobsDone = (): Promise<void> => (app.behorig.queue as unknown as { idle (): Promise<void> }).idle()
 
 t.test('subscribers hear which people a run changed, after it committed, and nothing for a no-change run', async (t) => {
   const org = await createOrganisation()
   await createHrSource(app, org)
   const first = await importAndWait(app, org, csv(staff(4)))
+  await jobsDone()
   t.equal(received.length, 1)
   t.match(received[0], { organisation: org, source: 'hr', runId: first.id })
   t.equal(received[0]!.personIds.length, 4)
   const rows = staff(4)
   rows[2] = { ...rows[2]!, title: 'Enhetschef' }
   const second = await importAndWait(app, org, csv(rows))
+  await jobsDone()
   t.equal(received.length, 2)
   t.equal(received[1]!.runId, second.id)
   t.equal(received[1]!.personIds.length, 1)
   await importAndWait(app, org, csv(rows))
+  await jobsDone()
   t.equal(received.length, 2, 'an unchanged re-import emits nothing')
 })
 

@@ -71,6 +71,8 @@ export interface MunicipalDirectory {
   users: Record<string, string>
   /** Employee number of each person (null for the consultant), by key. */
   employeeNumbers: Record<string, string | null>
+  /** mail of each person, by key. */
+  emails: Record<string, string>
   /** DN of each group, by a short name. */
   groups: {
     ebHandlaggare: string, ebNorr: string, ebSyd: string, alla: string, handlaggareEb: string,
@@ -84,6 +86,7 @@ export function municipalDirectory (baseDn: string): MunicipalDirectory {
   const entries: FixtureEntry[] = [ou(peopleDn, 'people'), ou(groupsDn, 'groups')]
   const users: Record<string, string> = {}
   const employeeNumbers: Record<string, string | null> = {}
+  const emails: Record<string, string> = {}
   const ous = new Set<string>()
   for (const [forvaltning, enhet, people] of UNITS) {
     const fDn = `ou=${rdnValue(forvaltning)},${peopleDn}`
@@ -95,6 +98,7 @@ export function municipalDirectory (baseDn: string): MunicipalDirectory {
       const cn = p.cn ?? `${p.given} ${p.family}`
       users[p.key] = `cn=${rdnValue(cn)},${eDn}`
       employeeNumbers[p.key] = p.employeeNumber ?? null
+      emails[p.key] = p.mail
       entries.push({ dn: users[p.key] as string, attributes: person(p, cn) })
     }
   }
@@ -126,7 +130,7 @@ export function municipalDirectory (baseDn: string): MunicipalDirectory {
     group(groups.cykelB, [groups.cykelA, ...u('mikael')]),
     { dn: groups.hemtjanst, attributes: { objectClass: ['top', 'groupOfUniqueNames'], cn: 'VOF-Hemtjanst', uniqueMember: [...u('fatima', 'lars', 'emma'), `${users['ake'] as string}#'0101'B`] } }
   )
-  return { baseDn, peopleDn, groupsDn, entries, users, employeeNumbers, groups }
+  return { baseDn, peopleDn, groupsDn, entries, users, employeeNumbers, emails, groups }
 }
 
 /** Adds the entries over LDAP (so overlays such as memberof run), bound as the test server's admin. */
