@@ -2,6 +2,7 @@ import { buildPersonContext, compileCondition, type ConditionNode } from './cond
 import { listedValues } from './condition-walker.js'
 import { normaliseDn } from './dn-normaliser.js'
 import { GrantCollector } from './grant-collector.js'
+import { buildRuleIndex } from './rule-index.js'
 import type { CatalogView, EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
@@ -41,6 +42,7 @@ interface CompiledRule { rule: MappingRule, node: ConditionNode, unitScoped: boo
  *   pair). A rule with only `groups` conditions therefore still needs an active
  *   employment: the service describes current staff, and the employment dates give the
  *   grant its validity;
+ * - only rules the person could match are tested (see RuleIndex);
  * - an attribute the catalog scopes to units is granted once per unit of the matching
  *   employments; any other attribute organisation-wide (unit_id null).
  */
@@ -56,11 +58,14 @@ export function compileMapping (mapping: MappingDocument, options: CompileOption
     }
   })
 
+  const index = buildRuleIndex(mapping.rules.map((r) => r.when), options.units, dns)
+
   function * matches (facts: PersonFacts, day: string): Generator<[CompiledRule, RuleMatch]> {
     const active = activeEmployments(facts, day)
     if (active.length === 0) return
     const person = buildPersonContext(facts.groups, dns, wantedDns)
-    for (const c of compiled) {
+    for (const i of index.candidates(active, person)) {
+      const c = compiled[i] as CompiledRule
       // A plain loop: this runs people × rules times, and most rules match nobody.
       let employments: EmploymentFact[] | undefined
       for (const e of active) if (c.node.test(e, person)) (employments ??= []).push(e)

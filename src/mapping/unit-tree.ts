@@ -11,6 +11,8 @@ export interface UnitTree {
   has: (unitId: string) => boolean
   /** True when `unitId` is `ancestorId` or lies anywhere below it. */
   isWithin: (unitId: string, ancestorId: string) => boolean
+  /** The unit and every unit above it (only those the tree knows, cut at a cycle). */
+  ancestors: (unitId: string) => ReadonlySet<string>
   kindOf: (unitId: string) => string | undefined
   nameOf: (unitId: string) => string | undefined
 }
@@ -48,6 +50,7 @@ export function buildUnitTree (units: Iterable<UnitRecord>): UnitTree {
   return {
     has: (unitId) => byId.has(unitId),
     isWithin: (unitId, ancestorId) => unitId === ancestorId || ancestorsOf(unitId).has(ancestorId),
+    ancestors: ancestorsOf,
     kindOf: (unitId) => byId.get(unitId)?.kind ?? undefined,
     nameOf: (unitId) => byId.get(unitId)?.name ?? undefined
   }

@@ -1,14 +1,23 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { withTenant } from '../store/tenant-scope.js'
 import type { Database, EmploymentTable, PersonTable } from '../store/database-types.js'
+import { effectiveAttributeRepository, type StoredAttribute } from '../mapping/effective-attribute-repository.js'
+
+type PersonAttribute = Omit<StoredAttribute, 'person_id' | 'attribute_id'> & { id: string }
 
 export function peopleRepository (db: Kysely<Database>) {
   return {
-    list: (organisation: string, filter: { employee_number?: string, email?: string, after?: string, limit: number }) => withTenant(db, organisation, async (db) => {
+    list: (organisation: string, filter: { employee_number?: string, email?: string, attribute?: string, after?: string, limit: number }) => withTenant(db, organisation, async (db) => {
       let q = db.selectFrom('people').selectAll().where('organisation', '=', organisation).orderBy('id').limit(filter.limit)
       if (filter.employee_number) q = q.where('employee_number', '=', filter.employee_number)
       if (filter.email) q = q.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()))
       if (filter.after) q = q.where('id', '>', filter.after)
+      // Holders of an attribute (any unit scope), by the materialised effective attributes.
+      if (filter.attribute) {
+        const attribute = filter.attribute
+        q = q.where(({ exists, selectFrom }) => exists(selectFrom('effective_attributes as ea').select('ea.person_id')
+          .whereRef('ea.organisation', '=', 'people.organisation').whereRef('ea.person_id', '=', 'people.id').where('ea.attribute_id', '=', attribute)))
+      }
       const people = await q.execute()
       return withEmployments(db, organisation, people)
     }),
@@ -32,6 +41,11 @@ async function withEmployments (db: Transaction<Database>, organisation: string,
     .where('person_id', 'in', people.map((p) => p.id)).orderBy('group_dn').execute()
   const groupsOf = new Map<string, { dn: string, source: string, via: string[] }[]>()
   for (const g of memberships) groupsOf.set(g.person_id, [...(groupsOf.get(g.person_id) ?? []), { dn: g.group_dn, source: g.source, via: g.via }])
+  const attributesOf = new Map<string, PersonAttribute[]>()
+  for (const a of await effectiveAttributeRepository(db).forPeople(organisation, people.map((p) => p.id))) {
+    const { person_id: personId, attribute_id: id, ...rest } = a
+    attributesOf.set(personId, [...(attributesOf.get(personId) ?? []), { id, ...rest }])
+  }
   return people.map((p) => ({
     id: p.id,
     service_id: p.service_id,
@@ -57,6 +71,7 @@ async function withEmployments (db: Transaction<Database>, organisation: string,
       ended_at: e.ended_at ? new Date(e.ended_at).toISOString() : null,
       last_run: e.last_run
     })),
-    groups: groupsOf.get(p.id) ?? []
+    groups: groupsOf.get(p.id) ?? [],
+    attributes: attributesOf.get(p.id) ?? []
   }))
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
 import { EMPLOYMENT_TYPES } from '../sources/source-records.js'
+import { EffectiveAttributeSchema } from '../mapping/schemas.js'
 
 const OrgNumber = Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' })
 
@@ -9,6 +10,7 @@ export const PersonParams = Type.Object({ org: OrgNumber, id: Type.String({ form
 export const PeopleQuery = Type.Object({
   employee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Exact employee number.' })),
   email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Email, case-insensitive.' })),
+  attribute: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 200, description: 'Only holders of this catalog attribute (for any unit), e.g. socialtjanst.eb.handlaggare.' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
   cursor: Type.Optional(Type.String({ maxLength: 200 }))
 }, { additionalProperties: false })
@@ -44,7 +46,8 @@ export const Person = Type.Object({
     dn: Type.String({ description: 'Group DN (normalised). Membership is by DN, never by CN.' }),
     source: Type.String({ description: 'The directory source that reported it.' }),
     via: Type.Array(Type.String(), { description: 'For nested membership: the groups in between, the direct group first; empty when direct.' })
-  }), { description: 'Directory groups the person is in through correlated, enabled accounts, nested groups resolved.' })
+  }), { description: 'Directory groups the person is in through correlated, enabled accounts, nested groups resolved.' }),
+  attributes: Type.Array(EffectiveAttributeSchema, { description: 'Effective attributes the active mappings grant, one per attribute and unit scope, with provenance. Recomputed after every sync run that changes the person and after every publish.' })
 })
 
 export const PeopleList = Type.Object({ items: Type.Array(Person), next_cursor: Nullable(Type.String()) })

@@ -9,7 +9,7 @@ create table mapping_versions (
   domain          text not null,
   catalog_version text not null,
   status          text not null default 'draft' check (status in ('draft', 'active', 'superseded')),
-  document        jsonb not null,             -- the validated mapping, as parsed
+  document        json not null,              -- the validated mapping, as parsed (json keeps key order: explanations follow it)
   source_text     text not null,              -- the body as submitted (YAML or JSON), comments kept
   source_format   text not null check (source_format in ('yaml', 'json')),
   warnings        jsonb not null default '[]',
@@ -27,7 +27,7 @@ create unique index mapping_versions_active on mapping_versions (organisation, d
 -- status only moves draft → active → superseded.
 create function mapping_versions_immutable() returns trigger language plpgsql as $$
 begin
-  if new.document is distinct from old.document or new.source_text is distinct from old.source_text
+  if new.document::text is distinct from old.document::text or new.source_text is distinct from old.source_text
      or new.domain is distinct from old.domain or new.catalog_version is distinct from old.catalog_version
      or new.version is distinct from old.version or new.organisation is distinct from old.organisation then
     raise exception 'mapping version % is immutable', old.version using errcode = 'check_violation';
@@ -58,14 +58,16 @@ create table effective_attributes (
 create unique index effective_attributes_key on effective_attributes (organisation, person_id, attribute_id, coalesce(unit_id, ''));
 create index effective_attributes_by_attribute on effective_attributes (organisation, attribute_id, person_id);
 
-grant select, insert, update, delete on mapping_versions, effective_attributes to behorig_tenant;
-do $$
-declare t text;
-begin
-  foreach t in array array['mapping_versions', 'effective_attributes'] loop
-    execute format('alter table %I enable row level security', t);
-    execute format('create policy tenant_isolation on %I to behorig_tenant
-      using (organisation = behorig_current_organisation())
-      with check (organisation = behorig_current_organisation())', t);
-  end loop;
-end $$;
+select behorig_isolate_by_organisation('mapping_versions');
+select behorig_isolate_by_organisation('effective_attributes');
+
+-- What each organisation's attributes were last evaluated against, beyond the people's
+-- own records: the day, and the unit tree. A recompute on a later day also takes in the
+-- people whose employments began or ended in between (their records did not change, the
+-- day did); a recompute after the tree changed (a unit moved) takes in everyone.
+create table attribute_evaluation_days (
+  organisation text primary key references organisations (number) on delete cascade,
+  day          date not null,
+  units_hash   text not null                -- sha256 over each unit's id, parent and kind
+);
+select behorig_isolate_by_organisation('attribute_evaluation_days');

@@ -1,0 +1,46 @@
+/** One attribute a person no longer holds (for that unit, when unit-scoped). */
+export interface RevokedAttribute {
+  person_id: string
+  attribute_id: string
+  unit_id: string | null
+}
+
+/** What one committed recompute took away. */
+export interface AttributesRevoked {
+  organisation: string
+  domain: string
+  /** The mapping version the recompute evaluated. */
+  mapping_version: number
+  /** `publish`: a full recompute after a new version; `sync`: the people a sync run changed. */
+  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'recompute' }
+  revoked: RevokedAttribute[]
+}
+
+export type AttributesRevokedListener = (event: AttributesRevoked) => Promise<void>
+
+interface Logger { error (o: object, m: string): void }
+
+/**
+ * Revocation events: emitted after the recompute's transaction has committed, one per
+ * domain that lost anything, to subscribers in order (the token capability marks the
+ * live tokens carrying a revoked attribute in its status list). A failing subscriber is
+ * logged and does not undo the recompute, nor stop later subscribers.
+ */
+export class AttributeEvents {
+  private readonly listeners: AttributesRevokedListener[] = []
+
+  onAttributesRevoked (listener: AttributesRevokedListener): void {
+    this.listeners.push(listener)
+  }
+
+  async emit (event: AttributesRevoked, log: Logger): Promise<void> {
+    if (event.revoked.length === 0) return
+    for (const listener of this.listeners) {
+      try {
+        await listener(event)
+      } catch (err) {
+        log.error({ err, organisation: event.organisation, domain: event.domain }, 'an attributes-revoked subscriber failed')
+      }
+    }
+  }
+}

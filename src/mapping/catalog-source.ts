@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import { catalogView } from './catalog-view.js'
+import type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
+
+export interface CatalogSource {
+  /** The published catalog version, or undefined when it was never published. */
+  view (domain: string, version: string): Promise<CatalogView | undefined>
+}
+
+/**
+ * Catalog versions as the store recorded them at publication (catalog_versions), so API
+ * nodes and workers see the same versions. Published versions never change, so a version
+ * once read is kept; one not (yet) published is asked for again next time.
+ */
+export function storedCatalogSource (db: Kysely<Database>): CatalogSource {
+  const cache = new Map<string, CatalogView>()
+  return {
+    async view (domain, version) {
+      const key = `${domain}@${version}`
+      const known = cache.get(key)
+      if (known) return known
+      const row = await db.selectFrom('catalog_versions').select('document').where('domain', '=', domain).where('version', '=', version).executeTakeFirst()
+      if (!row) return undefined
+      const document = (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as { attributes: Array<CatalogAttributeInfo & { id: string }> }
+      const view = catalogView(document.attributes)
+      cache.set(key, view)
+      return view
+    }
+  }
+}

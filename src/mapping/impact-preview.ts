@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import type { CatalogSource } from './catalog-source.js'
+import { compileVersion, personPages } from './attribute-recompute.js'
+import { PreviewAccumulator, type MappingPreview } from './mapping-diff.js'
+import type { MappingVersion } from './mapping-version-repository.js'
+import { mappingVersionRepository } from './mapping-version-repository.js'
+import { personFactsRepository } from './person-facts-repository.js'
+
+export interface ImpactPreview extends MappingPreview {
+  version: number
+  domain: string
+  day: string
+  /** The active version of the domain it is compared with; null when none is published yet. */
+  compared_with: number | null
+}
+
+/**
+ * What publishing `version` would change today: the domain's active version and the
+ * candidate are both evaluated on the same facts and day, person by person (in pages, in
+ * one snapshot), so the difference is the mappings' alone.
+ */
+export async function previewImpact (db: Kysely<Database>, catalogs: CatalogSource, version: MappingVersion, day: string, listLimit: number): Promise<ImpactPreview> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const active = (await mappingVersionRepository(trx).active(version.organisation, version.domain))[0]
+    const candidate = await compileVersion(trx, catalogs, version)
+    const current = active ? await compileVersion(trx, catalogs, active, candidate.units) : undefined
+    const accumulator = new PreviewAccumulator(version.document.rules.map((r) => r.id), { list_limit: listLimit })
+    const facts = personFactsRepository(trx)
+    for await (const page of personPages(trx, version.organisation, 'all')) {
+      for (const person of await facts.facts(version.organisation, page, { contiguous: true })) {
+        accumulator.add(person.person_id, current ? current.compiled.evaluatePerson(person, day) : [], candidate.compiled.evaluatePerson(person, day))
+      }
+    }
+    return { version: version.version, domain: version.domain, day, compared_with: active?.version ?? null, ...accumulator.result() }
+  })
+}

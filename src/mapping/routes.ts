@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { OrgParams } from '../organisations/schemas.js'
+import { ProblemSchema } from '../http/problem-schema.js'
+import { decodeCursor, page } from '../http/cursor.js'
+import { describePrincipal } from '../auth/principal.js'
+import type { MappingService } from './service.js'
+import type { MappingVersion } from './mapping-version-repository.js'
+import { MappingCreated, MappingList, MappingListQuery, MappingParams, MappingPreviewSchema, MappingView, PreviewQuery, PublishedMapping } from './schemas.js'
+
+const TAGS = ['mappings']
+const read = { scope: 'mappings:read', orgParam: 'org' } as const
+const write = { scope: 'mappings:write', orgParam: 'org' } as const
+const errors = { '4xx': ProblemSchema }
+const isNumber = (v: unknown): v is number => typeof v === 'number'
+const MAPPING_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'application/json']
+
+export const mappingRoutes: FastifyPluginAsyncTypebox<{ mappings: MappingService }> = async (app, { mappings }) => {
+  await app.register(async function mappingUploads (instance) {
+    const uploads = instance.withTypeProvider<TypeBoxTypeProvider>()
+    // The parser needs the text itself (YAML, or JSON with line numbers and duplicate-key checks).
+    uploads.removeAllContentTypeParsers()
+    uploads.addContentTypeParser(MAPPING_TYPES, { parseAs: 'string' }, function asText (_req, body, done) { done(null, body) })
+    uploads.post('/v1/organisations/:org/mappings', {
+      config: { auth: write },
+      schema: {
+        tags: TAGS,
+        summary: 'Submit a mapping version (YAML or JSON) as a draft',
+        description: 'Format: schemas/mapping.schema.json; YAML with `Content-Type: application/yaml`, JSON with `application/json`. Checked against the named catalog version and the organisation\'s synced units and groups. Unacceptable documents get 422 `invalid-mapping` with JSON Pointers; what would not stop the mapping comes back as `warnings`.',
+        params: OrgParams,
+        response: { 201: MappingCreated, ...errors }
+      }
+    }, async function submitMapping (request, reply) {
+      const { org } = request.params
+      const created = await mappings.submit(org, request.body as string, request.headers['content-type'], describePrincipal(request.principal!))
+      return reply.code(201).header('location', `/v1/organisations/${org}/mappings/${created.version}`)
+        .send({ version: created.version, status: 'draft', warnings: created.warnings, domain: created.domain, catalog_version: created.catalog_version })
+    })
+  })
+
+  app.get('/v1/organisations/:org/mappings', {
+    config: { auth: read },
+    schema: { tags: TAGS, summary: 'List mapping versions, newest first', params: OrgParams, querystring: MappingListQuery, response: { 200: MappingList, ...errors } }
+  }, async function listMappings (request) {
+    const { limit, cursor, status } = request.query
+    const before = decodeCursor(cursor, isNumber)
+    const rows = await mappings.list(request.params.org, { limit: limit + 1, ...(before !== undefined ? { before } : {}), ...(status ? { status } : {}) })
+    const result = page(rows, limit, (v) => v.version)
+    return { items: result.items.map(summary), next_cursor: result.next_cursor }
+  })
+
+  app.get('/v1/organisations/:org/mappings/:version', {
+    config: { auth: read },
+    schema: { tags: TAGS, summary: 'Read a mapping version with its document and the text as submitted', params: MappingParams, response: { 200: MappingView, ...errors } }
+  }, async function getMapping (request) {
+    const version = await mappings.get(request.params.org, request.params.version)
+    return { ...summary(version), document: version.document, source: { format: version.source_format, text: version.source_text } }
+  })
+
+  app.post('/v1/organisations/:org/mappings/:version/preview', {
+    config: { auth: read },
+    schema: {
+      tags: TAGS,
+      summary: 'Who would gain and lose which attributes if this version were published today',
+      description: 'Evaluates the version and the domain\'s active version on today\'s data; changes nothing. Any version may be previewed (a superseded one shows what going back would do).',
+      params: MappingParams,
+      querystring: PreviewQuery,
+      response: { 200: MappingPreviewSchema, ...errors }
+    }
+  }, async function previewMapping (request) {
+    return mappings.preview(request.params.org, request.params.version, request.query.limit)
+  })
+
+  app.post('/v1/organisations/:org/mappings/:version/publish', {
+    config: { auth: write },
+    schema: {
+      tags: TAGS,
+      summary: 'Publish a draft: it becomes active and every person\'s attributes are recomputed, in one transaction',
+      description: 'The domain\'s previously active version becomes superseded. Published versions are immutable (409 `mapping-not-draft`).',
+      params: MappingParams,
+      response: { 200: PublishedMapping, ...errors }
+    }
+  }, async function publishMapping (request) {
+    const { version, published } = await mappings.publish(request.params.org, request.params.version, describePrincipal(request.principal!))
+    return { ...summary(version), document: version.document, source: { format: version.source_format, text: version.source_text }, recompute: published.recompute }
+  })
+}
+
+function summary (v: MappingVersion) {
+  return {
+    version: v.version,
+    domain: v.domain,
+    catalog_version: v.catalog_version,
+    status: v.status,
+    description: v.document.description ?? null,
+    rules: v.document.rules.length,
+    warnings: v.warnings,
+    created_by: v.created_by,
+    created_at: v.created_at,
+    published_by: v.published_by,
+    published_at: v.published_at,
+    superseded_at: v.superseded_at
+  }
+}

@@ -1,0 +1,184 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import { withTenant } from '../store/tenant-scope.js'
+import { AttributeEvents, type AttributesRevoked } from './attribute-events.js'
+import { explainAttribute, type AttributeExplanation } from './attribute-explanation.js'
+import { compileVersion, recomputeDomain } from './attribute-recompute.js'
+import type { CatalogSource } from './catalog-source.js'
+import { normaliseDn } from './dn-normaliser.js'
+import { MappingNotDraft, UnknownMappingVersion } from './errors.js'
+import { evaluationDay } from './evaluation-day.js'
+import { previewImpact, type ImpactPreview } from './impact-preview.js'
+import { detectMappingFormat, parseMappingText } from './mapping-parser.js'
+import type { CatalogView } from './mapping-types.js'
+import { assertValidMapping, type MappingValidationContext } from './mapping-validator.js'
+import { mappingVersionRepository, type MappingStatus, type MappingVersion } from './mapping-version-repository.js'
+import { personFactsRepository, unitsHash } from './person-facts-repository.js'
+import { buildUnitTree, type UnitRecord } from './unit-tree.js'
+
+interface Logger { error (o: object, m: string): void }
+
+/** What a publish did; handed to `onPublished` inside the publishing transaction. */
+export interface MappingPublished {
+  organisation: string
+  version: number
+  domain: string
+  catalog_version: string
+  published_by: string | null
+  /** The version this one replaced as active, if any. */
+  superseded: number | null
+  /** People evaluated, attributes they hold now, people whose attributes were rewritten, attributes revoked. */
+  recompute: { people: number, grants: number, changed: number, revoked: number }
+}
+
+export interface MappingServiceDeps {
+  db: Kysely<Database>
+  catalogs: CatalogSource
+  log: Logger
+  /** The evaluation clock; tests pin it. */
+  now?: () => Date
+  /**
+   * The audit hook: called for every publish inside its transaction, after the version is
+   * active and every attribute recomputed, so an audit record written through `trx`
+   * commits with the publish or not at all; throwing undoes the publish. No-op by default.
+   */
+  onPublished?: (event: MappingPublished, trx: Transaction<Database>) => Promise<void>
+}
+
+/**
+ * Mapping versions (draft → active → superseded) and the effective attributes the active
+ * versions grant: submitted, previewed, published with a full recompute in one
+ * transaction, and kept current after every sync run for the people it changed.
+ */
+export function mappingService (deps: MappingServiceDeps) {
+  const { db, catalogs } = deps
+  const events = new AttributeEvents()
+  const today = (): string => evaluationDay(deps.now?.() ?? new Date())
+  const onPublished = deps.onPublished ?? (async () => {})
+
+  async function validationContext (organisation: string, doc: unknown): Promise<MappingValidationContext> {
+    const named = doc !== null && typeof doc === 'object' ? doc as Record<string, unknown> : {}
+    const view = typeof named['domain'] === 'string' && typeof named['catalog_version'] === 'string'
+      ? await catalogs.view(named['domain'], named['catalog_version'])
+      : undefined
+    const facts = personFactsRepository(db)
+    const units = new Set((await facts.units(organisation)).map((u) => u.id))
+    const groups = new Set((await facts.groupDns(organisation)).map(normaliseDn))
+    return {
+      catalog: (): CatalogView | undefined => view,
+      ...(units.size > 0 ? { unitExists: (id: string) => units.has(id) } : {}),
+      ...(groups.size > 0 ? { groupExists: (dn: string) => groups.has(normaliseDn(dn)) } : {})
+    }
+  }
+
+  async function emitAll (revocations: AttributesRevoked[]): Promise<void> {
+    for (const r of revocations) await events.emit(r, deps.log)
+  }
+
+  async function get (organisation: string, version: number): Promise<MappingVersion> {
+    const found = await withTenant(db, organisation, (trx) => mappingVersionRepository(trx).find(organisation, version))
+    if (!found) throw UnknownMappingVersion({ detail: `The organisation has no mapping version ${version}`, extensions: { version } })
+    return found
+  }
+
+  return {
+    events,
+
+    /** Parses, validates and stores a draft under the next version number. */
+    async submit (organisation: string, text: string, contentType: string | undefined, createdBy: string | null): Promise<MappingVersion> {
+      const doc = parseMappingText(text, contentType)
+      const { mapping, warnings } = assertValidMapping(doc, await validationContext(organisation, doc))
+      return withTenant(db, organisation, async (trx) => {
+        const versions = mappingVersionRepository(trx)
+        await versions.lockOrganisation(organisation)
+        return versions.insertDraft({ organisation, document: mapping, source_text: text, source_format: detectMappingFormat(text, contentType), warnings, created_by: createdBy })
+      })
+    },
+
+    list: (organisation: string, options: { before?: number, limit: number, status?: MappingStatus }) =>
+      withTenant(db, organisation, (trx) => mappingVersionRepository(trx).list(organisation, options)),
+
+    get,
+
+    /** Who would gain and lose what if `version` were published today (any version may be previewed). */
+    async preview (organisation: string, version: number, listLimit: number): Promise<ImpactPreview> {
+      return previewImpact(db, catalogs, await get(organisation, version), today(), listLimit)
+    },
+
+    /** Makes a draft active and recomputes every person's attributes of its domain, in one transaction. */
+    async publish (organisation: string, version: number, publishedBy: string | null): Promise<{ version: MappingVersion, published: MappingPublished }> {
+      const day = today()
+      const outcome = await db.transaction().execute(async (trx) => {
+        const versions = mappingVersionRepository(trx)
+        await versions.lockOrganisation(organisation)
+        const found = await versions.find(organisation, version, { forUpdate: true })
+        if (!found) throw UnknownMappingVersion({ detail: `The organisation has no mapping version ${version}`, extensions: { version } })
+        if (found.status !== 'draft') throw MappingNotDraft({ detail: `Version ${version} is ${found.status}; published versions are immutable, submit a new version instead`, extensions: { mapping_status: found.status } })
+        const superseded = await versions.activate(organisation, found, publishedBy)
+        const units = await personFactsRepository(trx).units(organisation)
+        await recomputeTargets(trx, organisation, 'all', day, units)
+        const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, found, buildUnitTree(units)), 'all', day)
+        const published: MappingPublished = {
+          organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, superseded,
+          recompute: { people: result.people, grants: result.grants, changed: result.written, revoked: result.revoked.length }
+        }
+        await onPublished(published, trx)
+        const revoked: AttributesRevoked = { organisation, domain: found.domain, mapping_version: version, cause: { kind: 'publish', version }, revoked: result.revoked }
+        return { published, revoked, active: await versions.find(organisation, version) as MappingVersion }
+      })
+      await emitAll([outcome.revoked])
+      return { version: outcome.active, published: outcome.published }
+    },
+
+    /**
+     * Recomputes the given people (all when 'all') under every active version, in one
+     * transaction, then emits what they lost. Idempotent: it reads the facts as they are now.
+     */
+    async recompute (organisation: string, people: readonly string[] | 'all', cause: AttributesRevoked['cause'] = { kind: 'recompute' }): Promise<MappingPublished['recompute']> {
+      const day = today()
+      const revocations = await db.transaction().execute(async (trx) => {
+        const versions = mappingVersionRepository(trx)
+        await versions.lockOrganisation(organisation)
+        const out: AttributesRevoked[] = []
+        const totals = { people: 0, grants: 0, changed: 0 }
+        const actives = await versions.active(organisation)
+        if (actives.length === 0) return { out, totals }
+        const units = await personFactsRepository(trx).units(organisation)
+        const targets = await recomputeTargets(trx, organisation, people, day, units)
+        const tree = buildUnitTree(units)
+        for (const active of actives) {
+          const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, active, tree), targets, day)
+          totals.people = Math.max(totals.people, result.people)
+          totals.grants += result.grants
+          totals.changed += result.written
+          out.push({ organisation, domain: active.domain, mapping_version: active.version, cause, revoked: result.revoked })
+        }
+        return { out, totals }
+      })
+      await emitAll(revocations.out)
+      return { ...revocations.totals, revoked: revocations.out.reduce((n, r) => n + r.revoked.length, 0) }
+    },
+
+    explain: (organisation: string, personId: string, attributeId: string): Promise<AttributeExplanation> =>
+      withTenant(db, organisation, (trx) => explainAttribute(trx, catalogs, organisation, personId, attributeId, today()))
+  }
+}
+
+export type MappingService = ReturnType<typeof mappingService>
+
+/**
+ * What a recompute of `people` must cover: on the first recompute of a new day, also
+ * everyone whose employment started or ended since the last one (so attributes follow
+ * the calendar with every sync run, not only when a source reports a change); after the
+ * unit tree changed (a unit moved, so `unit_within` and `unit_kinds` may read
+ * differently for everyone below it), everyone. Records the new day and tree.
+ */
+async function recomputeTargets (trx: Transaction<Database>, organisation: string, people: readonly string[] | 'all', day: string, units: readonly UnitRecord[]): Promise<readonly string[] | 'all'> {
+  const facts = personFactsRepository(trx)
+  const last = await facts.lastEvaluation(organisation)
+  const now = { day, units_hash: unitsHash(units) }
+  if (last?.day === now.day && last.units_hash === now.units_hash) return people
+  await facts.recordEvaluation(organisation, now)
+  if (people === 'all' || last === undefined || last.units_hash !== now.units_hash) return 'all'
+  return [...people, ...await facts.activityChanged(organisation, last.day < day ? last.day : day, day)]
+}
