@@ -16,6 +16,9 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
   BEHORIG_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Platform admin bearer token (at least 32 characters). Unset: one is generated on first start, printed once, and only its hash is stored.' })),
   BEHORIG_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32-byte key, base64url without padding, that encrypts private keys and secrets at rest. Unset: generated into BEHORIG_DATA_DIR with a warning.' })),
+  BEHORIG_SIGNING_ALG: Type.Enum(['ES256', 'EdDSA'], { default: 'ES256', description: 'Algorithm of new token-signing keys: ES256 (ECDSA P-256) or EdDSA (Ed25519). Changing it takes effect with the next key generated; existing keys keep theirs.' }),
+  BEHORIG_KEY_ROTATION_SECONDS: Type.Integer({ minimum: 3600, default: 2592000, description: 'How long a signing key signs before the next one takes over (default 30 days). Must exceed BEHORIG_KEY_PREPUBLISH_SECONDS.' }),
+  BEHORIG_KEY_PREPUBLISH_SECONDS: Type.Integer({ minimum: 600, default: 86400, description: 'How long the next signing key is published in JWKS before it signs at the earliest (default 1 day). The JWKS Cache-Control max-age stays below half of it.' }),
   BEHORIG_IMPORT_LIMIT: Type.Integer({ minimum: 1024, default: 2147483648, description: 'Maximum size of one uploaded HR snapshot in bytes (streamed, never held in memory).' }),
   BEHORIG_RUN_JOBS: Type.Boolean({ default: true, description: 'Whether this API process also works on jobs. With REDIS_URL, set false on API nodes and run `npm run worker` processes instead.' }),
   BEHORIG_QUEUE_NAME: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'behorig', description: 'BullMQ queue name (separate deployments sharing one Redis use different names).' }),
@@ -42,6 +45,7 @@ export interface Config {
   keyEncryptionKey: string | undefined
   bodyLimit: number
   importLimit: number
+  keys: { alg: Env['BEHORIG_SIGNING_ALG'], rotationSeconds: number, prepublishSeconds: number }
   jobs: { run: boolean, queueName: string, stalledMs: number, attempts: number, backoffMs: number }
   shutdownTimeoutMs: number
   logLevel: Env['LOG_LEVEL']

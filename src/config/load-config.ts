@@ -31,7 +31,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     })
     throw new ConfigError(problems)
   }
-  return toConfig(raw as Env)
+  const valid = raw as Env
+  if (valid.BEHORIG_KEY_PREPUBLISH_SECONDS >= valid.BEHORIG_KEY_ROTATION_SECONDS) {
+    throw new ConfigError([`BEHORIG_KEY_PREPUBLISH_SECONDS (${valid.BEHORIG_KEY_PREPUBLISH_SECONDS}) must be less than BEHORIG_KEY_ROTATION_SECONDS (${valid.BEHORIG_KEY_ROTATION_SECONDS}): the next key is published that long before it signs.`])
+  }
+  return toConfig(valid)
 }
 
 function toConfig (env: Env): Config {
@@ -52,6 +56,7 @@ function toConfig (env: Env): Config {
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,
     importLimit: env.BEHORIG_IMPORT_LIMIT,
+    keys: { alg: env.BEHORIG_SIGNING_ALG, rotationSeconds: env.BEHORIG_KEY_ROTATION_SECONDS, prepublishSeconds: env.BEHORIG_KEY_PREPUBLISH_SECONDS },
     jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL

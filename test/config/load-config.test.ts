@@ -33,3 +33,12 @@ t.test('the README documents every environment variable the service reads', asyn
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
   for (const name of Object.keys(EnvSchema.properties)) t.ok(readme.includes(`\`${name}\``), `${name} is in the README`)
 })
+
+t.test('signing keys: ES256 by default, EdDSA selectable, pre-publication shorter than rotation', async (t) => {
+  t.same(loadConfig({}).keys, { alg: 'ES256', rotationSeconds: 2592000, prepublishSeconds: 86400 })
+  t.same(loadConfig({ BEHORIG_SIGNING_ALG: 'EdDSA', BEHORIG_KEY_ROTATION_SECONDS: '7200', BEHORIG_KEY_PREPUBLISH_SECONDS: '3600' }).keys, { alg: 'EdDSA', rotationSeconds: 7200, prepublishSeconds: 3600 })
+  t.throws(() => loadConfig({ BEHORIG_SIGNING_ALG: 'HS256' }), /BEHORIG_SIGNING_ALG must be equal to one of the allowed values/)
+  const err = t.throws(() => loadConfig({ BEHORIG_KEY_ROTATION_SECONDS: '7200', BEHORIG_KEY_PREPUBLISH_SECONDS: '7200' })) as ConfigError
+  t.ok(err instanceof ConfigError)
+  t.match(err.message, /BEHORIG_KEY_PREPUBLISH_SECONDS \(7200\) must be less than BEHORIG_KEY_ROTATION_SECONDS \(7200\)/)
+})

@@ -1,0 +1,152 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto'
+import type { SecretBox } from '../crypto/secret-box.js'
+import { generateSigningKey, signCompact, type PublicJwk, type SigningAlg } from './key-material.js'
+import type { KeyRepository, StoredKey } from './repository.js'
+
+export const KEY_ROTATION_JOB = 'keys.rotate'
+/** How often the rotation job looks whether a rotation is due (it rotates only when it is). */
+export const KEY_ROTATION_SCHEDULE = '*/5 * * * *'
+/** No token behorig signs lives longer than this (relying parties' token_lifetime is capped at it). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 3600
+
+export interface KeyPolicy {
+  alg: SigningAlg
+  rotationSeconds: number
+  prepublishSeconds: number
+  /** How long a process keeps using the active key it loaded before asking the store again. */
+  signerCacheSeconds?: number
+}
+
+/** What token code holds: it signs, and never sees storage or private key material. */
+export interface Signer {
+  readonly kid: string
+  readonly alg: SigningAlg
+  /** A compact JWS over `payload`; `alg` and `kid` in `header` are set by the signer. */
+  sign (header: Record<string, unknown>, payload: Record<string, unknown>): string
+}
+
+export interface RotationResult {
+  rotated: boolean
+  active: StoredKey
+  next: StoredKey
+  removed: string[]
+}
+
+export interface KeyService {
+  /** Signs with whatever key is active now. */
+  readonly signer: { sign (header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> }
+  currentSigner (): Promise<Signer>
+  /** The public keys verifiers need: next, active and retired keys whose tokens may still live. */
+  jwks (): Promise<{ keys: PublicJwk[] }>
+  /** Rotates when due (or at once with `force`); creates the first keys on an empty store. */
+  rotate (options?: { force?: boolean }): Promise<RotationResult>
+  /** Cache-Control max-age for JWKS: well below the pre-publication period, so every cache sees a next key before it signs. */
+  readonly jwksMaxAgeSeconds: number
+}
+
+export interface KeyServiceDeps {
+  keys: KeyRepository
+  box: SecretBox
+  policy: KeyPolicy
+  /** Milliseconds since the epoch; tests move time. */
+  now?: () => number
+}
+
+const purposeOf = (kid: string): string => `signing-key:${kid}`
+
+export function keyService (deps: KeyServiceDeps): KeyService {
+  const now = deps.now ?? Date.now
+  const cacheMs = (deps.policy.signerCacheSeconds ?? 30) * 1000
+  let cached: { signer: Signer, loadedAt: number } | undefined
+  let loading: Promise<Signer> | undefined
+
+  function create (state: 'next' | 'active', at: Date): StoredKey {
+    const generated = generateSigningKey(deps.policy.alg)
+    return {
+      kid: generated.kid,
+      alg: generated.alg,
+      state,
+      publicJwk: generated.publicJwk,
+      sealedPrivateKey: deps.box.seal(generated.privatePkcs8, purposeOf(generated.kid)),
+      createdAt: at,
+      activatedAt: state === 'active' ? at : null,
+      retiredAt: null,
+      publishUntil: null
+    }
+  }
+
+  function isDue (active: StoredKey, next: StoredKey, at: number): boolean {
+    const activeSince = (active.activatedAt ?? active.createdAt).getTime()
+    return activeSince + deps.policy.rotationSeconds * 1000 <= at &&
+      next.createdAt.getTime() + deps.policy.prepublishSeconds * 1000 <= at
+  }
+
+  async function rotate (options: { force?: boolean } = {}): Promise<RotationResult> {
+    const result = await deps.keys.withRotationLock(async (keys) => {
+      const at = new Date(now())
+      const removed = await keys.deleteExpired(at)
+      let active = await keys.active()
+      let next = await keys.next()
+      let rotated = false
+      if (!active) {
+        // An empty store: nothing was ever signed, so no verifier can miss this key.
+        active = next ? { ...next, state: 'active', activatedAt: at } : create('active', at)
+        if (next) await keys.activate(next.kid, at); else await keys.insert(active)
+        next = undefined
+        rotated = true
+      } else if (next && (options.force === true || isDue(active, next, at.getTime()))) {
+        // A retired key stays published while a token it signed may live: the longest
+        // lifetime, plus the time other processes may still sign with their cached copy.
+        const publishUntil = new Date(at.getTime() + (MAX_TOKEN_LIFETIME_SECONDS * 1000) + cacheMs)
+        await keys.retire(active.kid, at, publishUntil)
+        await keys.activate(next.kid, at)
+        active = { ...next, state: 'active', activatedAt: at }
+        next = undefined
+        rotated = true
+      }
+      if (!next) {
+        next = create('next', at)
+        await keys.insert(next)
+      }
+      return { rotated, active, next, removed }
+    })
+    if (result.rotated) cached = undefined
+    return result
+  }
+
+  function toSigner (key: StoredKey): Signer {
+    const privateKey: KeyObject = createPrivateKey(deps.box.open(key.sealedPrivateKey, purposeOf(key.kid)))
+    const { kid, alg } = key
+    return {
+      kid,
+      alg,
+      sign (header, payload) {
+        const { alg: _a, kid: _k, ...rest } = header
+        return signCompact(alg, privateKey, { alg, kid, ...rest }, payload)
+      }
+    }
+  }
+
+  async function load (): Promise<Signer> {
+    const active = await deps.keys.active() ?? (await rotate()).active
+    const signer = cached?.signer.kid === active.kid ? cached.signer : toSigner(active)
+    cached = { signer, loadedAt: now() }
+    return signer
+  }
+
+  async function currentSigner (): Promise<Signer> {
+    if (cached && now() - cached.loadedAt < cacheMs) return cached.signer
+    loading ??= load().finally(() => { loading = undefined })
+    return loading
+  }
+
+  return {
+    signer: { async sign (header, payload) { return (await currentSigner()).sign(header, payload) } },
+    currentSigner,
+    async jwks () {
+      return { keys: (await deps.keys.published(new Date(now()))).map((k) => k.publicJwk) }
+    },
+    rotate,
+    jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2))
+  }
+}

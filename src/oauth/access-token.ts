@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose'
+import type { KeyService } from '../keys/service.js'
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
+import { InvalidAccessToken } from './errors.js'
+
+export const ACCESS_TOKEN_TYPE = 'at+jwt'
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 300
+/** The one scope: requesting attribute tokens. */
+export const ATTRIBUTE_TOKEN_SCOPE = 'attribute-tokens'
+
+/** The resource an access token is for (its `aud`, RFC 9068 §3): the attribute-token endpoint. */
+export const attributeTokenResource = (issuer: string): string => `${issuer}/v1/attribute-tokens`
+
+export interface IssuedAccessToken { access_token: string, token_type: 'Bearer', expires_in: number, scope: string }
+
+/** An RFC 9068 JWT access token for an authenticated client (client-credentials grant: the subject is the client). */
+export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>, issuer: string, now?: () => number }, clientId: string): Promise<IssuedAccessToken> {
+  const iat = Math.floor((deps.now ?? Date.now)() / 1000)
+  const claims = {
+    iss: deps.issuer,
+    sub: clientId,
+    aud: attributeTokenResource(deps.issuer),
+    client_id: clientId,
+    iat,
+    exp: iat + ACCESS_TOKEN_LIFETIME_SECONDS,
+    jti: randomUUID(),
+    scope: ATTRIBUTE_TOKEN_SCOPE
+  }
+  const token = await deps.keys.signer.sign({ typ: ACCESS_TOKEN_TYPE }, claims)
+  return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, scope: ATTRIBUTE_TOKEN_SCOPE }
+}
+
+export interface VerifiedAccessToken {
+  clientId: string
+  scope: string[]
+  /** The relying party as stored now: a disabled or deleted one is refused even with a live token. */
+  party: StoredRelyingParty
+}
+
+export interface AccessTokenVerifier {
+  verify (token: string): Promise<VerifiedAccessToken>
+}
+
+export interface AccessTokenVerifierDeps {
+  issuer: string
+  keys: Pick<KeyService, 'jwks'>
+  findClient (clientId: string): Promise<StoredRelyingParty | undefined>
+  now?: () => number
+  /** Verified tokens remembered (ECDSA verification is ~3× the cost of signing). */
+  cacheSize?: number
+  /** How long the published key set is reused before it is read again (also read on an unknown kid). */
+  keySetTtlMs?: number
+}
+
+/** Verifies behorig's own access tokens, as the bearer auth of the attribute-token endpoint. */
+export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessTokenVerifier {
+  const now = deps.now ?? Date.now
+  const cacheSize = deps.cacheSize ?? 10_000
+  const keySetTtlMs = deps.keySetTtlMs ?? 30_000
+  const verified = new Map<string, { clientId: string, scope: string[], exp: number }>()
+  let keySet: { lookup: ReturnType<typeof createLocalJWKSet>, loadedAt: number } | undefined
+
+  async function loadKeySet (): Promise<ReturnType<typeof createLocalJWKSet>> {
+    keySet = { lookup: createLocalJWKSet(await deps.keys.jwks() as JSONWebKeySet), loadedAt: now() }
+    return keySet.lookup
+  }
+
+  async function verifySignature (token: string): Promise<{ clientId: string, scope: string[], exp: number }> {
+    const options = {
+      issuer: deps.issuer,
+      audience: attributeTokenResource(deps.issuer),
+      typ: ACCESS_TOKEN_TYPE,
+      algorithms: ['ES256', 'EdDSA'],
+      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      currentDate: new Date(now())
+    }
+    const lookup = keySet && now() - keySet.loadedAt < keySetTtlMs ? keySet.lookup : await loadKeySet()
+    let payload
+    try {
+      payload = (await jwtVerify(token, lookup, options)).payload
+    } catch (error) {
+      // A key this process has not seen yet (rotated by another process): read the set once more.
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error
+      payload = (await jwtVerify(token, await loadKeySet(), options)).payload
+    }
+    if (payload.sub !== payload['client_id']) throw new Error('sub and client_id differ')
+    return { clientId: String(payload['client_id']), scope: String(payload['scope'] ?? '').split(' ').filter(Boolean), exp: payload.exp as number }
+  }
+
+  return {
+    async verify (token) {
+      let entry = verified.get(token)
+      if (entry && entry.exp * 1000 <= now()) { verified.delete(token); entry = undefined }
+      if (!entry) {
+        try {
+          entry = await verifySignature(token)
+        } catch {
+          throw InvalidAccessToken({ detail: 'The access token is invalid or has expired; get a new one at /oauth/token', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
+        }
+        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string)
+        verified.set(token, entry)
+      }
+      const party = await deps.findClient(entry.clientId)
+      if (!party) throw InvalidAccessToken({ detail: 'The relying party is disabled or no longer registered', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
+      return { clientId: entry.clientId, scope: entry.scope, party }
+    }
+  }
+}

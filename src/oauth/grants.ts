@@ -1,0 +1,19 @@
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
+import type { TokenRequest, TokenResponseBody } from './schemas.js'
+import { issueAccessToken, ATTRIBUTE_TOKEN_SCOPE } from './access-token.js'
+import type { KeyService } from '../keys/service.js'
+import { invalidScope } from './errors.js'
+
+/** One grant type's handler, called with the form once the client is authenticated (RFC 6749 §3.2.1). */
+export type GrantHandler = (form: TokenRequest, client: StoredRelyingParty) => Promise<TokenResponseBody>
+export type Grants = Readonly<Record<string, GrantHandler>>
+
+/** RFC 6749 §4.4: the client asks for an access token for itself. */
+export function clientCredentialsGrant (deps: { keys: Pick<KeyService, 'signer'>, issuer: string }): GrantHandler {
+  return async function clientCredentials (form, client) {
+    if (form.scope !== undefined && form.scope.split(' ').some((s) => s !== ATTRIBUTE_TOKEN_SCOPE)) {
+      throw invalidScope(`the only scope is ${ATTRIBUTE_TOKEN_SCOPE}`)
+    }
+    return issueAccessToken(deps, client.clientId)
+  }
+}

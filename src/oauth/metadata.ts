@@ -1,0 +1,23 @@
+import { ASSERTION_ALGS } from './client-assertion.js'
+import { ATTRIBUTE_TOKEN_SCOPE } from './access-token.js'
+
+export const TOKEN_ENDPOINT_PATH = '/oauth/token'
+export const GRANT_TYPES = ['client_credentials'] as const
+
+export const tokenEndpointOf = (issuer: string): string => issuer + TOKEN_ENDPOINT_PATH
+
+/** RFC 8414 §2 authorization server metadata. */
+export function authorizationServerMetadata (issuer: string) {
+  return {
+    issuer,
+    token_endpoint: tokenEndpointOf(issuer),
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    grant_types_supported: [...GRANT_TYPES],
+    // No authorization endpoint: no response types (the member is required, RFC 8414 §2).
+    response_types_supported: [] as string[],
+    scopes_supported: [ATTRIBUTE_TOKEN_SCOPE],
+    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
+    service_documentation: `${issuer}/docs`
+  }
+}

@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox'
+
+export const TokenRequest = Type.Object({
+  grant_type: Type.String({ description: '`client_credentials`.' }),
+  client_assertion_type: Type.Optional(Type.String({ description: '`urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.' })),
+  client_assertion: Type.Optional(Type.String({ description: 'A JWT signed with a key the relying party registered: iss = sub = client_id; aud = the issuer (the token endpoint URL is also accepted); exp at most 5 minutes ahead; a jti never used before.' })),
+  client_id: Type.Optional(Type.String({ description: 'Optional; when sent it must equal the assertion\'s iss.' })),
+  scope: Type.Optional(Type.String({ description: 'Optional; `attribute-tokens` is the only scope.' }))
+}, { additionalProperties: true, description: 'application/x-www-form-urlencoded token request (RFC 6749 §4.4, RFC 7523 §2.2).' })
+export type TokenRequest = Static<typeof TokenRequest>
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String({ description: 'An RFC 9068 JWT access token (typ at+jwt) for POST /v1/attribute-tokens.' }),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
+  scope: Type.Optional(Type.String()),
+  issued_token_type: Type.Optional(Type.String({ description: 'RFC 8693 token exchange only: the type of the token issued.' }))
+})
+export type TokenResponseBody = Static<typeof TokenResponse>
+
+export const OAuthErrorResponse = Type.Object({
+  error: Type.Enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'server_error'], { description: 'RFC 6749 §5.2 error code.' }),
+  error_description: Type.Optional(Type.String({ description: 'What was wrong, for the developer.' }))
+}, { description: 'RFC 6749 §5.2 error response (not problem+json).' })
+
+export const AuthorizationServerMetadata = Type.Object({
+  issuer: Type.String(),
+  token_endpoint: Type.String(),
+  jwks_uri: Type.String(),
+  grant_types_supported: Type.Array(Type.String()),
+  response_types_supported: Type.Array(Type.String()),
+  scopes_supported: Type.Array(Type.String()),
+  token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+  service_documentation: Type.String()
+}, { additionalProperties: true, description: 'RFC 8414 authorization server metadata.' })

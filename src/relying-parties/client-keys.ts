@@ -1,0 +1,98 @@
+import { request } from 'node:https'
+import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from 'jose'
+import { publicKeyProblem, type ClientJwk } from './relying-party-document.js'
+import type { StoredRelyingParty } from './repository.js'
+
+export interface JwksFetchOptions {
+  timeoutMs?: number
+  maxBytes?: number
+  /** How long a fetched set is used before it is fetched again. */
+  cacheMs?: number
+  /** The least time between two fetches of one set for an unknown kid (a flood of made-up kids must not become a flood of fetches). */
+  refetchCooldownMs?: number
+  /** Extra trusted CA certificates, PEM (tests' local HTTPS servers; production uses the system store or NODE_EXTRA_CA_CERTS). */
+  ca?: string
+}
+
+type KeyLookup = (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => ReturnType<ReturnType<typeof createLocalJWKSet>>
+
+/** Finds the key a client assertion names, among the relying party's inline keys or its jwks_uri set. */
+export interface ClientKeys {
+  lookupFor (party: StoredRelyingParty): KeyLookup
+}
+
+interface CachedSet { uri: string, lookup: KeyLookup, fetchedAt: number }
+
+export function clientKeys (options: JwksFetchOptions = {}): ClientKeys {
+  const cacheMs = options.cacheMs ?? 300_000
+  const cooldownMs = options.refetchCooldownMs ?? 10_000
+  const remote = new Map<string, CachedSet>()
+
+  async function fetchSet (clientId: string, uri: string): Promise<CachedSet> {
+    const jwks = await fetchJwks(uri, options)
+    const entry = { uri, lookup: createLocalJWKSet(jwks), fetchedAt: Date.now() }
+    remote.set(clientId, entry)
+    return entry
+  }
+
+  return {
+    lookupFor (party) {
+      const { jwks, jwks_uri: uri } = party.document
+      if (jwks) return createLocalJWKSet(jwks as JSONWebKeySet)
+      return async (header, token) => {
+        let entry = remote.get(party.clientId)
+        if (!entry || entry.uri !== uri || Date.now() - entry.fetchedAt > cacheMs) entry = await fetchSet(party.clientId, uri as string)
+        try {
+          return await entry.lookup(header, token)
+        } catch (error) {
+          // The agency may have rotated: fetch the set again once, unless it was fetched just now.
+          if (!(error instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - entry.fetchedAt < cooldownMs) throw error
+          return (await fetchSet(party.clientId, uri as string)).lookup(header, token)
+        }
+      }
+    }
+  }
+}
+
+export class JwksUnavailable extends Error {
+  constructor (message: string) { super(message); this.name = 'JwksUnavailable' }
+}
+
+/** GETs a JWK Set over HTTPS with a timeout and a size limit; keeps only usable public keys with a kid. */
+export function fetchJwks (uri: string, options: JwksFetchOptions = {}): Promise<JSONWebKeySet> {
+  const timeoutMs = options.timeoutMs ?? 5000
+  const maxBytes = options.maxBytes ?? 65_536
+  const url = new URL(uri)
+  if (url.protocol !== 'https:') return Promise.reject(new JwksUnavailable('jwks_uri must be https'))
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', timeout: timeoutMs, headers: { accept: 'application/jwk-set+json, application/json' }, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
+      if (res.statusCode !== 200) { res.resume(); reject(new JwksUnavailable(`${url.origin}${url.pathname} answered ${res.statusCode}`)); return }
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) { req.destroy(new JwksUnavailable(`${url.origin}${url.pathname} sent more than ${maxBytes} bytes`)); return }
+        chunks.push(chunk)
+      })
+      res.on('end', () => {
+        try { resolve(usableKeys(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)) } catch (error) { reject(new JwksUnavailable(`${url.origin}${url.pathname} did not send a JWK Set: ${(error as Error).message}`)) }
+      })
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new JwksUnavailable(`${url.origin}${url.pathname} timed out after ${timeoutMs} ms`)))
+    req.on('error', (error) => reject(error instanceof JwksUnavailable ? error : new JwksUnavailable(`${url.origin}${url.pathname} failed: ${error.message}`)))
+    req.end()
+  })
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']
+
+function usableKeys (document: unknown): JSONWebKeySet {
+  const keys = (document as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(keys)) throw new Error('no "keys" array')
+  return {
+    keys: keys.filter((k): k is ClientJwk => typeof k === 'object' && k !== null &&
+      typeof (k as ClientJwk).kid === 'string' && ['EC', 'OKP', 'RSA'].includes((k as ClientJwk).kty) &&
+      !PRIVATE_MEMBERS.some((m) => m in k) && publicKeyProblem(k as ClientJwk) === undefined) as JSONWebKeySet['keys']
+  }
+}

@@ -1,0 +1,39 @@
+import { Type } from 'typebox'
+import { Nullable } from '../http/nullable.js'
+
+export const CLIENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
+
+export const RelyingPartyParams = Type.Object({
+  client_id: Type.String({ pattern: CLIENT_ID_PATTERN, description: 'The client_id: letters, digits, dots, underscores and hyphens, at most 128 characters. It is the iss and sub of the client assertions and the aud of attribute tokens.' })
+})
+
+export const RelyingPartyDocumentSchema = Type.Object({}, {
+  additionalProperties: true,
+  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.'
+})
+
+export const RelyingPartyViewSchema = Type.Object({
+  client_id: Type.String(),
+  name: Type.String(),
+  organisation: Type.String({ description: 'Organisation number, 10 digits.' }),
+  jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) })),
+  jwks_uri: Type.Optional(Type.String()),
+  release: Type.Object({
+    attributes: Type.Array(Type.String()),
+    domains: Type.Array(Type.String()),
+    organisations: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
+    subject: Type.Enum(['pairwise', 'service-id', 'personal-identity-number']),
+    legal_basis: Type.Optional(Type.String())
+  }),
+  token_lifetime: Type.Integer(),
+  disabled: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' })
+}, { description: 'The stored relying party, with defaults filled in.' })
+
+export const RelyingPartyListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' }),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page.' }))
+})
+
+export const RelyingPartyList = Type.Object({ items: Type.Array(RelyingPartyViewSchema), next_cursor: Nullable(Type.String()) })

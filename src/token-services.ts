@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely'
+import type { Config } from './config/config-schema.js'
+import type { SecretBox } from './crypto/secret-box.js'
+import type { Database } from './store/database-types.js'
+import { keyRepository } from './keys/repository.js'
+import { keyService, type KeyService } from './keys/service.js'
+import { relyingPartyRepository, type StoredRelyingParty } from './relying-parties/repository.js'
+import { relyingPartyService, type RelyingPartyService } from './relying-parties/service.js'
+import { clientKeys, type JwksFetchOptions } from './relying-parties/client-keys.js'
+import { redisReplayGuard, type ReplayGuard } from './oauth/replay-guard.js'
+import { storeReplayGuard } from './oauth/repository.js'
+import { authenticateClient, type ClientCredentials } from './oauth/client-assertion.js'
+import { accessTokenVerifier, type AccessTokenVerifier } from './oauth/access-token.js'
+import { clientCredentialsGrant, type Grants } from './oauth/grants.js'
+import { tokenEndpointOf } from './oauth/metadata.js'
+import { statusListRepository } from './tokens/status-list-repository.js'
+import { statusListService, type StatusListService } from './tokens/status-list-service.js'
+
+/** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
+export interface TokenServices {
+  keys: KeyService
+  relyingParties: RelyingPartyService
+  authenticateClient (form: ClientCredentials): Promise<StoredRelyingParty>
+  /** Bearer auth for the attribute-token endpoint. */
+  accessTokens: AccessTokenVerifier
+  /** Grant handlers of /oauth/token by grant_type; token exchange adds itself here. */
+  grants: Grants
+  statusLists: StatusListService
+  close (): Promise<void>
+}
+
+export interface TokenServiceOptions {
+  /** How relying parties' jwks_uri sets are fetched (tests trust their local CA here). */
+  jwksFetch?: JwksFetchOptions
+}
+
+export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox }, options: TokenServiceOptions = {}): TokenServices {
+  const keys = keyService({ keys: keyRepository(deps.db), box: deps.box, policy: config.keys })
+  const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
+  const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
+  const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => relyingParties.findEnabled(clientId)
+  const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: clientKeys(options.jwksFetch), replay }
+  return {
+    keys,
+    relyingParties,
+    authenticateClient: (form) => authenticateClient(form, assertionDeps),
+    accessTokens: accessTokenVerifier({ issuer: config.issuer, keys, findClient }),
+    grants: { client_credentials: clientCredentialsGrant({ keys, issuer: config.issuer }) },
+    statusLists: statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer }),
+    close: () => replay.close()
+  }
+}

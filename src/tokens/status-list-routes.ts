@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ProblemSchema } from '../http/problem-schema.js'
+import { STATUS_LIST_MEDIA_TYPE } from './status-list.js'
+import type { StatusListService } from './status-list-service.js'
+import { UnknownStatusList } from './errors.js'
+
+const StatusListParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Status list id, as in the `uri` of a token\'s `status.status_list`.' })
+})
+
+export const statusListRoutes: FastifyPluginAsyncTypebox<{ statusLists: StatusListService }> = async (app, { statusLists }) => {
+  app.get('/status-lists/:id', {
+    config: { auth: false },
+    schema: {
+      tags: ['tokens'],
+      summary: 'Status List Token (draft-ietf-oauth-status-list): one bit per token, 1 = revoked',
+      params: StatusListParams,
+      response: {
+        200: { description: 'A JWT with typ statuslist+jwt: sub (this URL), iat, exp, ttl, status_list { bits: 1, lst }.', content: { [STATUS_LIST_MEDIA_TYPE]: { schema: Type.String() } } },
+        '4xx': ProblemSchema
+      }
+    }
+  }, async function publishStatusList (request, reply) {
+    const token = await statusLists.token(request.params.id)
+    if (!token) throw UnknownStatusList(`No status list ${request.params.id}`)
+    return reply
+      .header('cache-control', `public, max-age=${statusLists.ttlSeconds}`)
+      .type(STATUS_LIST_MEDIA_TYPE)
+      .send(token)
+  })
+}

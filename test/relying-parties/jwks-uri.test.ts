@@ -1,0 +1,80 @@
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { buildTestApp, openTestStore } from '../helpers/app.js'
+import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
+import { fetchJwks, JwksUnavailable } from '../../src/relying-parties/client-keys.js'
+
+// The agency publishes its keys over HTTPS under a private CA.
+const dir = t.testdir()
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+  '-subj', '/CN=keys.fk.example', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+const ca = readFileSync(join(dir, 'cert.pem'), 'utf8')
+let published: ClientKey[] = []
+let fetches = 0
+const agency: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: ca }, (req, res) => {
+  if (req.url === '/jwks.json') {
+    fetches++
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }))
+  } else if (req.url === '/huge.json') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [], padding: 'x'.repeat(100_000) }))
+  } else if (req.url === '/slow.json') {
+    setTimeout(() => { if (!res.destroyed) res.writeHead(200).end('{"keys":[]}') }, 2000)
+  } else if (req.url === '/private.json') {
+    res.writeHead(200).end(JSON.stringify({ keys: published.map((k) => ({ ...k.publicJwk, d: 'c2VjcmV0' })) }))
+  } else res.writeHead(404).end()
+})
+await new Promise<void>((resolve) => agency.listen(0, '127.0.0.1', resolve))
+t.teardown(() => new Promise<void>((resolve) => { agency.closeAllConnections(); agency.close(() => resolve()) }))
+const base = `https://127.0.0.1:${(agency.address() as AddressInfo).port}`
+
+const ISSUER = 'https://behorig.test'
+const store = await openTestStore()
+const { app } = await buildTestApp(store, { BEHORIG_ISSUER: ISSUER }, { jwksFetch: { ca, refetchCooldownMs: 0 } })
+
+t.test('keys are fetched from jwks_uri, cached, and fetched again for an unknown kid', async (t) => {
+  const first = await clientKey('ES256', 'fk-2026-1')
+  published = [first]
+  await registerRelyingParty(app, 'fk-remote', relyingPartyDocument([], { jwks: undefined, jwks_uri: `${base}/jwks.json` }))
+
+  t.equal((await tokenRequest(app, await clientAssertion(first, 'fk-remote', ISSUER))).statusCode, 200)
+  t.equal(fetches, 1, 'fetched once')
+  t.equal((await tokenRequest(app, await clientAssertion(first, 'fk-remote', ISSUER))).statusCode, 200)
+  t.equal(fetches, 1, 'then served from the cache')
+
+  // The agency rotates: its new key is published before it signs.
+  const second = await clientKey('ES256', 'fk-2026-2')
+  published = [first, second]
+  const res = await tokenRequest(app, await clientAssertion(second, 'fk-remote', ISSUER))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(fetches, 2, 'an unknown kid made it fetch the set again')
+
+  const stranger = await clientKey('ES256', 'not-published')
+  const refused = await tokenRequest(app, await clientAssertion(stranger, 'fk-remote', ISSUER))
+  t.equal(refused.statusCode, 401)
+  t.match(refused.json(), { error: 'invalid_client', error_description: /no registered key/ })
+})
+
+t.test('a jwks_uri that cannot be read refuses the client', async (t) => {
+  const k = await clientKey()
+  await registerRelyingParty(app, 'fk-missing', relyingPartyDocument([], { jwks: undefined, jwks_uri: `${base}/nothing.json` }))
+  const res = await tokenRequest(app, await clientAssertion(k, 'fk-missing', ISSUER))
+  t.equal(res.statusCode, 401)
+  t.match(res.json(), { error: 'invalid_client', error_description: /jwks_uri could not be read: .*answered 404/ })
+})
+
+t.test('fetching has a size limit, a timeout and needs a trusted certificate', async (t) => {
+  await t.rejects(fetchJwks(`${base}/huge.json`, { ca }), new JwksUnavailable(`${base}/huge.json sent more than 65536 bytes`))
+  await t.rejects(fetchJwks(`${base}/slow.json`, { ca, timeoutMs: 200 }), { name: 'JwksUnavailable', message: /timed out after 200 ms/ })
+  await t.rejects(fetchJwks(`${base}/jwks.json`), { name: 'JwksUnavailable', message: /certificate/ }, 'the system store does not know the agency\'s private CA')
+  await t.rejects(fetchJwks('http://127.0.0.1:1/jwks.json'), { message: /https/ })
+})
+
+t.test('private and unusable keys in a fetched set are dropped', async (t) => {
+  published = [await clientKey()]
+  t.same((await fetchJwks(`${base}/private.json`, { ca })).keys, [])
+  t.equal((await fetchJwks(`${base}/jwks.json`, { ca })).keys.length, 1)
+})
