@@ -18,13 +18,21 @@ import { healthRoutes } from './health/routes.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRoutes } from './sources/routes.js'
 import { syncRoutes } from './sync/routes.js'
-import { createServices, type Services } from './services.js'
+import { createServices, type ServiceOverrides, type Services } from './services.js'
 import { publishCatalogs } from './catalog/service.js'
 import { catalogRoutes } from './catalog/routes.js'
 import { peopleRepository } from './people/repository.js'
 import { peopleRoutes } from './people/routes.js'
 import { unitRoutes } from './units/routes.js'
+import { scimRoutes } from './scim/routes.js'
+import { scimService } from './scim/service.js'
+import { mappingRoutes } from './mapping/routes.js'
 import { unitRepository } from './units/repository.js'
+import { keyRoutes } from './keys/routes.js'
+import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
+import { relyingPartyRoutes } from './relying-parties/routes.js'
+import { oauthRoutes } from './oauth/routes.js'
+import { statusListRoutes } from './tokens/status-list-routes.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -46,6 +54,12 @@ export interface AppDependencies {
   queue?: JobQueue
   /** Where logs go (tests capture them); stdout otherwise. */
   logStream?: NodeJS.WritableStream
+  /** How relying parties' jwks_uri sets are fetched (tests trust their local CA). */
+  jwksFetch?: ServiceOverrides['jwksFetch']
+  /** The mapping publish audit hook, run inside the publish transaction (see MappingServiceDeps.onPublished). */
+  onMappingPublished?: ServiceOverrides['onMappingPublished']
+  /** The clock effective attributes are evaluated by (tests pin the day). */
+  now?: () => Date
 }
 
 /** Paths pino must never print: credentials, secrets and personal identity numbers. */
@@ -57,8 +71,14 @@ export const REDACTED_LOG_PATHS = [
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config, deps)).withTypeProvider<TypeBoxTypeProvider>()
-  const services = await createServices(config, app.log, { ...(deps.store ? { store: deps.store } : {}), ...(deps.queue ? { queue: deps.queue } : {}) })
-  const { store, queue, sources, engine } = services
+  const overrides: ServiceOverrides = {}
+  if (deps.store) overrides.store = deps.store
+  if (deps.queue) overrides.queue = deps.queue
+  if (deps.jwksFetch) overrides.jwksFetch = deps.jwksFetch
+  if (deps.onMappingPublished) overrides.onMappingPublished = deps.onMappingPublished
+  if (deps.now) overrides.now = deps.now
+  const services = await createServices(config, app.log, overrides)
+  const { store, queue, sources, engine, mappings } = services
   app.addHook('onClose', async () => { await services.close() })
   app.decorate('behorig', services)
 
@@ -77,10 +97,15 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const apiKeys = apiKeyRepository(store.db)
   const admin = await resolveAdminToken(store.db, config.adminToken)
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
-  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys })
+  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys, accessTokens: services.tokenServices.accessTokens })
 
   if (config.jobs.run) services.work()
   app.addHook('onReady', async () => { await sources.restoreSchedules() })
+  // Creates the first keys on an empty store; after that the job rotates when due.
+  app.addHook('onReady', async () => {
+    await services.tokenServices.keys.rotate()
+    await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
+  })
 
   const readiness = [{ name: 'store', check: () => store.ping() }]
   if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
@@ -95,7 +120,14 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
   await app.register(sourceRoutes, { sources })
   await app.register(syncRoutes, { engine, sources, importLimitBytes: config.importLimit })
-  await app.register(peopleRoutes, { people: peopleRepository(store.db) })
+  await app.register(scimRoutes, { prefix: '/scim/v2', scim: scimService({ db: store.db, engine, issuer: config.issuer }) })
+  await app.register(peopleRoutes, { people: peopleRepository(store.db), explain: mappings.explain })
+  await app.register(mappingRoutes, { mappings })
+  const { tokenServices } = services
+  await app.register(keyRoutes, { keys: tokenServices.keys })
+  await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })
+  await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants })
+  await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
   return app
 }
 

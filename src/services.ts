@@ -4,12 +4,15 @@ import { resolveKeyEncryptionKey } from './crypto/key-encryption-key.js'
 import { secretBox, type SecretBox } from './crypto/secret-box.js'
 import { openQueue } from './jobs/open-queue.js'
 import { jobHandlers } from './jobs/job-handlers.js'
+import { createTokenServices, type TokenServiceOptions, type TokenServices } from './token-services.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRepository } from './sources/repository.js'
 import { sourceService, type SourceService } from './sources/service.js'
 import { ldapConnector } from './directory/ldap-connector.js'
 import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
+import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
+import { storedCatalogSource } from './mapping/catalog-source.js'
 
 interface Logger { error (o: object, m: string): void, info (o: object, m: string): void, warn (o: object, m: string): void }
 
@@ -19,12 +22,25 @@ export interface Services {
   queue: JobQueue
   sources: SourceService
   engine: SyncEngine
+  /** Mapping versions and effective attributes; `mappings.events` emits revocations. */
+  mappings: MappingService
+  /** Signing keys, relying parties, client authentication, access tokens, status lists. */
+  tokenServices: TokenServices
   /** Starts working on jobs in this process. */
   work (): void
   close (): Promise<void>
 }
 
-export interface ServiceOverrides { store?: Store, queue?: JobQueue }
+export interface ServiceOverrides {
+  /** How relying parties' jwks_uri sets are fetched (tests trust a local CA). */
+  jwksFetch?: TokenServiceOptions['jwksFetch']
+  store?: Store
+  queue?: JobQueue
+  /** The mapping publish audit hook (see MappingServiceDeps.onPublished). */
+  onMappingPublished?: MappingServiceDeps['onPublished']
+  /** The evaluation clock for effective attributes (tests pin it). */
+  now?: () => Date
+}
 
 /**
  * Everything behind the HTTP layer, built the same way for the API (app.ts) and for job
@@ -38,15 +54,29 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   const queue = overrides.queue ?? openQueue(config, log)
   const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
   const engine = syncEngine({ db: store.db, box, queue, log, sourceOf: (org, id) => sources.runtime(org, id) })
+  const mappings = mappingService({
+    db: store.db, catalogs: storedCatalogSource(store.db), log,
+    ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
+    ...(overrides.now ? { now: overrides.now } : {})
+  })
+  // Only the people a run changed are recomputed; a failure is logged by the engine and
+  // the run's change set stays in sync_run_changes for a replay.
+  engine.events.onPeopleChanged(async ({ organisation, runId, personIds }) => {
+    await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
+  })
+  const tokenServices = createTokenServices(config, { db: store.db, box }, overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {})
   return {
     store,
     box,
     queue,
     sources,
     engine,
-    work: () => queue.work(jobHandlers({ engine })),
+    mappings,
+    tokenServices,
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys })),
     async close () {
       await queue.close()
+      await tokenServices.close()
       if (!overrides.store) await store.close()
     }
   }

@@ -4,6 +4,7 @@ import { parseApiKey, secretMatchesHash } from './secrets.js'
 import { ForeignOrganisation, InsufficientScope, InvalidCredentials, PlatformAdminOnly } from './errors.js'
 import type { Principal, RouteAuth } from './principal.js'
 import type { Scope } from './scopes.js'
+import type { AccessTokenVerifier } from '../oauth/access-token.js'
 
 export interface ApiKeyLookup {
   findActiveKey (id: string): Promise<{ organisation: string, scopes: string[], secret_hash: string } | undefined>
@@ -12,6 +13,8 @@ export interface ApiKeyLookup {
 export interface AuthOptions {
   adminTokenHash: string
   apiKeys: ApiKeyLookup
+  /** Verifies relying parties' access tokens, for routes declaring `auth: { relyingParty: true }`. */
+  accessTokens: Pick<AccessTokenVerifier, 'verify'>
 }
 
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behorig"' }
@@ -25,18 +28,27 @@ export function installAuthentication (app: FastifyInstance, options: AuthOption
     // Unknown routes have no config and fall through to the 404 handler unauthenticated,
     // which reveals nothing: the route table is public in openapi.yaml anyway.
     if (request.is404) return
-    const principal = await identify(request, options)
+    const principal = 'relyingParty' in auth ? await identifyRelyingParty(request, options) : await identify(request, options)
     authorise(principal, auth, request.params as Record<string, string>)
     request.principal = principal
   })
 }
 
-async function identify (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
+function bearerToken (request: FastifyRequest): string {
   const header = request.headers.authorization
   if (!header) throw Unauthenticated({ detail: 'Send an Authorization: Bearer header', headers: WWW_AUTHENTICATE })
   const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header)
   if (!match) throw InvalidCredentials({ detail: 'The Authorization header must be "Bearer <token>"', headers: WWW_AUTHENTICATE })
-  const token = match[1] as string
+  return match[1] as string
+}
+
+async function identifyRelyingParty (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
+  const { clientId, party } = await options.accessTokens.verify(bearerToken(request))
+  return { kind: 'relying-party', clientId, party }
+}
+
+async function identify (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
+  const token = bearerToken(request)
   const apiKey = parseApiKey(token)
   if (apiKey) {
     const row = await options.apiKeys.findActiveKey(apiKey.id)
@@ -50,7 +62,8 @@ async function identify (request: FastifyRequest, options: AuthOptions): Promise
 }
 
 function authorise (principal: Principal, auth: Exclude<RouteAuth, false>, params: Record<string, string>): void {
-  if (principal.kind === 'platform-admin') return
+  // A relying-party route admitted its caller by access token alone (identifyRelyingParty).
+  if ('relyingParty' in auth || principal.kind !== 'api-key') return
   if ('platform' in auth) throw PlatformAdminOnly()
   if (!principal.scopes.includes(auth.scope)) {
     throw InsufficientScope({ detail: `This route needs the scope "${auth.scope}"`, extensions: { required_scope: auth.scope } })

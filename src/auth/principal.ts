@@ -1,17 +1,22 @@
 import type { Scope } from './scopes.js'
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
 
 export type Principal =
   | { kind: 'platform-admin' }
   | { kind: 'api-key', keyId: string, organisation: string, scopes: readonly Scope[] }
+  /** An agency client holding an access token from /oauth/token; `party` is as stored now. */
+  | { kind: 'relying-party', clientId: string, party: StoredRelyingParty }
 
 /**
  * What a route demands, declared in its `config.auth`:
  * - `false`: public;
  * - `{ platform: true }` (also the default when a route says nothing): platform admin only;
  * - `{ scope }`: the platform admin, or an organisation key holding `scope`; with
- *   `orgParam`, the key's organisation must be the one named by that path parameter.
+ *   `orgParam`, the key's organisation must be the one named by that path parameter;
+ * - `{ relyingParty: true }`: a relying party's access token (RFC 9068, from /oauth/token)
+ *   only; neither the platform admin nor an API key gets in.
  */
-export type RouteAuth = false | { platform: true } | { scope: Scope, orgParam?: string }
+export type RouteAuth = false | { platform: true } | { scope: Scope, orgParam?: string } | { relyingParty: true }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,5 +28,9 @@ declare module 'fastify' {
 }
 
 export function describePrincipal (p: Principal): string {
-  return p.kind === 'platform-admin' ? 'platform-admin' : `api-key:${p.keyId}`
+  switch (p.kind) {
+    case 'platform-admin': return 'platform-admin'
+    case 'api-key': return `api-key:${p.keyId}`
+    case 'relying-party': return `relying-party:${p.clientId}`
+  }
 }

@@ -20,7 +20,7 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'The platform admin token, or an organisation API key (`bhk_…`).' }
+          bearer: { type: 'http', scheme: 'bearer', description: 'The platform admin token, or an organisation API key (`bhk_…`); on relying-party routes, an access token from /oauth/token.' }
         }
       }
     },

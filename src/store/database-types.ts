@@ -201,6 +201,7 @@ export interface EffectiveAttributeTable {
   provenance: unknown
   computed_at: Timestamp
 }
+export interface AttributeEvaluationDayTable { organisation: string, day: string, units_hash: string }
 
 export interface ScimResourceTable {
   organisation: string
@@ -221,6 +222,37 @@ export interface ScimResourceTable {
 }
 
 /** Every table, as Kysely sees it. Capabilities add theirs here as their migrations land. */
+export interface SigningKeyTable {
+  kid: string
+  alg: string
+  state: string
+  public_jwk: unknown
+  private_key: string
+  created_at: Timestamp
+  activated_at: Date | null
+  retired_at: Date | null
+  publish_until: Date | null
+}
+
+export interface RelyingPartyTable {
+  client_id: string
+  document: unknown
+  disabled: boolean
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ClientAssertionJtiTable { client_id: string, jti: string, expires_at: Date | string }
+
+export interface StatusListTable {
+  id: Generated<number>
+  size: number
+  allocated: ColumnType<number, number | undefined, number>
+  bits: Buffer
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   api_keys: ApiKeyTable
@@ -245,5 +277,10 @@ export interface Database {
   staged_members: StagedMemberTable
   mapping_versions: MappingVersionTable
   effective_attributes: EffectiveAttributeTable
+  attribute_evaluation_days: AttributeEvaluationDayTable
   scim_resources: ScimResourceTable
+  signing_keys: SigningKeyTable
+  relying_parties: RelyingPartyTable
+  client_assertion_jtis: ClientAssertionJtiTable
+  status_lists: StatusListTable
 }
