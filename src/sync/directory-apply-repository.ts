@@ -102,7 +102,11 @@ export function directoryApplyRepository (db: Db) {
      * e-mail exactly one person has). Accounts left
      * without a person are returned (ambiguous ones say so), never silently merged.
      */
-    async correlate (organisation: string): Promise<void> {
+    async correlate (organisation: string, touched?: RunScope): Promise<void> {
+      // A scoped run (incremental, push) re-links only the accounts it read: people did not change.
+      const onlyTouched = touched
+        ? sql`and a.source = ${touched.source} and exists (select 1 from staged_accounts s where s.run_id = ${touched.runId} and s.unique_id = a.unique_id)`
+        : sql``
       await sql`
         with emails as (
           select lower(email) as e, count(*) as n, min(id) as id from people
@@ -116,7 +120,7 @@ export function directoryApplyRepository (db: Db) {
           join rules r on r.source = a.source
           left join people p on p.organisation = a.organisation and a.employee_number is not null and p.employee_number = a.employee_number
           left join emails em on a.email is not null and em.e = lower(a.email)
-          where a.organisation = ${organisation} and a.ended_at is null
+          where a.organisation = ${organisation} and a.ended_at is null ${onlyTouched}
         ), desired as (
           -- The source's rules in its order: the first that finds a person wins.
           select source, unique_id, coalesce(
@@ -129,6 +133,29 @@ export function directoryApplyRepository (db: Db) {
         from desired d
         where a.organisation = ${organisation} and a.source = d.source and a.unique_id = d.unique_id
           and a.person_id is distinct from d.person_id`.execute(db)
+    },
+
+    /**
+     * For a scoped run (incremental, push): notes the people whose links or groups the run
+     * may change — those linked to the accounts it read or ends, and those in the groups it
+     * read or removes (directly or nested). Called before the apply (who was linked and in
+     * those groups) and again after correlate (who is linked now); resolveMemberships then
+     * rebuilds only their groups, and adds the members the touched groups have now.
+     */
+    async collectTouchedPeople ({ organisation, source, runId }: RunScope, gone: { accounts: string[], groups: string[] }): Promise<void> {
+      await sql`create temporary table if not exists touched_people (person_id text primary key) on commit drop`.execute(db)
+      await sql`create temporary table if not exists touched_groups (dn text primary key) on commit drop`.execute(db)
+      await sql`insert into touched_groups
+        select dn from staged_groups where run_id = ${runId} union select unnest(${gone.groups}::text[])
+        on conflict do nothing`.execute(db)
+      await sql`insert into touched_people
+        select a.person_id from directory_accounts a
+        where a.organisation = ${organisation} and a.source = ${source} and a.person_id is not null
+          and (a.unique_id = any(${gone.accounts}::text[]) or exists (select 1 from staged_accounts s where s.run_id = ${runId} and s.unique_id = a.unique_id))
+        union
+        select g.person_id from person_groups g
+        where g.organisation = ${organisation} and g.source = ${source} and g.group_dn in (select dn from touched_groups)
+        on conflict do nothing`.execute(db)
     },
 
     /** The organisation's live, enabled accounts without a person (the first UNMATCHED_LISTED by DN) and how many there are. */
@@ -155,23 +182,15 @@ export function directoryApplyRepository (db: Db) {
      * account (scripts/bench/ldap-sync.ts). Ties between equally short paths go to the
      * smallest path, so a run that changed nothing rewrites no `via`.
      */
-    async resolveMemberships (organisation: string, runId: string): Promise<void> {
+    async resolveMemberships (organisation: string, runId: string, scoped = false): Promise<void> {
+      const onlyTouched = (column: string) => scoped ? sql`and ${sql.ref(column)} in (select person_id from touched_people)` : sql``
       // The sorts and hashes below hold hundreds of thousands of rows for a large directory.
       await sql`set local work_mem = '64MB'`.execute(db)
       // Direct memberships first, as a table of their own with statistics and an index, so
       // the few nested rows are checked against them by lookups (a CTE has neither, and the
       // planner then scans all of them once per nested row).
       await sql`
-        create temporary table direct_groups on commit drop as
-        select distinct a.source, a.person_id, m.group_dn
-        from directory_accounts a
-        join directory_members m on m.organisation = a.organisation and m.source = a.source and m.member_dn = a.dn
-        where a.organisation = ${organisation} and a.person_id is not null and a.ended_at is null and not a.disabled`.execute(db)
-      await sql`create index on direct_groups (source, group_dn)`.execute(db)
-      await sql`create index on direct_groups (person_id, group_dn)`.execute(db)
-      await sql`analyze direct_groups`.execute(db)
-      await sql`
-        create temporary table desired_groups on commit drop as
+        create temporary table group_nesting on commit drop as
         with recursive nesting (source, start_dn, group_dn, via) as (
           select m.source, m.member_dn, m.group_dn, array[m.member_dn]
           from directory_members m
@@ -182,12 +201,34 @@ export function directoryApplyRepository (db: Db) {
           from nesting n
           join directory_members m on m.organisation = ${organisation} and m.source = n.source and m.member_dn = n.group_dn
           where m.group_dn <> n.group_dn and not (m.group_dn = any(n.via)) and cardinality(n.via) < 64
-        ), shortest as (
-          select distinct on (source, start_dn, group_dn) source, start_dn, group_dn, via
-          from nesting order by source, start_dn, group_dn, cardinality(via), via
-        ), nested as (
+        )
+        select distinct on (source, start_dn, group_dn) source, start_dn, group_dn, via
+        from nesting order by source, start_dn, group_dn, cardinality(via), via`.execute(db)
+      await sql`create index on group_nesting (source, start_dn)`.execute(db)
+      if (scoped) {
+        // Who is in the touched groups now, directly or through a group nested in them.
+        await sql`insert into touched_people
+          select a.person_id from directory_accounts a
+          join directory_members m on m.organisation = a.organisation and m.source = a.source and m.member_dn = a.dn
+          where a.organisation = ${organisation} and a.person_id is not null
+            and (m.group_dn in (select dn from touched_groups)
+              or exists (select 1 from group_nesting n where n.source = m.source and n.start_dn = m.group_dn and n.group_dn in (select dn from touched_groups)))
+          on conflict do nothing`.execute(db)
+      }
+      await sql`
+        create temporary table direct_groups on commit drop as
+        select distinct a.source, a.person_id, m.group_dn
+        from directory_accounts a
+        join directory_members m on m.organisation = a.organisation and m.source = a.source and m.member_dn = a.dn
+        where a.organisation = ${organisation} and a.person_id is not null and a.ended_at is null and not a.disabled ${onlyTouched('a.person_id')}`.execute(db)
+      await sql`create index on direct_groups (source, group_dn)`.execute(db)
+      await sql`create index on direct_groups (person_id, group_dn)`.execute(db)
+      await sql`analyze direct_groups`.execute(db)
+      await sql`
+        create temporary table desired_groups on commit drop as
+        with nested as (
           select distinct on (d.source, d.person_id, s.group_dn) d.source, d.person_id, s.group_dn, s.via
-          from direct_groups d join shortest s on s.source = d.source and s.start_dn = d.group_dn
+          from direct_groups d join group_nesting s on s.source = d.source and s.start_dn = d.group_dn
           order by d.source, d.person_id, s.group_dn, cardinality(s.via), s.via
         )
         -- A direct membership beats any path; only the (few) nested rows need sorting.
@@ -200,7 +241,7 @@ export function directoryApplyRepository (db: Db) {
       // and a plain insert of the new rows is far cheaper than an upsert of all of them.
       await sql`
         with removed as (
-          delete from person_groups g where g.organisation = ${organisation}
+          delete from person_groups g where g.organisation = ${organisation} ${onlyTouched('g.person_id')}
             and not exists (select 1 from desired_groups d where d.source = g.source and d.person_id = g.person_id and d.group_dn = g.group_dn)
           returning g.person_id
         ), repathed as (
@@ -217,7 +258,8 @@ export function directoryApplyRepository (db: Db) {
         insert into sync_run_changes (run_id, person_id)
         select distinct ${runId}, person_id from (select person_id from removed union all select person_id from repathed union all select person_id from added) c
         on conflict do nothing`.execute(db)
-      await sql`drop table desired_groups, direct_groups`.execute(db)
+      await sql`drop table desired_groups, direct_groups, group_nesting`.execute(db)
+      if (scoped) await sql`drop table touched_people, touched_groups`.execute(db)
     }
   }
 }

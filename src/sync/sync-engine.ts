@@ -79,6 +79,8 @@ export function syncEngine (deps: SyncEngineDeps) {
         await apply.applyPeople(scope)
         await apply.applyEmployments(scope)
       } else {
+        // An incremental run rebuilds the groups of only the people it may affect.
+        if (!full) await directory.collectTouchedPeople(scope, { accounts: [], groups: [] })
         changed = await directory.applyGroups(scope, full) > 0 || changed
         await directory.applyAccounts(scope, full)
       }
@@ -90,8 +92,14 @@ export function syncEngine (deps: SyncEngineDeps) {
         // Only after a bulk change: ANALYZE holds its lock to the end of this transaction,
         // so it would queue other organisations' runs behind this one.
         if (diff.created + diff.updated + diff.ended >= Math.max(1000, diff.active_before / 10)) await directory.analyze()
-        await directory.correlate(run.organisation)
-        await directory.resolveMemberships(run.organisation, run.id)
+        if (kind !== 'hr' && !full) {
+          await directory.correlate(run.organisation, scope)
+          await directory.collectTouchedPeople(scope, { accounts: [], groups: [] })
+          await directory.resolveMemberships(run.organisation, run.id, true)
+        } else {
+          await directory.correlate(run.organisation)
+          await directory.resolveMemberships(run.organisation, run.id)
+        }
       }
       if (kind === 'hr') {
         return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
@@ -153,12 +161,15 @@ export function syncEngine (deps: SyncEngineDeps) {
         const change = await write(trx)
         const staged = await stageItems(scope.runId, pushItems(change), { staging: stagingRepository(trx), box: deps.box, analyze: false })
         const diff = await directory.diffAccounts(scope)
+        const gone = { accounts: change.endAccounts ?? [], groups: change.removeGroups ?? [] }
+        await directory.collectTouchedPeople(scope, gone)
         await directory.applyGroups(scope, false)
         await directory.applyAccounts(scope, false)
-        const ended = await directory.endAccounts(scope, change.endAccounts ?? [])
-        await directory.removeGroups(scope, change.removeGroups ?? [])
-        await directory.correlate(organisation)
-        await directory.resolveMemberships(organisation, scope.runId)
+        const ended = await directory.endAccounts(scope, gone.accounts)
+        await directory.removeGroups(scope, gone.groups)
+        await directory.correlate(organisation, scope)
+        await directory.collectTouchedPeople(scope, gone)
+        await directory.resolveMemberships(organisation, scope.runId, true)
         const { unmatched, unmatchedTotal } = await directory.unmatched(organisation)
         await stagingRepository(trx).clear(scope.runId)
         const counts = { read: staged.read, quarantined: staged.quarantined, created: diff.created, updated: diff.updated, ended, unchanged: diff.unchanged, unmatched: unmatchedTotal }
@@ -193,7 +204,9 @@ export function syncEngine (deps: SyncEngineDeps) {
         const result = await applyStaged(started, found.kind, found.maxEndPercent, read)
         if (result?.state === 'succeeded') {
           const personIds = await applyRepository(deps.db).changedPeople(run.id)
-          if (personIds.length) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+          // A run that only moved or renamed units changed no person, but what unit-subtree
+          // rules grant may have changed: subscribers get the (empty) change set too.
+          if (personIds.length || unitsChanged(result.counts)) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
           await staging.clear(run.id)
         }
       } catch (err) {
@@ -230,6 +243,11 @@ export function syncEngine (deps: SyncEngineDeps) {
 }
 
 export type SyncEngine = ReturnType<typeof syncEngine>
+
+function unitsChanged (counts: Record<string, unknown>): boolean {
+  const units = counts['units'] as { created?: number, updated?: number, removed?: number } | undefined
+  return Boolean(units && ((units.created ?? 0) + (units.updated ?? 0) + (units.removed ?? 0)) > 0)
+}
 
 /** What one push changes; see `push`. */
 export interface PushChange<T> {

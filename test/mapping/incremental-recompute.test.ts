@@ -118,3 +118,19 @@ t.test('when a unit moves, the next recompute takes in everyone, not only the pe
   await recompute.after(run.id)
   t.same(await heldBy(app, org, '501'), ['socialtjanst.eb.handlaggare@soc-bu'])
 })
+
+t.test('a run that only moves a unit recomputes too, though it changed no person', async (t) => {
+  const org = await createOrganisation()
+  const jobs: Job[] = [
+    { employee_number: '601', unit_id: 'soc-bu', employment_id: 'E-601' },
+    { employee_number: '602', unit_id: 'soc-eb-norr', employment_id: 'E-602' }
+  ]
+  await recompute.after((await importJobs(app, org, jobs)).id)
+  await publishMapping(app, org, MAPPING)
+  t.same(await heldBy(app, org, '601'), [])
+  const moved = UNITS.map((u) => u.id === 'soc-bu' ? { ...u, parent_id: 'soc-eb' } : u)
+  const run = await importJobs(app, org, jobs, false, moved)
+  t.match(run.counts, { created: 0, updated: 0, ended: 0, units: { updated: 1 } }, 'no employment changed, one unit did')
+  await recompute.after(run.id)
+  t.same(await heldBy(app, org, '601'), ['socialtjanst.eb.handlaggare@soc-bu'])
+})
