@@ -215,12 +215,15 @@ export function directoryApplyRepository (db: Db) {
               or exists (select 1 from group_nesting n where n.source = m.source and n.start_dn = m.group_dn and n.group_dn in (select dn from touched_groups)))
           on conflict do nothing`.execute(db)
       }
+      // Scoped: driven from the touched people through the accounts' person index, so a
+      // run that touched a few hundred people reads their memberships, not everyone's.
+      if (scoped) await sql`analyze touched_people`.execute(db)
       await sql`
         create temporary table direct_groups on commit drop as
         select distinct a.source, a.person_id, m.group_dn
-        from directory_accounts a
+        from ${scoped ? sql`touched_people t join directory_accounts a on a.person_id = t.person_id` : sql`directory_accounts a`}
         join directory_members m on m.organisation = a.organisation and m.source = a.source and m.member_dn = a.dn
-        where a.organisation = ${organisation} and a.person_id is not null and a.ended_at is null and not a.disabled ${onlyTouched('a.person_id')}`.execute(db)
+        where a.organisation = ${organisation} and a.person_id is not null and a.ended_at is null and not a.disabled`.execute(db)
       await sql`create index on direct_groups (source, group_dn)`.execute(db)
       await sql`create index on direct_groups (person_id, group_dn)`.execute(db)
       await sql`analyze direct_groups`.execute(db)

@@ -21,6 +21,7 @@ create table directory_accounts (
   primary key (organisation, source, unique_id)
 );
 create index directory_accounts_by_dn on directory_accounts (organisation, source, dn);
+create index directory_accounts_by_person on directory_accounts (organisation, person_id);
 
 create table directory_groups (
   organisation text not null references organisations (number) on delete cascade,
@@ -53,6 +54,7 @@ create table person_groups (
   foreign key (organisation, person_id) references people (organisation, id) on delete cascade
 );
 create index person_groups_by_person on person_groups (organisation, person_id);
+create index person_groups_by_group on person_groups (organisation, source, group_dn);
 
 create table staged_accounts (
   run_id          text not null references sync_runs (id) on delete cascade,
