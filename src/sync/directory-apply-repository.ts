@@ -162,10 +162,12 @@ export function directoryApplyRepository (db: Db) {
     async unmatched (organisation: string): Promise<{ unmatched: UnmatchedAccount[], unmatchedTotal: number }> {
       const rows = await sql<UnmatchedAccount & { total: number }>`
         select a.unique_id, a.dn, a.employee_number, a.email,
-          case when (select count(*) from people p where p.organisation = a.organisation and lower(p.email) = lower(a.email)) > 1
+          case when coalesce(r.config->'correlation'->'match_on', '["email"]'::jsonb) ? 'email'
+              and (select count(*) from people p where p.organisation = a.organisation and lower(p.email) = lower(a.email)) > 1
             then 'ambiguous-email' else 'no-match' end as reason,
           count(*) over ()::int as total
         from directory_accounts a
+        left join sources r on r.organisation = a.organisation and r.id = a.source
         where a.organisation = ${organisation} and a.ended_at is null and a.person_id is null and not a.disabled
         order by a.dn limit ${UNMATCHED_LISTED}`.execute(db)
       return { unmatched: rows.rows.map(({ total: _, ...u }) => u), unmatchedTotal: rows.rows[0]?.total ?? 0 }

@@ -92,6 +92,11 @@ t.test('accounts link by employee number, else by an e-mail exactly one person h
   t.same(await groupsOf(app, org, 'D-1'), {}, 'an ambiguous e-mail links no one')
   t.same(await groupsOf(app, org, 'D-2'), {})
   t.same(Object.keys(await groupsOf(app, org, '100501')), [dnKey(g.handlaggareBou)], 'Karin linked by employee number')
+
+  // A source that does not match on e-mail does not call an e-mail ambiguous.
+  await replaceLdapSource(app, org, ldapSourceConfig(ldap, directory, { correlation: { match_on: ['employee_number'] } }))
+  const byNumber = await syncAndWait(app, org)
+  t.equal(byNumber.unmatched.find((u: { dn: string }) => u.dn === dnKey(directory.users['sara'] as string))?.reason, 'no-match')
 })
 
 t.test('correlation.match_on decides which rule links an account, and a change to it relinks at the next run', async (t) => {
