@@ -39,42 +39,8 @@ export interface DirectoryGroup {
 }
 
 /**
- * The form DNs are compared in: `normaliseDn` (src/mapping, which the mapping rules'
- * `groups` use too) after hex pairs are decoded, so `cn=Handl\C3\A4ggare` and
- * `cn=Handläggare`, or `cn=Lindqvist\2C Per` and `cn=Lindqvist\, Per`, are one DN.
+ * The form DNs are compared in everywhere (directory members, person groups, mapping
+ * rules' `groups`): `normaliseDn`, which also decodes hex pairs, so `cn=Handl\C3\A4ggare`
+ * and `cn=Handläggare`, or `cn=Lindqvist\2C Per` and `cn=Lindqvist\, Per`, are one DN.
  */
-export function dnKey (dn: string): string {
-  return normaliseDn(decodeHexPairs(dn))
-}
-
-// RFC 4514 §2.4: characters that must stay escaped anywhere in an attribute value. (A
-// space or `#` needs escaping only at the ends of a value; decoded there, it is trimmed
-// or kept literal, which only matters for DNs no directory hands out.)
-const DN_SPECIAL = new Set([',', '+', '"', '\\', '<', '>', ';', '='])
-
-/**
- * Replaces runs of `\XX` hex pairs (RFC 4514 §2.4) by the UTF-8 text they encode; a
- * character that is special in DNs is kept escaped as `\c`. A run that is not valid UTF-8
- * is left as it was. `\,`-style escapes pass unchanged.
- */
-function decodeHexPairs (dn: string): string {
-  if (!dn.includes('\\')) return dn
-  return dn.replace(/(?:\\[0-9A-Fa-f]{2})+/g, (run, offset: number) => {
-    // An escaped backslash before the run (`\\41`) makes the run literal text.
-    if (precededByOddBackslashes(dn, offset)) return run
-    const bytes = Buffer.from(run.replace(/\\/g, ''), 'hex')
-    let text: string
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-    } catch {
-      return run
-    }
-    return [...text].map((c) => DN_SPECIAL.has(c) || c < ' ' ? `\\${c < ' ' ? c.charCodeAt(0).toString(16).padStart(2, '0') : c}` : c).join('')
-  })
-}
-
-function precededByOddBackslashes (text: string, offset: number): boolean {
-  let count = 0
-  for (let i = offset - 1; i >= 0 && text[i] === '\\'; i--) count++
-  return count % 2 === 1
-}
+export const dnKey = normaliseDn
