@@ -13,13 +13,11 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { generateHrSnapshot } from './hr-snapshot-generator.js'
 import { readHrSnapshot } from '../../src/sources/hr-snapshot-reader.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices } from '../../src/services.js'
-import { openStore } from '../../src/store/open-store.js'
-import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
+import { createBenchOrganisation, openBenchStore } from './bench-store.js'
 
 const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
 const employments = Number(arg('employments', '100000'))
@@ -43,23 +41,10 @@ async function readerCeiling (): Promise<number> {
 }
 
 async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
-  let url: string | undefined
-  let drop = async (): Promise<void> => {}
-  if (kind === 'postgres') {
-    const admin = process.env['DATABASE_URL']
-    if (!admin) throw new Error('DATABASE_URL is needed for the PostgreSQL run (use scripts/with-test-services.sh)')
-    const name = `behorig_bench_${process.pid}`
-    const client = new pg.Client({ connectionString: admin }); await client.connect(); await client.query(`create database ${name}`); await client.end()
-    const u = new URL(admin); u.pathname = `/${name}`; url = u.toString()
-    drop = async () => { const c = new pg.Client({ connectionString: admin }); await c.connect(); await c.query(`drop database ${name} with (force)`); await c.end() }
-  }
-  const store = await openStore({ url, embeddedDir: 'memory://', poolSize: 4 })
+  const { store, drop } = await openBenchStore(kind)
   const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
   const services = await createServices(config, quiet, { store })
-  let payload = '21200'
-  for (let i = 0; i < 4; i++) payload += String(i + 1)
-  const org = payload + luhnCheckDigit(payload)
-  await store.db.insertInto('organisations').values({ number: org, name: 'Benchkommun', kind: 'municipality', municipality_code: null }).execute()
+  const org = await createBenchOrganisation(store)
   await services.sources.create(org, { id: 'hr', kind: 'hr', safety: { max_end_percent: 100 } })
 
   const phase = async (label: string, mutate: number): Promise<void> => {

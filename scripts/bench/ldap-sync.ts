@@ -23,7 +23,6 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { Attribute, Change, Client } from 'ldapts'
 import { ldapFixtureEntries, ldapFixtureLdif } from './ldap-fixture.js'
 import { readHrSnapshot } from '../../src/sources/hr-snapshot-reader.js'
@@ -32,7 +31,7 @@ import { ldapConnector } from '../../src/directory/ldap-connector.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { openStore } from '../../src/store/open-store.js'
-import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
+import { BENCH_ORGANISATION, createBenchDatabase, createBenchOrganisation } from './bench-store.js'
 
 const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
 const users = Number(arg('users', '100000'))
@@ -92,11 +91,6 @@ function ldapSource (baseDn: string) {
   }
 }
 
-function organisationNumber (): string {
-  const payload = '212000' + '142'
-  return payload + luhnCheckDigit(payload)
-}
-
 async function openServices (databaseUrl: string): Promise<Services & { closeStore (): Promise<void> }> {
   const store = await openStore({ url: databaseUrl, embeddedDir: 'memory://', poolSize: 4 })
   const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
@@ -126,7 +120,7 @@ async function runPhase (phase: string, databaseUrl: string, baseDn: string): Pr
     result = { label: 'connector read', seconds, entries, rssMb: rssMb(), detail: 'what a full run reads and normalises (DNs, groups, nesting), nothing staged' }
   } else {
     const services = await openServices(databaseUrl)
-    const org = organisationNumber()
+    const org = BENCH_ORGANISATION
     const [run, seconds] = await timed(async () => {
       const started = await services.engine.startPull(org, 'ad', 'pull', phase === 'full' ? 'full' : undefined)
       await services.engine.process(started.id, { final: true })
@@ -159,7 +153,7 @@ function report (r: PhaseResult): void {
 
 async function main (): Promise<void> {
   env('LDAP_SLAPD_CONF')
-  const adminUrl = env('DATABASE_URL')
+  env('DATABASE_URL')
   const baseDn = `ou=bench${process.pid},${ldap.suffix}`
   out(`LDAP sync benchmark: ${users} users, ${groups} groups, page size ${pageSize}, node ${process.version}, ${cpus().length} cores, PostgreSQL store`)
 
@@ -175,14 +169,11 @@ async function main (): Promise<void> {
   out(`setup: directory generated and loaded with slapadd in ${loadS.toFixed(1)} s`)
 
   // The store, the people (through the engine, as an HR upload), the ldap source.
-  const name = `behorig_bench_ldap_${process.pid}`
-  const admin = new pg.Client({ connectionString: adminUrl }); await admin.connect(); await admin.query(`create database ${name}`); await admin.end()
-  const u = new URL(adminUrl); u.pathname = `/${name}`
-  const databaseUrl = u.toString()
+  const database = await createBenchDatabase()
+  const databaseUrl = database.url
   try {
     const services = await openServices(databaseUrl)
-    const org = organisationNumber()
-    await services.store.db.insertInto('organisations').values({ number: org, name: 'Benchkommun', kind: 'municipality', municipality_code: null }).execute()
+    const org = await createBenchOrganisation(services.store)
     await services.sources.create(org, { id: 'hr', kind: 'hr', safety: { max_end_percent: 100 } })
     const [hrRun, hrS] = await timed(async () => {
       const run = await services.engine.importSnapshot(org, 'hr', readHrSnapshot(Readable.from(hrCsv(baseDn)), 'text/csv'))
@@ -221,7 +212,7 @@ async function main (): Promise<void> {
     out(`1 %-change incremental / full ${ratio(change.seconds, full.seconds).padStart(6)}`)
     out(`peak RSS (largest phase)      ${Math.max(full.rssMb, noop.rssMb, change.rssMb).toFixed(0).padStart(6)} MB   target ≤ 400 MB`)
   } finally {
-    const c = new pg.Client({ connectionString: adminUrl }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end()
+    await database.drop()
   }
 }
 
