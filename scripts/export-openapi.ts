@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/load-config.js'
 
-const app = await buildApp(loadConfig({ BEHORIG_EMBEDDED_STORE: 'memory://', BEHORIG_ADMIN_TOKEN: 'x'.repeat(32), LOG_LEVEL: 'silent' }))
+const app = await buildApp(loadConfig({ BEHORIG_EMBEDDED_STORE: 'memory://', BEHORIG_ADMIN_TOKEN: 'x'.repeat(32), BEHORIG_DEMO: 'false', LOG_LEVEL: 'silent' }))
 await app.ready()
 writeFileSync(new URL('../openapi.yaml', import.meta.url), app.swagger({ yaml: true }))
 await app.close()

@@ -33,6 +33,11 @@ import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
 import { relyingPartyRoutes } from './relying-parties/routes.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { statusListRoutes } from './tokens/status-list-routes.js'
+import { attributeTokenRoutes } from './tokens/attribute-token-routes.js'
+import { seedDemo } from './demo/demo-seed.js'
+import { identityProviderRepository } from './identity-providers/repository.js'
+import { identityProviderService } from './identity-providers/service.js'
+import { identityProviderRoutes } from './identity-providers/routes.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -107,6 +112,9 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
   })
 
+  // After the keys exist; the HR import it makes runs on this process's in-process jobs.
+  if (config.demo) app.addHook('onReady', async () => { await seedDemo(services, { dataDir: config.dataDir, issuer: config.issuer }, app.log) })
+
   const readiness = [{ name: 'store', check: () => store.ping() }]
   if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
   // A broken or changed catalog stops start-up; close what was opened so the process can exit.
@@ -116,6 +124,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(healthRoutes, { checks: readiness })
   await app.register(catalogRoutes, { catalog: catalog.index })
   await app.register(organisationRoutes, { organisations })
+  await app.register(identityProviderRoutes, { identityProviders: identityProviderService({ identityProviders: identityProviderRepository(store.db), organisations }) })
   await app.register(unitRoutes, { units: unitRepository(store.db) })
   await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
   await app.register(sourceRoutes, { sources })
@@ -128,6 +137,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })
   await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
+  await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
   return app
 }
 

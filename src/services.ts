@@ -64,7 +64,13 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   engine.events.onPeopleChanged(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })
-  const tokenServices = createTokenServices(config, { db: store.db, box }, overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {})
+  const tokenServices = createTokenServices(config, { db: store.db, box }, {
+    ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
+    ...(overrides.now ? { evaluationClock: overrides.now } : {})
+  })
+  // Awaited by the recompute that emitted it: a lost attribute's live tokens are marked
+  // invalid before the recompute (and so the sync run or publish) returns.
+  mappings.events.onAttributesRevoked(async (event) => { await tokenServices.attributeTokens.revoke(event) })
   return {
     store,
     box,

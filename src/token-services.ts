@@ -15,6 +15,9 @@ import { clientCredentialsGrant, type Grants } from './oauth/grants.js'
 import { tokenEndpointOf } from './oauth/metadata.js'
 import { statusListRepository } from './tokens/status-list-repository.js'
 import { statusListService, type StatusListService } from './tokens/status-list-service.js'
+import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
+import { identityProviderRepository } from './identity-providers/repository.js'
+import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
 
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
@@ -26,12 +29,16 @@ export interface TokenServices {
   /** Grant handlers of /oauth/token by grant_type; token exchange adds itself here. */
   grants: Grants
   statusLists: StatusListService
+  /** Attribute tokens: issuance, and revocation through the status lists. */
+  attributeTokens: AttributeTokenService
   close (): Promise<void>
 }
 
 export interface TokenServiceOptions {
   /** How relying parties' jwks_uri sets are fetched (tests trust their local CA here). */
   jwksFetch?: JwksFetchOptions
+  /** The clock attribute validity is read by (the mapping recompute's; tests pin it). */
+  evaluationClock?: () => Date
 }
 
 export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox }, options: TokenServiceOptions = {}): TokenServices {
@@ -39,14 +46,24 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
   const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
   const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
   const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => relyingParties.findEnabled(clientId)
-  const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: clientKeys(options.jwksFetch), replay }
+  const keySets = clientKeys(options.jwksFetch)
+  const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: keySets, replay }
+  const statusLists = statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer })
+  const attributeTokens = attributeTokenService({
+    db: deps.db, box: deps.box, keys, statusLists, issuer: config.issuer,
+    ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
+  })
   return {
     keys,
     relyingParties,
     authenticateClient: (form) => authenticateClient(form, assertionDeps),
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys, findClient }),
-    grants: { client_credentials: clientCredentialsGrant({ keys, issuer: config.issuer }) },
-    statusLists: statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer }),
+    grants: {
+      client_credentials: clientCredentialsGrant({ keys, issuer: config.issuer }),
+      [TOKEN_EXCHANGE_GRANT]: tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })
+    },
+    statusLists,
+    attributeTokens,
     close: () => replay.close()
   }
 }

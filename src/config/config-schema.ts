@@ -25,6 +25,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'How many times a failing job (e.g. a sync whose source is unreachable) is tried before its run fails.' }),
   BEHORIG_JOB_BACKOFF_MS: Type.Integer({ minimum: 10, default: 5000, description: 'First retry delay; it doubles with each attempt.' }),
   BEHORIG_JOB_STALLED_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'How soon a job whose worker died is handed to another worker.' }),
+  BEHORIG_DEMO: Type.Optional(Type.Boolean({ description: 'Seed the quickstart demo at start-up (idempotent): the fictional municipality Exempelkommun (2129999997) with its HR snapshot and mapping, and a demo relying party whose key pair is written to BEHORIG_DATA_DIR/demo/ for `npm run demo:token`. Unset: on with the embedded store, off when DATABASE_URL is set.' })),
   BEHORIG_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Default maximum request body in bytes (routes that take files set their own).' }),
   BEHORIG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long SIGTERM waits for in-flight requests before forcing exit.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' })
@@ -48,5 +49,7 @@ export interface Config {
   keys: { alg: Env['BEHORIG_SIGNING_ALG'], rotationSeconds: number, prepublishSeconds: number }
   jobs: { run: boolean, queueName: string, stalledMs: number, attempts: number, backoffMs: number }
   shutdownTimeoutMs: number
+  /** Seed the quickstart demo at start-up (BEHORIG_DEMO; by default only on the embedded store). */
+  demo: boolean
   logLevel: Env['LOG_LEVEL']
 }

@@ -59,6 +59,8 @@ function toConfig (env: Env): Config {
     keys: { alg: env.BEHORIG_SIGNING_ALG, rotationSeconds: env.BEHORIG_KEY_ROTATION_SECONDS, prepublishSeconds: env.BEHORIG_KEY_PREPUBLISH_SECONDS },
     jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
+    // Never on a real database unless asked for: the demo writes an organisation and a client.
+    demo: env.BEHORIG_DEMO ?? env.DATABASE_URL === undefined,
     logLevel: env.LOG_LEVEL
   }
 }

@@ -2,7 +2,7 @@ import { ASSERTION_ALGS } from './client-assertion.js'
 import { ATTRIBUTE_TOKEN_SCOPE } from './access-token.js'
 
 export const TOKEN_ENDPOINT_PATH = '/oauth/token'
-export const GRANT_TYPES = ['client_credentials'] as const
+export const GRANT_TYPES = ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const
 
 export const tokenEndpointOf = (issuer: string): string => issuer + TOKEN_ENDPOINT_PATH
 

@@ -1,17 +1,21 @@
 import { Type, type Static } from 'typebox'
 
 export const TokenRequest = Type.Object({
-  grant_type: Type.String({ description: '`client_credentials`.' }),
+  grant_type: Type.String({ description: '`client_credentials`, or `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) to exchange an organisation IdP\'s token for an attribute token.' }),
   client_assertion_type: Type.Optional(Type.String({ description: '`urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.' })),
   client_assertion: Type.Optional(Type.String({ description: 'A JWT signed with a key the relying party registered: iss = sub = client_id; aud = the issuer (the token endpoint URL is also accepted); exp at most 5 minutes ahead; a jti never used before.' })),
   client_id: Type.Optional(Type.String({ description: 'Optional; when sent it must equal the assertion\'s iss.' })),
-  scope: Type.Optional(Type.String({ description: 'Optional; `attribute-tokens` is the only scope.' }))
+  scope: Type.Optional(Type.String({ description: 'Optional; `attribute-tokens` is the only scope.' })),
+  subject_token: Type.Optional(Type.String({ description: 'Token exchange: a JWT (e.g. an ID token) from the identity provider an organisation registered at PUT /v1/organisations/{org}/identity-provider.' })),
+  subject_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` or `urn:ietf:params:oauth:token-type:id_token`.' })),
+  requested_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` (the attribute token); the default.' })),
+  domain: Type.Optional(Type.String({ description: 'Token exchange: the catalog domain of the attribute token, as in POST /v1/attribute-tokens.' }))
 }, { additionalProperties: true, description: 'application/x-www-form-urlencoded token request (RFC 6749 §4.4, RFC 7523 §2.2).' })
 export type TokenRequest = Static<typeof TokenRequest>
 
 export const TokenResponse = Type.Object({
-  access_token: Type.String({ description: 'An RFC 9068 JWT access token (typ at+jwt) for POST /v1/attribute-tokens.' }),
-  token_type: Type.Literal('Bearer'),
+  access_token: Type.String({ description: 'An RFC 9068 JWT access token (typ at+jwt) for POST /v1/attribute-tokens; in a token exchange, the attribute token (typ attribute-token+jwt).' }),
+  token_type: Type.Enum(['Bearer', 'N_A'], { description: '`Bearer` for access tokens; `N_A` for an exchanged attribute token (RFC 8693 §2.2.1: it is not an access token).' }),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
   scope: Type.Optional(Type.String()),
   issued_token_type: Type.Optional(Type.String({ description: 'RFC 8693 token exchange only: the type of the token issued.' }))

@@ -1,6 +1,6 @@
 import { request } from 'node:https'
 import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from 'jose'
-import { publicKeyProblem, type ClientJwk } from './relying-party-document.js'
+import { publicKeyProblem, type ClientJwk, type RelyingPartyDocument } from './relying-party-document.js'
 import type { StoredRelyingParty } from './repository.js'
 
 export interface JwksFetchOptions {
@@ -16,9 +16,12 @@ export interface JwksFetchOptions {
 
 type KeyLookup = (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => ReturnType<ReturnType<typeof createLocalJWKSet>>
 
+/** Whose keys: a relying party, or anything else registered with inline keys or a jwks_uri (an organisation's IdP). */
+export type KeyHolder = Pick<StoredRelyingParty, 'clientId'> & { document: Pick<RelyingPartyDocument, 'jwks' | 'jwks_uri'> }
+
 /** Finds the key a client assertion names, among the relying party's inline keys or its jwks_uri set. */
 export interface ClientKeys {
-  lookupFor (party: StoredRelyingParty): KeyLookup
+  lookupFor (party: KeyHolder): KeyLookup
 }
 
 interface CachedSet { uri: string, lookup: KeyLookup, fetchedAt: number }

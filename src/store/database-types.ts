@@ -253,6 +253,27 @@ export interface StatusListTable {
   updated_at: Timestamp
 }
 
+export interface AttributeTokenTable {
+  jti: string
+  organisation: string
+  client_id: string
+  person_id: string
+  attributes: ColumnType<Array<{ id: string, unit: string | null }>, string, string>
+  status_list_id: number
+  status_idx: number
+  issued_at: Timestamp
+  expires_at: Date
+  revoked_at: Date | null
+}
+
+export interface IdentityProviderTable {
+  organisation: string
+  issuer: string
+  document: ColumnType<unknown, string, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   api_keys: ApiKeyTable
@@ -283,4 +304,6 @@ export interface Database {
   relying_parties: RelyingPartyTable
   client_assertion_jtis: ClientAssertionJtiTable
   status_lists: StatusListTable
+  attribute_tokens: AttributeTokenTable
+  identity_providers: IdentityProviderTable
 }

@@ -5,3 +5,13 @@ export const UnknownStatusList = defineProblem('unknown-status-list', 'No such s
 
 /** A status was set for an index that its list never handed out. */
 export const UnknownStatusIndex = defineProblem('unknown-status-index', 'No such status-list index', 404)
+
+/**
+ * No attribute token for this subject: unknown to the organisation, in an organisation the
+ * policy does not cover, or holding nothing the policy releases — one answer for all three,
+ * so a relying party learns nothing about who works where beyond what it may receive.
+ */
+export const SubjectNotFound = defineProblem('subject-not-found', 'No releasable attributes for this subject', 404)
+
+/** The relying party is disabled: it gets no attribute token, even with a live access token. */
+export const RelyingPartyDisabled = defineProblem('relying-party-disabled', 'The relying party is disabled', 403)

@@ -154,7 +154,7 @@ t.test('publishes RFC 8414 authorization server metadata', async (t) => {
     issuer: ISSUER,
     token_endpoint: `${ISSUER}/oauth/token`,
     jwks_uri: `${ISSUER}/.well-known/jwks.json`,
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
     response_types_supported: [],
     scopes_supported: ['attribute-tokens'],
     token_endpoint_auth_methods_supported: ['private_key_jwt'],

@@ -1,0 +1,190 @@
+/**
+ * Attribute-token throughput and latency against a running behorig on PostgreSQL, beside
+ * (a) raw ES256 signing on one thread and (b) the peer baseline, oidc-provider's
+ * client-credentials grant with JWT access tokens, on the same machine in the same run.
+ *
+ *   bash scripts/with-test-services.sh npx tsx scripts/bench/tokens.ts [--seconds 10] [--people 2000]
+ *
+ * Both servers run as their own single Node process; autocannon drives them from this one.
+ * Targets (printed, not asserted): ≥ 1.5× the peer's requests/s, p99 ≤ 15 ms at 64 connections.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon, { type Result } from 'autocannon'
+import pg from 'pg'
+import { signCompact } from '../../src/keys/key-material.js'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const arg = (name: string, fallback: number): number => { const i = process.argv.indexOf(name); return i === -1 ? fallback : Number(process.argv[i + 1]) }
+const SECONDS = arg('--seconds', 10)
+const PEOPLE = arg('--people', 2000)
+const CONNECTIONS = [16, 64]
+const ADMIN = `bench-admin-${randomBytes(16).toString('hex')}`
+const ORG = '2129999997'
+
+function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+function start (args: string[], env: Record<string, string | undefined>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] })
+  child.stdout?.resume()
+  return child
+}
+
+async function waitFor (url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try { if ((await fetch(url)).ok) return } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${url} never answered`)
+}
+
+async function call (url: string, init: RequestInit & { expect?: number[] } = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(url, init)
+  const text = await res.text()
+  if (!(init.expect ?? [200, 201]).includes(res.status)) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) as Record<string, unknown> : {}
+}
+
+function assertion (key: KeyObject, kid: string, clientId: string, audience: string): string {
+  const iat = Math.floor(Date.now() / 1000)
+  return signCompact('ES256', key, { alg: 'ES256', kid, typ: 'JWT' }, { iss: clientId, sub: clientId, aud: audience, iat, exp: iat + 300, jti: randomUUID() })
+}
+
+/** Raw ES256 JWS signing, one thread, node:crypto (what behorig's signer uses). */
+function rawSigning (): number {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const payload = { iss: 'https://behorig.example', sub: 'x'.repeat(43), aud: 'fk', iat: 1, exp: 2, jti: randomUUID(), attributes: [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }] }
+  for (let i = 0; i < 2000; i++) signCompact('ES256', privateKey, { alg: 'ES256', kid: 'k', typ: 'attribute-token+jwt' }, payload)
+  const until = Date.now() + 2000
+  let n = 0
+  const began = process.hrtime.bigint()
+  while (Date.now() < until) { signCompact('ES256', privateKey, { alg: 'ES256', kid: 'k', typ: 'attribute-token+jwt' }, payload); n++ }
+  return n / (Number(process.hrtime.bigint() - began) / 1e9)
+}
+
+async function seedBehorig (base: string): Promise<{ authorization: string }> {
+  const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }
+  await call(`${base}/v1/organisations/${ORG}`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: 'Benchkommun', kind: 'municipality' }) })
+  await call(`${base}/v1/organisations/${ORG}/sources`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'hr', kind: 'hr' }) })
+  const units = [{ id: 'soc', name: 'Socialförvaltningen', parent_id: null, kind: 'forvaltning', hsa_id: null }, { id: 'soc-eb', name: 'Ekonomiskt bistånd', parent_id: 'soc', kind: 'avdelning', hsa_id: null }, { id: 'soc-eb-norr', name: 'EB norr', parent_id: 'soc-eb', kind: 'enhet', hsa_id: null }]
+  const employments = Array.from({ length: PEOPLE }, (_, i) => ({ employment_id: `E-${i}`, employee_number: String(100000 + i), given_name: 'Anna', family_name: `Svensson ${i}`, email: null, personal_identity_number: null, service_id: null, unit_id: 'soc-eb-norr', position_code: '151010', title: 'Socialsekreterare', employment_type: 'tillsvidare', start_date: '2021-03-01', end_date: null, extent: 100 }))
+  const run = await call(`${base}/v1/organisations/${ORG}/sources/hr/imports`, { method: 'POST', headers: admin, body: JSON.stringify({ units, employments }), expect: [202] })
+  for (let state = ''; state !== 'succeeded';) {
+    state = String((await call(`${base}/v1/organisations/${ORG}/sync-runs/${String(run['run_id'])}`, { headers: admin }))['state'])
+    if (!['queued', 'running', 'succeeded'].includes(state)) throw new Error(`import ${state}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const mapping = 'domain: socialtjanst\ncatalog_version: 1.0.0\nrules:\n  - id: eb\n    when: { position_codes: ["151010"], unit_within: soc-eb }\n    grant: [socialtjanst.eb.handlaggare]\n'
+  const draft = await call(`${base}/v1/organisations/${ORG}/mappings`, { method: 'POST', headers: { ...admin, 'content-type': 'application/yaml' }, body: mapping })
+  await call(`${base}/v1/organisations/${ORG}/mappings/${String(draft['version'])}/publish`, { method: 'POST', headers: { authorization: admin.authorization } })
+
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  await call(`${base}/v1/relying-parties/bench`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: 'Bench agency', organisation: '2021005521', jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench-1' }] }, release: { attributes: ['socialtjanst.eb.handlaggare'] } }) })
+  const token = await call(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion(privateKey, 'bench-1', 'bench', base) }).toString() })
+  return { authorization: `Bearer ${String(token['access_token'])}` }
+}
+
+async function load (url: string, connections: number, seconds: number, next: () => { body: string, headers: Record<string, string> }): Promise<Result> {
+  const result = await autocannon({ url, connections, duration: seconds, method: 'POST', requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }] })
+  if (result.non2xx > 0 || result.errors > 0) process.stderr.write(`  ! ${url} at ${connections}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)
+  return result
+}
+
+interface Row { connections: number, rps: number, p50: number, p99: number, ok: number, failed: number }
+const row = (connections: number, r: Result): Row => ({ connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors })
+
+async function benchBehorig (databaseUrl: string): Promise<Row[]> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const dataDir = mkdtempSync(join(tmpdir(), 'behorig-bench-'))
+  const { REDIS_URL: _redis, ...env } = process.env
+  const server = start(['src/server.ts'], { ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, BEHORIG_ADMIN_TOKEN: ADMIN, BEHORIG_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BEHORIG_DATA_DIR: dataDir, BEHORIG_DEMO: 'false', LOG_LEVEL: 'warn' })
+  try {
+    await waitFor(`${base}/health/ready`)
+    const bearer = await seedBehorig(base)
+    let i = 0
+    const next = () => ({ headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ subject: { type: 'employee-number', value: String(100000 + (i++ % PEOPLE)), organisation: ORG } }) })
+    await load(`${base}/v1/attribute-tokens`, 16, 3, next) // warm-up
+    const rows: Row[] = []
+    for (const c of CONNECTIONS) rows.push(row(c, await load(`${base}/v1/attribute-tokens`, c, SECONDS, next)))
+    return rows
+  } finally {
+    server.kill('SIGTERM')
+    await new Promise((resolve) => server.once('exit', resolve))
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function benchPeer (): Promise<Row[]> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }))
+  const peer = start(['scripts/bench/oidc-peer.ts'], { ...process.env, NODE_ENV: 'production', PEER_PORT: String(port), PEER_CLIENT_JWK: JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid: 'bench-1', alg: 'ES256', use: 'sig' }) })
+  try {
+    await waitFor(`${base}/.well-known/openid-configuration`)
+    const tokenEndpoint = `${base}/token`
+    // Every request needs a fresh assertion (jti replay is refused): made ahead, outside the measured run where possible.
+    let pool: string[] = []
+    const next = () => ({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: pool.pop() ?? assertion(key, 'bench-1', 'bench', base) }).toString()
+    })
+    const refill = (n: number): void => { pool = Array.from({ length: n }, () => assertion(key, 'bench-1', 'bench', base)) }
+    const probe = await call(tokenEndpoint, { method: 'POST', ...next() })
+    if (typeof probe['access_token'] !== 'string' || String(probe['access_token']).split('.').length !== 3) throw new Error(`the peer did not issue a JWT access token: ${JSON.stringify(probe)}`)
+    refill(20_000)
+    await load(tokenEndpoint, 16, 3, next) // warm-up
+    const rows: Row[] = []
+    for (const c of CONNECTIONS) { refill(150_000); rows.push(row(c, await load(tokenEndpoint, c, SECONDS, next))) }
+    return rows
+  } finally {
+    peer.kill('SIGTERM')
+    await new Promise((resolve) => peer.once('exit', resolve))
+  }
+}
+
+async function main (): Promise<void> {
+  const adminUrl = process.env['DATABASE_URL']
+  if (!adminUrl) throw new Error('DATABASE_URL is not set: run through bash scripts/with-test-services.sh')
+  const name = `behorig_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  try {
+    process.stdout.write(`behorig attribute tokens vs oidc-provider client credentials — ${SECONDS} s per run, ${PEOPLE} people, Node ${process.version}\n`)
+    const signing = rawSigning()
+    process.stdout.write(`raw ES256 signing (node:crypto, one thread): ${Math.round(signing)} ops/s\n`)
+    const ours = await benchBehorig(url.toString())
+    const peer = await benchPeer()
+    const fmt = (r: Row) => `${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.ok} ok, ${r.failed} failed)`
+    process.stdout.write('\nconnections  POST /v1/attribute-tokens (behorig, PostgreSQL)         oidc-provider client_credentials + JWT AT\n')
+    for (const [i, c] of CONNECTIONS.entries()) process.stdout.write(`${String(c).padStart(11)}  ${fmt(ours[i] as Row)}   ${fmt(peer[i] as Row)}\n`)
+    process.stdout.write('\ntargets (not asserted):\n')
+    for (const [i, c] of CONNECTIONS.entries()) {
+      const ratio = (ours[i] as Row).rps / (peer[i] as Row).rps
+      process.stdout.write(`  ${c} connections: ${ratio.toFixed(2)}× the peer's req/s (target ≥ 1.5×: ${ratio >= 1.5 ? 'met' : 'NOT met'})\n`)
+    }
+    const p99 = (ours[CONNECTIONS.indexOf(64)] as Row).p99
+    process.stdout.write(`  p99 at 64 connections: ${p99} ms (target ≤ 15 ms: ${p99 <= 15 ? 'met' : 'NOT met'})\n`)
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`)
+    await admin.end()
+  }
+}
+
+await main()

@@ -1,0 +1,27 @@
+import { Type, type Static } from 'typebox'
+
+/** How the IdP's claim names the person: the same lookups POST /v1/attribute-tokens offers, but the personnummer. */
+export const IDP_SUBJECT_TYPES = ['employee-number', 'email', 'service-id'] as const
+
+const Jwk = Type.Object({
+  kty: Type.Enum(['EC', 'OKP', 'RSA']),
+  kid: Type.String({ minLength: 1, maxLength: 256 })
+}, { additionalProperties: true })
+
+export const IdentityProviderDocument = Type.Object({
+  issuer: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 512, description: 'The `iss` of the IdP\'s tokens, exactly.' }),
+  jwks: Type.Optional(Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 10 }) }, { description: 'The IdP\'s public signing keys, inline (EC P-256, Ed25519 or RSA ≥ 2048 bits; public members only).' })),
+  jwks_uri: Type.Optional(Type.String({ pattern: '^https://[^\\s]+$', maxLength: 2048, description: 'Instead of jwks: where the IdP publishes its key set (https; fetched, cached 5 minutes, refetched on an unknown kid).' })),
+  subject: Type.Object({
+    claim: Type.String({ minLength: 1, maxLength: 256, description: 'The claim of the IdP\'s token that names the person, e.g. `employee_number`, `email` or `https://id.oidc.se/claim/orgAffiliation`-style custom claims.' }),
+    type: Type.Enum([...IDP_SUBJECT_TYPES], { description: 'What that claim holds: the HR employee number, the e-mail address, or the service identity.' })
+  }, { additionalProperties: false }),
+  audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20, description: 'Further `aud` values accepted besides behorig\'s issuer and the requesting client_id (e.g. the client_id an e-service has at the IdP).' }))
+}, { additionalProperties: false, description: 'An organisation\'s identity provider, whose tokens relying parties may exchange for attribute tokens (RFC 8693).' })
+export type IdentityProviderDocument = Static<typeof IdentityProviderDocument>
+
+export const IdentityProviderView = Type.Intersect([IdentityProviderDocument, Type.Object({
+  organisation: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' })
+})])

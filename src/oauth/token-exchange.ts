@@ -1,0 +1,95 @@
+import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose'
+import { ProblemError } from '../http/problem.js'
+import type { ClientKeys } from '../relying-parties/client-keys.js'
+import { JwksUnavailable } from '../relying-parties/client-keys.js'
+import type { StoredIdentityProvider } from '../identity-providers/repository.js'
+import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
+import type { SubjectLookup } from '../tokens/attribute-token-repository.js'
+import { SubjectNotFound } from '../tokens/errors.js'
+import { invalidGrant, invalidRequest, OAuthError } from './errors.js'
+import type { GrantHandler } from './grants.js'
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
+export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
+/** Asymmetric algorithms only, as for client assertions. */
+const SUBJECT_TOKEN_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256']
+const CLOCK_SKEW_SECONDS = 30
+
+export interface TokenExchangeDeps {
+  issuer: string
+  findIdentityProvider (issuer: string): Promise<StoredIdentityProvider | undefined>
+  keys: ClientKeys
+  attributeTokens: Pick<AttributeTokenService, 'issueFor'>
+}
+
+/**
+ * RFC 8693: a relying party (authenticated with private_key_jwt) hands in a JWT that an
+ * organisation's registered IdP issued about a person, and gets that person's attribute
+ * token. The IdP's `iss` finds the organisation; its registered `subject.claim` names the person.
+ */
+export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
+  return async function tokenExchange (form, client) {
+    const subjectToken = requireParameters(form)
+    const idp = await identityProviderOf(subjectToken, deps)
+    const claims = await verifySubjectToken(subjectToken, idp, client.clientId, deps)
+    const value = claims[idp.document.subject.claim]
+    if (typeof value !== 'string' || value === '') throw invalidGrant(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
+    try {
+      const issued = await deps.attributeTokens.issueFor(client, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)
+      return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
+    } catch (error) {
+      if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidGrant('no attributes this client may receive for the person the subject_token names')
+      throw error
+    }
+  }
+}
+
+function requireParameters (form: Parameters<GrantHandler>[0]): string {
+  if (!form.subject_token || !form.subject_token_type) throw invalidRequest('token exchange needs subject_token and subject_token_type')
+  if (form.subject_token_type !== JWT_TOKEN_TYPE && form.subject_token_type !== ID_TOKEN_TYPE) throw invalidRequest(`subject_token_type must be ${JWT_TOKEN_TYPE} or ${ID_TOKEN_TYPE}`)
+  if (form.requested_token_type !== undefined && form.requested_token_type !== JWT_TOKEN_TYPE) throw invalidRequest(`requested_token_type must be ${JWT_TOKEN_TYPE}`)
+  return form.subject_token
+}
+
+async function identityProviderOf (subjectToken: string, deps: TokenExchangeDeps): Promise<StoredIdentityProvider> {
+  let iss: unknown
+  try {
+    iss = decodeJwt(subjectToken).iss
+  } catch {
+    throw invalidGrant('the subject_token is not a JWT')
+  }
+  const idp = typeof iss === 'string' ? await deps.findIdentityProvider(iss) : undefined
+  if (!idp) throw invalidGrant('the subject_token\'s issuer is not a registered identity provider')
+  return idp
+}
+
+/** Signature with the IdP's keys, issuer, lifetime, and an audience this exchange may accept. */
+async function verifySubjectToken (token: string, idp: StoredIdentityProvider, clientId: string, deps: TokenExchangeDeps): Promise<Record<string, unknown>> {
+  const holder = { clientId: `idp:${idp.organisation}`, document: { ...(idp.document.jwks ? { jwks: idp.document.jwks } : {}), ...(idp.document.jwks_uri ? { jwks_uri: idp.document.jwks_uri } : {}) } }
+  try {
+    const { payload } = await jwtVerify(token, deps.keys.lookupFor(holder as Parameters<ClientKeys['lookupFor']>[0]), {
+      issuer: idp.document.issuer,
+      audience: [deps.issuer, clientId, ...(idp.document.audiences ?? [])],
+      algorithms: SUBJECT_TOKEN_ALGS,
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_SKEW_SECONDS
+    })
+    return payload as Record<string, unknown>
+  } catch (error) {
+    if (error instanceof OAuthError) throw error
+    if (error instanceof JwksUnavailable) throw invalidGrant(`the identity provider's jwks_uri could not be read: ${error.message}`)
+    if (error instanceof joseErrors.JWTExpired) throw invalidGrant('the subject_token has expired')
+    if (error instanceof joseErrors.JWTClaimValidationFailed) throw invalidGrant(`the subject_token's ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not acceptable'}`)
+    if (error instanceof joseErrors.JOSEError) throw invalidGrant(`the subject_token does not verify (${error.code})`)
+    throw error
+  }
+}
+
+function lookupOf (type: StoredIdentityProvider['document']['subject']['type'], value: string): SubjectLookup {
+  switch (type) {
+    case 'employee-number': return { by: 'employee_number', value }
+    case 'email': return { by: 'email', value }
+    case 'service-id': return { by: 'service_id', value }
+  }
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { SecretBox } from '../crypto/secret-box.js'
+import type { Database } from '../store/database-types.js'
+import { withTenant } from '../store/tenant-scope.js'
+import type { KeyService } from '../keys/service.js'
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
+import type { AttributesRevoked } from '../mapping/attribute-events.js'
+import { evaluationDay } from '../mapping/evaluation-day.js'
+import { parsePersonalIdentityNumber } from '../identifiers/personal-identity-number.js'
+import { PIN_PURPOSE } from '../sync/stage-items.js'
+import type { StatusListService } from './status-list-service.js'
+import { findSubject, issuedTokenRepository, revocationRepository, type CarriedAttribute, type HeldAttribute, type SubjectLookup } from './attribute-token-repository.js'
+import { releasesAttribute, releasesOrganisation } from './release-policy.js'
+import { subjectIdentifier } from './subject-identifier.js'
+import { RelyingPartyDisabled, SubjectNotFound } from './errors.js'
+import type { AttributeTokenRequest } from './attribute-token-schemas.js'
+
+export const ATTRIBUTE_TOKEN_TYPE = 'attribute-token+jwt'
+
+export interface IssuedAttributeToken { attribute_token: string, expires_in: number }
+
+export interface AttributeTokenService {
+  /** POST /v1/attribute-tokens: the token for the subject the relying party names. */
+  issue (party: StoredRelyingParty, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
+  /** The token for a person found by `lookup` (token exchange maps an IdP's claim to one). */
+  issueFor (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken>
+  /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
+  revoke (event: AttributesRevoked): Promise<number>
+}
+
+export interface AttributeTokenDeps {
+  db: Kysely<Database>
+  box: SecretBox
+  keys: Pick<KeyService, 'signer'>
+  statusLists: Pick<StatusListService, 'allocate' | 'setStatus'>
+  issuer: string
+  /** The clock of token timestamps (ms since the epoch). */
+  now?: () => number
+  /** The clock attribute validity is read by; the same one the mapping recompute evaluates with. */
+  evaluationClock?: () => Date
+}
+
+const notFound = (): Error => SubjectNotFound({ detail: 'No attributes this relying party may receive for that subject' })
+
+interface TokenContent {
+  person: string
+  sub: string
+  organisation: { number: string, name: string }
+  attributes: HeldAttribute[]
+  catalog: { domain: string, version: string }
+  sourceAsOf: string
+}
+
+export function attributeTokenService (deps: AttributeTokenDeps): AttributeTokenService {
+  const now = deps.now ?? Date.now
+  const today = (): string => evaluationDay(deps.evaluationClock?.() ?? new Date(now()))
+  const issued = issuedTokenRepository(deps.db)
+
+  /** Everything the token says; undefined → the one 404. */
+  async function content (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain: string | undefined): Promise<TokenContent | undefined> {
+    const person = await findSubject(deps.db, organisation, lookup)
+    if (!person) return undefined
+    const day = today()
+    const held = person.attributes
+      .filter((a) => a.valid_from <= day && (a.valid_until === null || a.valid_until >= day))
+      .filter((a) => releasesAttribute(party.document.release, a))
+    const chosen = domain ?? [...new Set(held.map((a) => a.domain))].sort()[0]
+    const attributes = held.filter((a) => a.domain === chosen)
+    const first = attributes[0]
+    if (!first) return undefined
+    const sub = subjectIdentifier(party.document.release.subject, { box: deps.box, openPin: (sealed) => deps.box.open(sealed, PIN_PURPOSE) }, {
+      clientId: party.clientId, organisation, personId: person.id, serviceId: person.service_id, pinSealed: person.pin_sealed
+    })
+    // A policy that asks for personnummer gets no token for someone whose number no source gave.
+    if (sub === undefined) return undefined
+    return {
+      person: person.id, sub, organisation: { number: organisation, name: person.organisation_name }, attributes,
+      catalog: { domain: first.domain, version: first.catalog_version }, sourceAsOf: sourceAsOf(attributes)
+    }
+  }
+
+  /**
+   * Records the token, then reads the person's attributes again, each as its own committed
+   * statement: a recompute that revokes after the row is visible finds it; one that
+   * committed before is seen by the second read. Either way no live token misses revocation.
+   */
+  async function record (party: StoredRelyingParty, organisation: string, token: { jti: string, person: string, carried: CarriedAttribute[], listId: number, idx: number, exp: number }): Promise<boolean> {
+    await issued.record({ jti: token.jti, organisation, client_id: party.clientId, person_id: token.person, attributes: token.carried, status_list_id: token.listId, status_idx: token.idx, expires_at: new Date(token.exp * 1000) })
+    const still = await issued.stillHeld(organisation, token.person)
+    const lost = token.carried.some((c) => !still.has(carriedKey(c.id, c.unit)))
+    if (lost) await withTenant(deps.db, organisation, (trx) => revocationRepository(trx).markRevoked(organisation, [token.jti], new Date(now())))
+    return lost
+  }
+
+  async function issueFor (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken> {
+    if (party.document.disabled) throw RelyingPartyDisabled({ detail: 'This relying party is disabled; it gets no attribute tokens' })
+    if (!releasesOrganisation(party.document.release, organisation)) throw notFound()
+    const found = await content(party, organisation, lookup, domain)
+    if (!found) throw notFound()
+    const status = await deps.statusLists.allocate()
+    const lifetime = party.document.token_lifetime
+    const iat = Math.floor(now() / 1000)
+    const jti = randomUUID()
+    const claims = {
+      iss: deps.issuer,
+      sub: found.sub,
+      aud: party.clientId,
+      iat,
+      nbf: iat,
+      exp: iat + lifetime,
+      jti,
+      organisation: found.organisation,
+      attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}), ...(a.valid_until !== null ? { valid_until: a.valid_until } : {}) })),
+      catalog: found.catalog,
+      source_as_of: found.sourceAsOf,
+      status: { status_list: { idx: status.idx, uri: status.uri } }
+    }
+    const token = await deps.keys.signer.sign({ typ: ATTRIBUTE_TOKEN_TYPE }, claims)
+    const carried = found.attributes.map((a) => ({ id: a.attribute_id, unit: a.unit_id }))
+    // Lost while being issued (a recompute ran in between): revoked at once, and the caller
+    // asks again for what remains.
+    if (await record(party, organisation, { jti, person: found.person, carried, listId: status.listId, idx: status.idx, exp: claims.exp })) {
+      await deps.statusLists.setStatus(status.listId, status.idx, true)
+      throw notFound()
+    }
+    return { attribute_token: token, expires_in: lifetime }
+  }
+
+  return {
+    issueFor,
+    async issue (party, request) {
+      const { type, value, organisation } = request.subject
+      return issueFor(party, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain)
+    },
+    async revoke (event) {
+      const lost = new Set(event.revoked.map((r) => `${r.person_id}\0${carriedKey(r.attribute_id, r.unit_id)}`))
+      const people = [...new Set(event.revoked.map((r) => r.person_id))]
+      const hit = await withTenant(deps.db, event.organisation, async (trx) =>
+        (await revocationRepository(trx).liveTokensOf(event.organisation, people, new Date(now())))
+          .filter((t) => t.attributes.some((a) => lost.has(`${t.person_id}\0${carriedKey(a.id, a.unit)}`))))
+      // Bits first: a token is only marked revoked in the table once its bit is set.
+      for (const token of hit) await deps.statusLists.setStatus(token.status_list_id, token.status_idx, true)
+      await withTenant(deps.db, event.organisation, (trx) => revocationRepository(trx).markRevoked(event.organisation, hit.map((t) => t.jti), new Date(now())))
+      return hit.length
+    }
+  }
+}
+
+const carriedKey = (id: string, unit: string | null): string => `${id}\0${unit ?? ''}`
+
+/** How the request's subject is looked up; a personnummer only ever as its keyed hash. */
+function lookupOf (type: AttributeTokenRequest['subject']['type'], value: string, box: SecretBox): SubjectLookup {
+  switch (type) {
+    case 'service-id': return { by: 'service_id', value }
+    case 'employee-number': return { by: 'employee_number', value }
+    case 'email': return { by: 'email', value }
+    case 'personal-identity-number': {
+      const pin = parsePersonalIdentityNumber(value)
+      // A malformed number matches no one: the same 404, and nothing about the number echoed.
+      return { by: 'pin_lookup', value: pin.ok ? box.lookupHash(pin.value, PIN_PURPOSE) : '' }
+    }
+  }
+}
+
+/**
+ * The data is no fresher than its stalest input: the oldest last successful run of the
+ * sources whose records granted the attributes; for an attribute whose sources never
+ * finished a run (SCIM pushes apply without one), when it was computed.
+ */
+function sourceAsOf (attributes: readonly HeldAttribute[]): string {
+  return new Date(Math.min(...attributes.map((a) => (a.source_as_of ?? a.computed_at).getTime()))).toISOString()
+}

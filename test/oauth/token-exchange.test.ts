@@ -1,0 +1,104 @@
+import t from 'tap'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { adminHeaders } from '../helpers/app.js'
+import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
+
+const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
+const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
+const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
+const IDP = 'https://idp.exempelkommun.test'
+
+const test = await tokenTestApp()
+const { app } = test
+const org = await seededOrganisation(test)
+const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+
+/** The municipality's IdP, as a test key pair made with jose. */
+const idpKey = await generateKeyPair('ES256', { extractable: true })
+const idpJwk = { ...await exportJWK(idpKey.publicKey), kid: 'idp-1', alg: 'ES256', use: 'sig' }
+const strangerKey = await generateKeyPair('ES256')
+
+const registerIdp = (organisation: string, document: Record<string, unknown>) =>
+  app.inject({ method: 'PUT', url: `/v1/organisations/${organisation}/identity-provider`, headers: adminHeaders, payload: document })
+const idpDocument = { issuer: IDP, jwks: { keys: [idpJwk] }, subject: { claim: 'employee_number', type: 'employee-number' } }
+
+async function subjectToken (claims: Record<string, unknown>, options: { key?: typeof strangerKey.privateKey, exp?: number, issuer?: string } = {}): Promise<string> {
+  return new SignJWT({ aud: 'fk', ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+    .setIssuer(options.issuer ?? IDP).setSubject('user-abc').setIssuedAt().setExpirationTime(options.exp ?? '5m')
+    .sign(options.key ?? idpKey.privateKey)
+}
+
+async function exchange (token: string, extra: Record<string, string> = {}) {
+  return tokenRequest(app, await clientAssertion(fk.key, 'fk', ISSUER), { grant_type: GRANT, subject_token: token, subject_token_type: JWT_TYPE, requested_token_type: JWT_TYPE, ...extra })
+}
+
+t.test('the platform admin registers an organisation\'s identity provider', async (t) => {
+  const created = await registerIdp(org, idpDocument)
+  t.equal(created.statusCode, 201, created.body)
+  t.match(created.json(), { organisation: org, issuer: IDP, subject: { claim: 'employee_number' } })
+  t.equal((await registerIdp(org, idpDocument)).statusCode, 200, 'replacing')
+  t.match((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/identity-provider`, headers: adminHeaders })).json(), { issuer: IDP })
+  const other = await test.createOrganisation('Grannkommun')
+  const taken = await registerIdp(other, idpDocument)
+  t.equal(taken.statusCode, 409)
+  t.equal(taken.json().type, 'https://behorig.se/problems/identity-provider-issuer-taken')
+  const bad = await registerIdp(other, { ...idpDocument, issuer: 'https://idp.grannkommun.test', jwks: { keys: [{ ...idpJwk, x: 'AAAA' }] } })
+  t.equal(bad.statusCode, 422)
+  t.equal(bad.json().type, 'https://behorig.se/problems/identity-provider-invalid')
+  const both = await registerIdp(other, { ...idpDocument, issuer: 'https://idp.grannkommun.test', jwks_uri: 'https://idp.grannkommun.test/jwks' })
+  t.equal(both.statusCode, 422)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${other}/identity-provider`, headers: adminHeaders })).statusCode, 404)
+  const key = await test.apiKeyHeaders(org, ['organisation:read'])
+  t.equal((await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/identity-provider`, headers: key, payload: idpDocument })).statusCode, 403, 'platform admin only')
+})
+
+t.test('an IdP token is exchanged for the attribute token of the person it names (RFC 8693)', async (t) => {
+  const res = await exchange(await subjectToken({ employee_number: '1001' }))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.headers['cache-control'], 'no-store')
+  const body = res.json()
+  t.same(Object.keys(body).sort(), ['access_token', 'expires_in', 'issued_token_type', 'token_type'])
+  t.match(body, { issued_token_type: JWT_TYPE, token_type: 'N_A', expires_in: 300 })
+  const { payload, header } = await verifyAttributeToken(app, body.access_token, 'fk')
+  t.equal(header['typ'], 'attribute-token+jwt')
+  t.match(payload, { organisation: { number: org }, attributes: [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }] })
+  const direct = await requestToken(app, await fk.bearer(), { type: 'employee-number', value: '1001', organisation: org })
+  t.equal(payload.sub, (await verifyAttributeToken(app, direct.json().attribute_token, 'fk')).payload.sub, 'the same pairwise sub as a direct request')
+  const metadata = (await app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json()
+  t.ok(metadata.grant_types_supported.includes(GRANT), 'advertised in the metadata')
+})
+
+t.test('an ID token naming the person by e-mail, once the IdP is configured so', async (t) => {
+  t.equal((await registerIdp(org, { ...idpDocument, subject: { claim: 'email', type: 'email' }, audiences: ['e-tjanst-at-idp'] })).statusCode, 200)
+  const res = await exchange(await subjectToken({ email: 'p1001@exempel.se', aud: 'e-tjanst-at-idp' }), { subject_token_type: ID_TOKEN_TYPE })
+  t.equal(res.statusCode, 200, res.body)
+  t.match((await verifyAttributeToken(app, res.json().access_token, 'fk')).payload, { attributes: [{ id: 'socialtjanst.eb.handlaggare' }] })
+  t.equal((await registerIdp(org, idpDocument)).statusCode, 200)
+})
+
+t.test('refusals in RFC 6749 / 8693 form', async (t) => {
+  const cases: Array<[string, Promise<Awaited<ReturnType<typeof exchange>>>, string, RegExp]> = [
+    ['unregistered issuer', exchange(await subjectToken({ employee_number: '1001' }, { issuer: 'https://idp.elsewhere.test' })), 'invalid_grant', /not a registered identity provider/],
+    ['signed by another key', exchange(await subjectToken({ employee_number: '1001' }, { key: strangerKey.privateKey })), 'invalid_grant', /does not verify/],
+    ['expired', exchange(await subjectToken({ employee_number: '1001' }, { exp: Math.floor(Date.now() / 1000) - 3600 })), 'invalid_grant', /expired/],
+    ['for another audience', exchange(await subjectToken({ employee_number: '1001', aud: 'someone-else' })), 'invalid_grant', /aud/],
+    ['without the mapped claim', exchange(await subjectToken({ email: 'p1001@exempel.se' })), 'invalid_grant', /employee_number/],
+    ['naming nobody', exchange(await subjectToken({ employee_number: '9999' })), 'invalid_grant', /no attributes/],
+    ['naming someone with nothing releasable', exchange(await subjectToken({ employee_number: '1003' })), 'invalid_grant', /no attributes/],
+    ['not a JWT', exchange('garbage'), 'invalid_grant', /not a JWT/],
+    ['no subject_token_type', exchange(await subjectToken({ employee_number: '1001' }), { subject_token_type: '' }), 'invalid_request', /subject_token_type/],
+    ['an unknown subject_token_type', exchange(await subjectToken({ employee_number: '1001' }), { subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request', /subject_token_type/],
+    ['another requested_token_type', exchange(await subjectToken({ employee_number: '1001' }), { requested_token_type: 'urn:ietf:params:oauth:token-type:access_token' }), 'invalid_request', /requested_token_type/]
+  ]
+  for (const [name, pending, error, description] of cases) {
+    const res = await pending
+    t.equal(res.statusCode, 400, name)
+    t.equal(res.json().error, error, name)
+    t.match(res.json().error_description, description, name)
+  }
+  const unauthenticated = await app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: GRANT, subject_token: await subjectToken({ employee_number: '1001' }), subject_token_type: JWT_TYPE }).toString() })
+  t.equal(unauthenticated.statusCode, 400)
+  t.equal(unauthenticated.json().error, 'invalid_request', 'the client still authenticates with private_key_jwt')
+})
