@@ -1,21 +1,15 @@
 import { normaliseDn } from '../mapping/dn-normaliser.js'
+import type { AccountRecord } from '../sources/source-records.js'
 
 /**
- * What the directory readers yield: one person entry, normalised across OpenLDAP and AD.
- * Attribute values are the entry's first value; absent attributes are null.
+ * What the directory readers yield: one person entry, normalised across OpenLDAP and AD,
+ * as the AccountRecord the sync engine takes — except that `dn` is spelled as the directory
+ * spells it (the connector compares with `dnKey`) — plus its change marker. Attribute values
+ * are the entry's first value; absent attributes are null; `unique_id` is the configured
+ * immutable id (entryUUID; AD objectGUID in its usual text form); `disabled` is AD
+ * ACCOUNTDISABLE or the configured attribute.
  */
-export interface DirectoryAccount {
-  /** The entry's DN as the directory spells it; compare with `dnKey`. */
-  dn: string
-  /** The configured immutable id (entryUUID; AD objectGUID as its usual text form). */
-  unique_id: string
-  employee_number: string | null
-  email: string | null
-  display_name: string | null
-  given_name: string | null
-  family_name: string | null
-  /** AD ACCOUNTDISABLE, or the configured attribute (attributes.disabled, disabled_attribute). */
-  disabled: boolean
+export interface DirectoryAccount extends AccountRecord {
   /** modifyTimestamp (AD: whenChanged) as an ISO 8601 UTC instant. */
   modified_at: string | null
   /**
