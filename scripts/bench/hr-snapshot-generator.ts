@@ -15,6 +15,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
+import { pick, random } from './seeded-random.js'
 
 export interface GeneratorOptions {
   format: 'csv' | 'json'
@@ -45,19 +46,6 @@ const CSV_COLUMNS = ['employment_id', 'employee_number', 'given_name', 'family_n
 interface Unit { id: string, name: string, parent_id: string | null, kind: string, hsa_id: string | null }
 type Employment = Record<string, string | number | null>
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function random (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
 const weighted = <T>(rnd: () => number, list: ReadonlyArray<readonly [...unknown[], number]>): T => {
   const total = list.reduce((sum, entry) => sum + (entry[entry.length - 1] as number), 0)
   let x = rnd() * total

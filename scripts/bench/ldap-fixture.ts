@@ -19,6 +19,7 @@ import { createWriteStream } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
+import { pick, random } from './seeded-random.js'
 
 export interface LdapFixtureOptions {
   users?: number
@@ -153,19 +154,6 @@ function firstRdnValue (dn: string): string {
   return dn.slice(dn.indexOf('=') + 1).split(/(?<!\\),/)[0] as string
 }
 
-/** mulberry32: small, fast, the same on every platform. */
-function random (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
 
 async function write (chunks: Iterable<string>, target: Writable): Promise<void> {
   await pipeline(Readable.from(chunks), target)

@@ -12,7 +12,7 @@ import { freshLdapOu, type LdapSettings } from '../../helpers/services.js'
 import { createHrSource, csv, importAndWait, waitForRun, type Row } from '../../helpers/sync.js'
 import { dnKey } from '../../../src/directory/directory-records.js'
 import { parseGeneralizedTime } from '../../../src/directory/generalized-time.js'
-import { loadEntries, municipalDirectory, USER_KEYS, type MunicipalDirectory } from './municipal-directory.js'
+import { fixtureDocument, loadEntries, municipalDirectory, USER_KEYS, type MunicipalDirectory } from './municipal-directory.js'
 
 export interface MunicipalitySetup {
   /** HR rows for the directory's people (default: hrRows(directory)). */
@@ -62,18 +62,7 @@ export async function importPeople (app: FastifyInstance, org: string, rows: Row
 
 /** An ldap source document for the municipal directory (employeeType: disabled marks disabled accounts). */
 export function ldapSourceConfig (ldap: LdapSettings, directory: MunicipalDirectory, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    url: ldap.url,
-    bind_dn: ldap.bindDN,
-    bind_password: ldap.bindPassword,
-    user_base_dn: directory.peopleDn,
-    group_base_dn: directory.groupsDn,
-    group_filter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))',
-    attributes: { disabled: 'employeeType' },
-    disabled_attribute: { values: ['disabled'] },
-    timeout_seconds: 5,
-    ...overrides
-  }
+  return fixtureDocument(ldap, directory, { timeout_seconds: 5, ...overrides })
 }
 
 export interface LdapSourceOptions { id?: string, maxEndPercent?: number, schedule?: string }

@@ -144,9 +144,9 @@ export async function loadEntries (ldap: LdapSettings, entries: FixtureEntry[]):
   }
 }
 
-/** The ldap source config for this directory, as a stored source would hold it (schema defaults filled in). */
-export function fixtureConfig (ldap: LdapSettings, directory: MunicipalDirectory, overrides: Record<string, unknown> = {}): LdapSourceConfig {
-  return parseLdapSourceConfig({
+/** The ldap source document for this directory (employeeType: disabled marks disabled accounts). */
+export function fixtureDocument (ldap: LdapSettings, directory: MunicipalDirectory, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     url: ldap.url,
     bind_dn: ldap.bindDN,
     bind_password: ldap.bindPassword,
@@ -157,7 +157,12 @@ export function fixtureConfig (ldap: LdapSettings, directory: MunicipalDirectory
     disabled_attribute: { values: ['disabled'] },
     timeout_seconds: 10,
     ...overrides
-  })
+  }
+}
+
+/** The ldap source config for this directory, as a stored source would hold it (schema defaults filled in). */
+export function fixtureConfig (ldap: LdapSettings, directory: MunicipalDirectory, overrides: Record<string, unknown> = {}): LdapSourceConfig {
+  return parseLdapSourceConfig(fixtureDocument(ldap, directory, overrides))
 }
 
 function ou (dn: string, name: string): FixtureEntry {
