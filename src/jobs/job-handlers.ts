@@ -3,15 +3,17 @@ import { SYNC_RUN_JOB } from '../sync/sync-engine.js'
 import { SCHEDULED_SYNC_JOB } from '../sources/service.js'
 import { checkHandlers, type JobHandlers } from './job-queue.js'
 import { KEY_ROTATION_JOB, type KeyService } from '../keys/service.js'
+import { AUDIT_CHECKPOINT_JOB } from '../audit/audit-checkpoint.js'
 
-export const JOB_NAMES = [SYNC_RUN_JOB, SCHEDULED_SYNC_JOB, KEY_ROTATION_JOB] as const
+export const JOB_NAMES = [SYNC_RUN_JOB, SCHEDULED_SYNC_JOB, KEY_ROTATION_JOB, AUDIT_CHECKPOINT_JOB] as const
 
 /** Every job by name. Start-up fails if a name has no handler or a handler no name. */
-export function jobHandlers (deps: { engine: SyncEngine, keys: Pick<KeyService, 'rotate'> }): JobHandlers {
+export function jobHandlers (deps: { engine: SyncEngine, keys: Pick<KeyService, 'rotate'>, auditCheckpoint: () => Promise<unknown> }): JobHandlers {
   const handlers: JobHandlers = {
     [SYNC_RUN_JOB]: async (payload, attempt) => deps.engine.process(String(payload['run_id']), attempt),
     [SCHEDULED_SYNC_JOB]: async (payload) => { await deps.engine.startPull(String(payload['organisation']), String(payload['source']), 'schedule') },
-    [KEY_ROTATION_JOB]: async () => { await deps.keys.rotate() }
+    [KEY_ROTATION_JOB]: async () => { await deps.keys.rotate() },
+    [AUDIT_CHECKPOINT_JOB]: async () => { await deps.auditCheckpoint() }
   }
   checkHandlers(JOB_NAMES, handlers)
   return handlers

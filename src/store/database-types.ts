@@ -306,4 +306,38 @@ export interface Database {
   status_lists: StatusListTable
   attribute_tokens: AttributeTokenTable
   identity_providers: IdentityProviderTable
+  audit_chains: AuditChainTable
+  audit_events: AuditEventTable
+  audit_checkpoints: AuditCheckpointTable
+}
+
+export interface AuditChainTable {
+  chain: string
+  organisation: string | null
+  seq: ColumnType<number, number | undefined, number>
+  head: string
+}
+
+/** jsonb columns are written as JSON text and read back parsed. */
+export interface AuditEventTable {
+  chain: string
+  seq: number
+  at: Date
+  organisation: string | null
+  action: string
+  actor: ColumnType<unknown, string, string>
+  person_id: string | null
+  client_id: string | null
+  details: ColumnType<unknown, string, string>
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditCheckpointTable {
+  id: Generated<number>
+  created_at: Timestamp
+  chains: ColumnType<Array<{ chain: string, seq: number, hash: string }>, string, string>
+  checkpoint: string
+  kid: string
+  public_jwk: ColumnType<unknown, string, string>
 }

@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ProblemSchema } from '../http/problem-schema.js'
+import { decodeCursor } from '../http/cursor.js'
+import { ListQuery, OrgParams } from '../organisations/schemas.js'
+import { PersonParams } from '../people/schemas.js'
+import { ForeignOrganisation } from '../auth/errors.js'
+import type { Principal } from '../auth/principal.js'
+import type { AuditService } from './service.js'
+import { AuditEventList, AuditQuery, CheckpointList, DisclosureList, VerificationSchema, VerifyQuery } from './schemas.js'
+
+const TAGS = ['audit']
+const auth = { scope: 'audit:read', orgParam: 'org' } as const
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0
+
+export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = async (app, { audit }) => {
+  app.get('/v1/organisations/:org/audit', {
+    config: { auth },
+    schema: { tags: TAGS, summary: 'The organisation\'s audit log, newest first, filtered by person, relying party, action and time', params: OrgParams, querystring: AuditQuery, response: { 200: AuditEventList, '4xx': ProblemSchema } }
+  }, async function listAuditEvents (request) {
+    const { cursor, ...query } = request.query
+    const before = decodeCursor(cursor, isSeq)
+    return audit.events(request.params.org, { ...query, ...(before !== undefined ? { before } : {}) })
+  })
+
+  app.get('/v1/organisations/:org/people/:id/disclosures', {
+    config: { auth },
+    schema: { tags: TAGS, summary: 'Which relying party received which of the person\'s attributes, and when, newest first', params: PersonParams, querystring: ListQuery, response: { 200: DisclosureList, '4xx': ProblemSchema } }
+  }, async function listDisclosures (request) {
+    const before = decodeCursor(request.query.cursor, isSeq)
+    return audit.disclosures(request.params.org, request.params.id, { limit: request.query.limit, ...(before !== undefined ? { before } : {}) })
+  })
+
+  app.get('/v1/audit/verify', {
+    config: { auth: { scope: 'audit:read' } },
+    schema: {
+      tags: TAGS,
+      summary: 'Recompute an audit chain and report its first broken link',
+      description: 'Without `organisation`, the platform chain (platform admin only). An organisation API key with `audit:read` may verify its own organisation\'s chain.',
+      querystring: VerifyQuery,
+      response: { 200: VerificationSchema, '4xx': ProblemSchema }
+    }
+  }, async function verifyAuditChain (request) {
+    const { organisation } = request.query
+    mayVerify(request.principal, organisation)
+    return audit.verify(organisation)
+  })
+
+  app.get('/v1/audit/checkpoints', {
+    config: { auth: false },
+    schema: { tags: TAGS, summary: 'Signed audit checkpoints, newest first, each with the public key that verifies it', querystring: ListQuery, response: { 200: CheckpointList, '4xx': ProblemSchema } }
+  }, async function listCheckpoints (request) {
+    const before = decodeCursor(request.query.cursor, isSeq)
+    return audit.checkpoints({ limit: request.query.limit, ...(before !== undefined ? { before } : {}) })
+  })
+}
+
+/** An organisation key verifies its own chain only; the platform chain is the platform admin's. */
+function mayVerify (principal: Principal | undefined, organisation: string | undefined): void {
+  if (principal?.kind === 'api-key' && principal.organisation !== organisation) {
+    throw ForeignOrganisation({ detail: 'An organisation API key can only verify its own organisation\'s chain' })
+  }
+}
