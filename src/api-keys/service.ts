@@ -5,6 +5,7 @@ import { UnknownOrganisation } from '../organisations/errors.js'
 import type { ApiKeyRepository } from './repository.js'
 import type { ApiKeyInput } from './schemas.js'
 import { ScopeEscalation, UnknownApiKey } from './errors.js'
+import { actorOf, type AuditActor } from '../audit/audit-event.js'
 
 export function apiKeyService (deps: { apiKeys: ApiKeyRepository, organisations: OrganisationRepository }) {
   return {
@@ -15,12 +16,12 @@ export function apiKeyService (deps: { apiKeys: ApiKeyRepository, organisations:
       }
       if (!await deps.organisations.find(organisation)) throw UnknownOrganisation(`No organisation ${organisation}`)
       const { id, secret, key } = newApiKey()
-      const stored = await deps.apiKeys.insert({ id, organisation, name: input.name ?? null, scopes: input.scopes, secret_hash: sha256Hex(secret) })
+      const stored = await deps.apiKeys.insert({ id, organisation, name: input.name ?? null, scopes: input.scopes, secret_hash: sha256Hex(secret) }, actorOf(creator))
       return { ...stored, key }
     },
 
-    async revoke (organisation: string, id: string): Promise<void> {
-      if (!await deps.apiKeys.revoke(organisation, id)) throw UnknownApiKey(`No active key ${id} in ${organisation}`)
+    async revoke (organisation: string, id: string, actor: AuditActor): Promise<void> {
+      if (!await deps.apiKeys.revoke(organisation, id, actor)) throw UnknownApiKey(`No active key ${id} in ${organisation}`)
     },
 
     list: (organisation: string) => deps.apiKeys.listActive(organisation)

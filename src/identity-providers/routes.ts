@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { actorOf } from '../audit/audit-event.js'
 import { OrgParams } from '../organisations/schemas.js'
 import { IdentityProviderDocument, IdentityProviderView } from './schemas.js'
 import type { IdentityProviderService } from './service.js'
@@ -14,7 +15,7 @@ export const identityProviderRoutes: FastifyPluginAsyncTypebox<{ identityProvide
     config: { auth },
     schema: { tags: TAGS, summary: 'Register or replace the organisation\'s identity provider, whose tokens relying parties may exchange for attribute tokens (RFC 8693)', params: OrgParams, body: IdentityProviderDocument, response: { 200: IdentityProviderView, 201: IdentityProviderView, '4xx': ProblemSchema } }
   }, async function putIdentityProvider (request, reply) {
-    const { created, view } = await identityProviders.put(request.params.org, request.body)
+    const { created, view } = await identityProviders.put(request.params.org, request.body, actorOf(request.principal))
     return reply.code(created ? 201 : 200).send(view)
   })
 
@@ -29,7 +30,7 @@ export const identityProviderRoutes: FastifyPluginAsyncTypebox<{ identityProvide
     config: { auth },
     schema: { tags: TAGS, summary: 'Remove the organisation\'s identity provider; its tokens are no longer exchanged', params: OrgParams, response: { 204: Type.Null(), '4xx': ProblemSchema } }
   }, async function deleteIdentityProvider (request, reply) {
-    await identityProviders.delete(request.params.org)
+    await identityProviders.delete(request.params.org, actorOf(request.principal))
     return reply.code(204).send(null)
   })
 }

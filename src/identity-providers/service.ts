@@ -5,17 +5,18 @@ import type { OrganisationRepository } from '../organisations/repository.js'
 import { IdentityProviderInvalid, IdentityProviderIssuerTaken, UnknownIdentityProvider } from './errors.js'
 import type { IdentityProviderRepository, StoredIdentityProvider } from './repository.js'
 import type { IdentityProviderDocument } from './schemas.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 export type IdentityProviderView = IdentityProviderDocument & { organisation: string, created_at: string, updated_at: string }
 
 export function identityProviderService (deps: { identityProviders: IdentityProviderRepository, organisations: Pick<OrganisationRepository, 'find'> }) {
   const repo = deps.identityProviders
   return {
-    async put (organisation: string, document: IdentityProviderDocument): Promise<{ created: boolean, view: IdentityProviderView }> {
+    async put (organisation: string, document: IdentityProviderDocument, actor: AuditActor): Promise<{ created: boolean, view: IdentityProviderView }> {
       if (!await deps.organisations.find(organisation)) throw UnknownOrganisation(`No organisation ${organisation}`)
       const errors = documentErrors(document)
       if (errors.length > 0) throw IdentityProviderInvalid({ detail: errors.map((e) => `${e.pointer || '/'} ${e.detail}`).join('; '), errors })
-      const result = await repo.put(organisation, document)
+      const result = await repo.put(organisation, document, actor)
       if (!result) throw IdentityProviderIssuerTaken({ detail: `Another organisation registered the issuer ${document.issuer}` })
       return { created: result.created, view: view(result.stored) }
     },
@@ -24,8 +25,8 @@ export function identityProviderService (deps: { identityProviders: IdentityProv
       if (!stored) throw UnknownIdentityProvider(`Organisation ${organisation} has no identity provider`)
       return view(stored)
     },
-    async delete (organisation: string): Promise<void> {
-      if (!await repo.delete(organisation)) throw UnknownIdentityProvider(`Organisation ${organisation} has no identity provider`)
+    async delete (organisation: string, actor: AuditActor): Promise<void> {
+      if (!await repo.delete(organisation, actor)) throw UnknownIdentityProvider(`Organisation ${organisation} has no identity provider`)
     },
     findByIssuer: (issuer: string) => repo.findByIssuer(issuer)
   }

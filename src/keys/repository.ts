@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, SigningKeyTable } from '../store/database-types.js'
 import type { PublicJwk, SigningAlg } from './key-material.js'
 
@@ -29,8 +29,11 @@ export interface KeyRepository {
   retire (kid: string, at: Date, publishUntil: Date): Promise<void>
   /** Deletes retired keys whose tokens have all expired; returns their kids. */
   deleteExpired (now: Date): Promise<string[]>
-  /** Runs `fn` in one transaction holding the rotation lock, so processes rotate one at a time. */
-  withRotationLock<T> (fn: (keys: KeyRepository) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in one transaction holding the rotation lock, so processes rotate one at a
+   * time; `fn` also gets the transaction, to record the rotation in the audit log with it.
+   */
+  withRotationLock<T> (fn: (keys: KeyRepository, trx: Transaction<Database>) => Promise<T>): Promise<T>
 }
 
 export function keyRepository (db: Kysely<Database>): KeyRepository {
@@ -70,7 +73,7 @@ export function keyRepository (db: Kysely<Database>): KeyRepository {
     async withRotationLock (fn) {
       return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${ROTATION_LOCK})`.execute(trx)
-        return fn(keyRepository(trx))
+        return fn(keyRepository(trx), trx)
       })
     }
   }

@@ -4,6 +4,7 @@ import { ProblemSchema } from '../http/problem-schema.js'
 import { JwksSchema, RotationResultSchema } from './schemas.js'
 import type { KeyService, RotationResult } from './service.js'
 import type { StoredKey } from './repository.js'
+import { actorOf } from '../audit/audit-event.js'
 
 const TAGS = ['keys']
 
@@ -22,8 +23,8 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = async 
   app.post('/v1/keys/rotate', {
     config: { auth: { platform: true } },
     schema: { tags: TAGS, summary: 'Rotate the signing key now: the next key signs, the active key retires (published until its tokens expire)', response: { 200: RotationResultSchema, '4xx': ProblemSchema } }
-  }, async function forceRotation () {
-    return view(await keys.rotate({ force: true }))
+  }, async function forceRotation (request) {
+    return view(await keys.rotate({ force: true, actor: actorOf(request.principal) }))
   })
 }
 

@@ -1,13 +1,20 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import type { SecretBox } from '../crypto/secret-box.js'
 import { generateSigningKey, signCompact, type PublicJwk, type SigningAlg } from './key-material.js'
-import type { KeyRepository, StoredKey } from './repository.js'
+import type { KeyRepository, KeyState, StoredKey } from './repository.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 export const KEY_ROTATION_JOB = 'keys.rotate'
 /** How often the rotation job looks whether a rotation is due (it rotates only when it is). */
 export const KEY_ROTATION_SCHEDULE = '*/5 * * * *'
 /** No token behorig signs lives longer than this (relying parties' token_lifetime is capped at it). */
 export const MAX_TOKEN_LIFETIME_SECONDS = 3600
+/** Who rotates when no admin asked: the start-up check and the rotation job. */
+export const KEY_ROTATION_ACTOR: AuditActor = { kind: 'system', component: 'key-rotation' }
+
+/** One key's move in a rotation; null is "did not exist" or "deleted". */
+interface KeyMove { kid: string, from: KeyState | null, to: KeyState | null }
 
 export interface KeyPolicy {
   alg: SigningAlg
@@ -38,8 +45,12 @@ export interface KeyService {
   currentSigner (): Promise<Signer>
   /** The public keys verifiers need: next, active and retired keys whose tokens may still live. */
   jwks (): Promise<{ keys: PublicJwk[] }>
-  /** Rotates when due (or at once with `force`); creates the first keys on an empty store. */
-  rotate (options?: { force?: boolean }): Promise<RotationResult>
+  /**
+   * Rotates when due (or at once with `force`); creates the first keys on an empty store.
+   * Whatever changes is recorded as `key.rotated` in the platform audit chain, with the
+   * change, by `actor` (the rotation job's system actor unless an admin asked).
+   */
+  rotate (options?: { force?: boolean, actor?: AuditActor }): Promise<RotationResult>
   /** Cache-Control max-age for JWKS: well below the pre-publication period, so every cache sees a next key before it signs. */
   readonly jwksMaxAgeSeconds: number
 }
@@ -81,10 +92,11 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       next.createdAt.getTime() + deps.policy.prepublishSeconds * 1000 <= at
   }
 
-  async function rotate (options: { force?: boolean } = {}): Promise<RotationResult> {
-    const result = await deps.keys.withRotationLock(async (keys) => {
+  async function rotate (options: { force?: boolean, actor?: AuditActor } = {}): Promise<RotationResult> {
+    const result = await deps.keys.withRotationLock(async (keys, trx) => {
       const at = new Date(now())
       const removed = await keys.deleteExpired(at)
+      const moves: KeyMove[] = removed.map((kid) => ({ kid, from: 'retired', to: null }))
       let active = await keys.active()
       let next = await keys.next()
       let rotated = false
@@ -92,6 +104,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
         // An empty store: nothing was ever signed, so no verifier can miss this key.
         active = next ? { ...next, state: 'active', activatedAt: at } : create('active', at)
         if (next) await keys.activate(next.kid, at); else await keys.insert(active)
+        moves.push({ kid: active.kid, from: next ? 'next' : null, to: 'active' })
         next = undefined
         rotated = true
       } else if (next && (options.force === true || isDue(active, next, at.getTime()))) {
@@ -100,6 +113,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
         const publishUntil = new Date(at.getTime() + (MAX_TOKEN_LIFETIME_SECONDS * 1000) + cacheMs)
         await keys.retire(active.kid, at, publishUntil)
         await keys.activate(next.kid, at)
+        moves.push({ kid: active.kid, from: 'active', to: 'retired' }, { kid: next.kid, from: 'next', to: 'active' })
         active = { ...next, state: 'active', activatedAt: at }
         next = undefined
         rotated = true
@@ -107,6 +121,11 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       if (!next) {
         next = create('next', at)
         await keys.insert(next)
+        moves.push({ kid: next.kid, from: null, to: 'next' })
+      }
+      if (moves.length > 0) {
+        const details = { rotated, forced: options.force === true, keys: moves }
+        await appendAudit(trx, [{ organisation: null, action: 'key.rotated', actor: options.actor ?? KEY_ROTATION_ACTOR, details }])
       }
       return { rotated, active, next, removed }
     })

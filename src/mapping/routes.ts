@@ -3,6 +3,7 @@ import { OrgParams } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
+import { actorOf } from '../audit/audit-event.js'
 import type { MappingService } from './service.js'
 import type { MappingVersion } from './mapping-version-repository.js'
 import { MappingCreated, MappingList, MappingListQuery, MappingParams, MappingPreviewSchema, MappingView, PreviewQuery, PublishedMapping } from './schemas.js'
@@ -80,7 +81,7 @@ export const mappingRoutes: FastifyPluginAsyncTypebox<{ mappings: MappingService
       response: { 200: PublishedMapping, ...errors }
     }
   }, async function publishMapping (request) {
-    const { version, published } = await mappings.publish(request.params.org, request.params.version, describePrincipal(request.principal!))
+    const { version, published } = await mappings.publish(request.params.org, request.params.version, describePrincipal(request.principal!), actorOf(request.principal))
     return { ...summary(version), document: version.document, source: { format: version.source_format, text: version.source_text }, recompute: published.recompute }
   })
 }

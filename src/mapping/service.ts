@@ -15,6 +15,8 @@ import { assertValidMapping, type MappingValidationContext } from './mapping-val
 import { mappingVersionRepository, type MappingStatus, type MappingVersion } from './mapping-version-repository.js'
 import { personFactsRepository, unitsHash } from './person-facts-repository.js'
 import { buildUnitTree, type UnitRecord } from './unit-tree.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 interface Logger { error (o: object, m: string): void }
 
@@ -25,6 +27,8 @@ export interface MappingPublished {
   domain: string
   catalog_version: string
   published_by: string | null
+  /** Who published it, as the audit log records them. */
+  actor: AuditActor
   /** The version this one replaced as active, if any. */
   superseded: number | null
   /** People evaluated, attributes they hold now, people whose attributes were rewritten, attributes revoked. */
@@ -40,7 +44,8 @@ export interface MappingServiceDeps {
   /**
    * The audit hook: called for every publish inside its transaction, after the version is
    * active and every attribute recomputed, so an audit record written through `trx`
-   * commits with the publish or not at all; throwing undoes the publish. No-op by default.
+   * commits with the publish or not at all; throwing undoes the publish. By default it
+   * appends `mapping.published` to the organisation's audit chain; tests replace it.
    */
   onPublished?: (event: MappingPublished, trx: Transaction<Database>) => Promise<void>
 }
@@ -54,7 +59,7 @@ export function mappingService (deps: MappingServiceDeps) {
   const { db, catalogs } = deps
   const events = new AttributeEvents()
   const today = (): string => evaluationDay(deps.now?.() ?? new Date())
-  const onPublished = deps.onPublished ?? (async () => {})
+  const onPublished = deps.onPublished ?? recordPublished
 
   async function validationContext (organisation: string, doc: unknown): Promise<MappingValidationContext> {
     const named = doc !== null && typeof doc === 'object' ? doc as Record<string, unknown> : {}
@@ -106,7 +111,7 @@ export function mappingService (deps: MappingServiceDeps) {
     },
 
     /** Makes a draft active and recomputes every person's attributes of its domain, in one transaction. */
-    async publish (organisation: string, version: number, publishedBy: string | null): Promise<{ version: MappingVersion, published: MappingPublished }> {
+    async publish (organisation: string, version: number, publishedBy: string | null, actor: AuditActor = { kind: 'system', component: 'behorig' }): Promise<{ version: MappingVersion, published: MappingPublished }> {
       const day = today()
       const outcome = await db.transaction().execute(async (trx) => {
         const versions = mappingVersionRepository(trx)
@@ -119,7 +124,7 @@ export function mappingService (deps: MappingServiceDeps) {
         await recomputeTargets(trx, organisation, 'all', day, units)
         const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, found, buildUnitTree(units)), 'all', day)
         const published: MappingPublished = {
-          organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, superseded,
+          organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, actor, superseded,
           recompute: { people: result.people, grants: result.grants, changed: result.written, revoked: result.revoked.length }
         }
         await onPublished(published, trx)
@@ -165,6 +170,12 @@ export function mappingService (deps: MappingServiceDeps) {
 }
 
 export type MappingService = ReturnType<typeof mappingService>
+
+/** The default `onPublished`: the publish, in the organisation's audit chain. */
+async function recordPublished (event: MappingPublished, trx: Transaction<Database>): Promise<void> {
+  const { organisation, actor, version, domain, catalog_version: catalogVersion, superseded, recompute } = event
+  await appendAudit(trx, [{ organisation, action: 'mapping.published', actor, details: { version, domain, catalog_version: catalogVersion, superseded, recompute } }])
+}
 
 /**
  * What a recompute of `people` must cover: on the first recompute of a new day, also

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Database, OrganisationTable } from '../store/database-types.js'
 import type { Organisation, OrganisationInput } from './schemas.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 export function organisationRepository (db: Kysely<Database>) {
   return {
@@ -9,17 +11,29 @@ export function organisationRepository (db: Kysely<Database>) {
       return row && toOrganisation(row)
     },
 
-    /** Inserts or updates; `created` tells which (xmax = 0 only for a freshly inserted row). */
-    async upsert (number: string, input: OrganisationInput): Promise<{ organisation: Organisation, created: boolean }> {
-      const row = await db.insertInto('organisations')
-        .values({ number, name: input.name, kind: input.kind, municipality_code: input.municipality_code ?? null })
-        .onConflict((oc) => oc.column('number').doUpdateSet({
-          name: input.name, kind: input.kind, municipality_code: input.municipality_code ?? null, updated_at: new Date()
-        }))
-        .returningAll()
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-        .executeTakeFirstOrThrow()
-      return { organisation: toOrganisation(row), created: row.inserted }
+    /**
+     * Inserts or updates, and records which in the organisation's audit chain in the same
+     * transaction; `created` tells which (xmax = 0 only for a freshly inserted row).
+     */
+    async upsert (number: string, input: OrganisationInput, actor: AuditActor = { kind: 'system', component: 'behorig' }): Promise<{ organisation: Organisation, created: boolean }> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('organisations')
+          .values({ number, name: input.name, kind: input.kind, municipality_code: input.municipality_code ?? null })
+          .onConflict((oc) => oc.column('number').doUpdateSet({
+            name: input.name, kind: input.kind, municipality_code: input.municipality_code ?? null, updated_at: new Date()
+          }))
+          .returningAll()
+          .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+          .executeTakeFirstOrThrow()
+        const organisation = toOrganisation(row)
+        await appendAudit(trx, [{
+          organisation: number,
+          action: row.inserted ? 'organisation.created' : 'organisation.updated',
+          actor,
+          details: { name: organisation.name, kind: organisation.kind, municipality_code: organisation.municipality_code }
+        }])
+        return { organisation, created: row.inserted }
+      })
     },
 
     async list (options: { after: string | undefined, limit: number, only?: string }): Promise<Organisation[]> {

@@ -4,6 +4,7 @@ import { ListQuery, Organisation, OrganisationInput, OrganisationList, OrgParams
 import { UnknownOrganisation } from './errors.js'
 import { decodeCursor, page } from '../http/cursor.js'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { actorOf } from '../audit/audit-event.js'
 
 const isNumber = (v: unknown): v is string => typeof v === 'string'
 const TAGS = ['organisations']
@@ -19,7 +20,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ organisations: Orga
       response: { 200: Organisation, 201: Organisation, '4xx': ProblemSchema }
     }
   }, async function putOrganisation (request, reply) {
-    const { organisation, created } = await organisations.upsert(request.params.org, request.body)
+    const { organisation, created } = await organisations.upsert(request.params.org, request.body, actorOf(request.principal))
     return reply.code(created ? 201 : 200).send(organisation)
   })
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { RelyingPartyDocument } from './relying-party-document.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 export interface StoredRelyingParty {
   clientId: string
@@ -10,41 +12,62 @@ export interface StoredRelyingParty {
 }
 
 export interface RelyingPartyRepository {
-  /** Inserts or replaces; true when it was new. */
-  put (clientId: string, document: RelyingPartyDocument): Promise<{ created: boolean, stored: StoredRelyingParty }>
+  /** Inserts or replaces, recorded in the platform audit chain in the same transaction; `created` when it was new. */
+  put (clientId: string, document: RelyingPartyDocument, actor: AuditActor): Promise<{ created: boolean, stored: StoredRelyingParty }>
   find (clientId: string): Promise<StoredRelyingParty | undefined>
   list (after: string | undefined, limit: number): Promise<StoredRelyingParty[]>
-  delete (clientId: string): Promise<boolean>
+  /** Deletes, recorded in the platform audit chain in the same transaction; false when there was none. */
+  delete (clientId: string, actor: AuditActor): Promise<boolean>
 }
 
 export function relyingPartyRepository (db: Kysely<Database>): RelyingPartyRepository {
   return {
-    async put (clientId, document) {
-      const row = await db.insertInto('relying_parties')
-        .values({ client_id: clientId, document: JSON.stringify(document), disabled: document.disabled })
-        .onConflict((oc) => oc.column('client_id').doUpdateSet({ document: JSON.stringify(document), disabled: document.disabled, updated_at: new Date() }))
-        // xmax = 0 only on a freshly inserted row: tells create from replace in one statement.
-        .returning(['client_id', 'document', 'created_at', 'updated_at', sql<boolean>`xmax::text <> '0'`.as('existed')])
-        .executeTakeFirstOrThrow()
-      return { created: !row.existed, stored: toStored(row) }
+    async put (clientId, document, actor) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('relying_parties')
+          .values({ client_id: clientId, document: JSON.stringify(document), disabled: document.disabled })
+          .onConflict((oc) => oc.column('client_id').doUpdateSet({ document: JSON.stringify(document), disabled: document.disabled, updated_at: new Date() }))
+          // xmax = 0 only on a freshly inserted row: tells create from replace in one statement.
+          .returning(['client_id', 'document', 'created_at', 'updated_at', sql<boolean>`xmax::text <> '0'`.as('existed')])
+          .executeTakeFirstOrThrow()
+        await appendAudit(trx, [{ organisation: null, client_id: clientId, action: row.existed ? 'relying-party.updated' : 'relying-party.created', actor, details: policySummary(document) }])
+        return { created: !row.existed, stored: storedRelyingParty(row) }
+      })
     },
     async find (clientId) {
       const row = await db.selectFrom('relying_parties').select(['client_id', 'document', 'created_at', 'updated_at']).where('client_id', '=', clientId).executeTakeFirst()
-      return row ? toStored(row) : undefined
+      return row ? storedRelyingParty(row) : undefined
     },
     async list (after, limit) {
       let query = db.selectFrom('relying_parties').select(['client_id', 'document', 'created_at', 'updated_at']).orderBy('client_id').limit(limit)
       if (after !== undefined) query = query.where('client_id', '>', after)
-      return (await query.execute()).map(toStored)
+      return (await query.execute()).map(storedRelyingParty)
     },
-    async delete (clientId) {
-      const result = await db.deleteFrom('relying_parties').where('client_id', '=', clientId).executeTakeFirst()
-      return Number(result.numDeletedRows) > 0
+    async delete (clientId, actor) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.deleteFrom('relying_parties').where('client_id', '=', clientId).returning('client_id').executeTakeFirst()
+        if (row) await appendAudit(trx, [{ organisation: null, client_id: clientId, action: 'relying-party.deleted', actor, details: {} }])
+        return row !== undefined
+      })
     }
   }
 }
 
-function toStored (row: { client_id: string, document: unknown, created_at: Date, updated_at: Date }): StoredRelyingParty {
+/** What the audit log keeps of a registration: the release policy, and keys by kid only (JWKS are public, but need not be copied). */
+function policySummary (document: RelyingPartyDocument): Record<string, unknown> {
+  return {
+    name: document.name,
+    organisation: document.organisation,
+    ...(document.jwks ? { kids: document.jwks.keys.map((k) => k.kid) } : {}),
+    ...(document.jwks_uri ? { jwks_uri: document.jwks_uri } : {}),
+    release: document.release,
+    token_lifetime: document.token_lifetime,
+    disabled: document.disabled
+  }
+}
+
+/** A stored row as the rest of the code sees it. */
+export function storedRelyingParty (row: { client_id: string, document: unknown, created_at: Date, updated_at: Date }): StoredRelyingParty {
   return {
     clientId: row.client_id,
     document: (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as RelyingPartyDocument,

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { RelyingPartyDocumentSchema, RelyingPartyList, RelyingPartyListQuery, RelyingPartyParams, RelyingPartyViewSchema } from './schemas.js'
 import type { RelyingPartyService } from './service.js'
+import { actorOf } from '../audit/audit-event.js'
 
 const TAGS = ['relying-parties']
 const auth = { platform: true } as const
@@ -12,7 +13,7 @@ export const relyingPartyRoutes: FastifyPluginAsyncTypebox<{ relyingParties: Rel
     config: { auth },
     schema: { tags: TAGS, summary: 'Register or replace a relying party (agency client)', params: RelyingPartyParams, body: RelyingPartyDocumentSchema, response: { 200: RelyingPartyViewSchema, 201: RelyingPartyViewSchema, '4xx': ProblemSchema } }
   }, async function putRelyingParty (request, reply) {
-    const { created, view } = await relyingParties.put(request.params.client_id, request.body)
+    const { created, view } = await relyingParties.put(request.params.client_id, request.body, actorOf(request.principal))
     return reply.code(created ? 201 : 200).send(view)
   })
 
@@ -34,7 +35,7 @@ export const relyingPartyRoutes: FastifyPluginAsyncTypebox<{ relyingParties: Rel
     config: { auth },
     schema: { tags: TAGS, summary: 'Delete a relying party; its access tokens stop working at once', params: RelyingPartyParams, response: { 204: Type.Null(), '4xx': ProblemSchema } }
   }, async function deleteRelyingParty (request, reply) {
-    await relyingParties.delete(request.params.client_id)
+    await relyingParties.delete(request.params.client_id, actorOf(request.principal))
     return reply.code(204).send(null)
   })
 }

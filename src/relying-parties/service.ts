@@ -2,6 +2,10 @@ import { decodeCursor, page } from '../http/cursor.js'
 import { UnknownRelyingParty } from './errors.js'
 import { parseRelyingParty, type RelyingPartyDocument } from './relying-party-document.js'
 import type { RelyingPartyRepository, StoredRelyingParty } from './repository.js'
+import type { AuditActor } from '../audit/audit-event.js'
+
+/** Changes made by the service itself rather than through the API (the demo seed, tests). */
+const SERVICE_ACTOR: AuditActor = { kind: 'system', component: 'behorig' }
 
 export type RelyingPartyView = RelyingPartyDocument & {
   client_id: string
@@ -10,10 +14,10 @@ export type RelyingPartyView = RelyingPartyDocument & {
 }
 
 export interface RelyingPartyService {
-  put (clientId: string, document: unknown): Promise<{ created: boolean, view: RelyingPartyView }>
+  put (clientId: string, document: unknown, actor?: AuditActor): Promise<{ created: boolean, view: RelyingPartyView }>
   get (clientId: string): Promise<RelyingPartyView>
   list (cursor: string | undefined, limit: number): Promise<{ items: RelyingPartyView[], next_cursor: string | null }>
-  delete (clientId: string): Promise<void>
+  delete (clientId: string, actor?: AuditActor): Promise<void>
   /** The relying party if it exists and is not disabled: read from the store every time, so disabling takes effect at once. */
   findEnabled (clientId: string): Promise<StoredRelyingParty | undefined>
 }
@@ -21,8 +25,8 @@ export interface RelyingPartyService {
 export function relyingPartyService (deps: { relyingParties: RelyingPartyRepository }): RelyingPartyService {
   const repo = deps.relyingParties
   return {
-    async put (clientId, document) {
-      const { created, stored } = await repo.put(clientId, parseRelyingParty(document))
+    async put (clientId, document, actor = SERVICE_ACTOR) {
+      const { created, stored } = await repo.put(clientId, parseRelyingParty(document), actor)
       return { created, view: view(stored) }
     },
     async get (clientId) {
@@ -34,8 +38,8 @@ export function relyingPartyService (deps: { relyingParties: RelyingPartyReposit
       const after = decodeCursor(cursor, (v): v is string => typeof v === 'string')
       return page((await repo.list(after, limit + 1)).map(view), limit, (v) => v.client_id)
     },
-    async delete (clientId) {
-      if (!await repo.delete(clientId)) throw UnknownRelyingParty(`No relying party "${clientId}"`)
+    async delete (clientId, actor = SERVICE_ACTOR) {
+      if (!await repo.delete(clientId, actor)) throw UnknownRelyingParty(`No relying party "${clientId}"`)
     },
     async findEnabled (clientId) {
       const stored = await repo.find(clientId)

@@ -7,6 +7,7 @@ import { prepareBody, type ScimResource } from './scim-resource-input.js'
 import { ScimConditionalReadHeaders, ScimErrors, ScimIdParams, ScimOrgParams, ScimPreconditionHeaders, ScimReadQuery, SCIM_AUTH, SCIM_BODY_MEDIA, SCIM_MEDIA, SCIM_TAGS } from './scim-route-schemas.js'
 import { ScimGroup, ScimGroupInput, ScimListQuery, ScimListResponse, ScimPatchRequest, ScimUser, ScimUserInput } from './scim-schemas.js'
 import type { ScimAnswer, ScimService } from './service.js'
+import { actorOf } from '../audit/audit-event.js'
 
 /**
  * The service hands resources over as plain records; the response schema (ScimUser or
@@ -49,7 +50,7 @@ export const scimResourceRoutes: FastifyPluginAsyncTypebox<ResourceRouteOptions>
     preValidation: canonicalise,
     schema: { tags: SCIM_TAGS, ...SCIM_BODY_MEDIA, summary: `Create a ${resourceType}; the write is one sync run of the organisation's scim source`, params: ScimOrgParams, body: input, response: { 201: output, ...ScimErrors } }
   }, async function createResource (request, reply) {
-    const answer = await scim.create(request.params.org, resourceType, request.body as ScimResource)
+    const answer = await scim.create(request.params.org, resourceType, request.body as ScimResource, actorOf(request.principal))
     return send(reply.header('location', String((answer.body['meta'] as { location: string }).location)), answer, 201)
   })
 
@@ -59,7 +60,7 @@ export const scimResourceRoutes: FastifyPluginAsyncTypebox<ResourceRouteOptions>
     schema: { tags: SCIM_TAGS, ...SCIM_BODY_MEDIA, summary: `Replace a ${resourceType}`, params: ScimIdParams, headers: ScimPreconditionHeaders, body: input, response: { 200: output, ...ScimErrors } }
   }, async function replaceResource (request, reply) {
     const { org, id } = request.params
-    return send(reply, await scim.replace(org, resourceType, id, request.body as ScimResource, request.headers))
+    return send(reply, await scim.replace(org, resourceType, id, request.body as ScimResource, request.headers, actorOf(request.principal)))
   })
 
   app.patch(`/:org/${endpoint}/:id`, {
@@ -67,14 +68,14 @@ export const scimResourceRoutes: FastifyPluginAsyncTypebox<ResourceRouteOptions>
     schema: { tags: SCIM_TAGS, ...SCIM_BODY_MEDIA, summary: `Change a ${resourceType} with add, replace and remove operations (RFC 7644 §3.5.2)`, params: ScimIdParams, headers: ScimPreconditionHeaders, body: ScimPatchRequest, response: { 200: output, ...ScimErrors } }
   }, async function patchResource (request, reply) {
     const { org, id } = request.params
-    return send(reply, await scim.patch(org, resourceType, id, request.body, request.headers))
+    return send(reply, await scim.patch(org, resourceType, id, request.body, request.headers, actorOf(request.principal)))
   })
 
   app.delete(`/:org/${endpoint}/:id`, {
     config: SCIM_AUTH,
     schema: { tags: SCIM_TAGS, ...SCIM_MEDIA, summary: `Delete a ${resourceType}`, params: ScimIdParams, headers: ScimPreconditionHeaders, response: { 204: Type.Null(), ...ScimErrors } }
   }, async function deleteResource (request, reply) {
-    await scim.delete(request.params.org, resourceType, request.params.id, request.headers)
+    await scim.delete(request.params.org, resourceType, request.params.id, request.headers, actorOf(request.principal))
     return reply.code(204).send(null)
   })
 }

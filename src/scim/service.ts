@@ -18,10 +18,11 @@ import { applyPatch } from './scim-patch.js'
 import { checkProjection, projectResource, type ProjectionQuery } from './scim-projection.js'
 import { etagOf, representation } from './scim-representation.js'
 import { checkResource, keptResource, type ScimResource } from './scim-resource-input.js'
+import type { AuditActor } from '../audit/audit-event.js'
 
 /** What the SCIM server needs of the sync engine: one push, one transaction, one run. */
 export interface PushEngine {
-  push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>): Promise<{ result: T }>
+  push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>, actor: AuditActor): Promise<{ result: T }>
 }
 
 export interface ScimServiceDeps { db: Kysely<Database>, engine: PushEngine, issuer: string }
@@ -57,10 +58,11 @@ export function scimService (deps: ScimServiceDeps) {
     })
   }
 
-  async function write<T> (organisation: string, resourceType: ScimResourceType, fn: (repo: ScimRepository, scope: ScimScope) => Promise<PushChange<T>>): Promise<T> {
+  /** One push, recorded as a sync run started by `actor` (the pushing API key). */
+  async function write<T> (organisation: string, resourceType: ScimResourceType, actor: AuditActor, fn: (repo: ScimRepository, scope: ScimScope) => Promise<PushChange<T>>): Promise<T> {
     const source = await sourceOf(scimRepository(deps.db), organisation)
     if (resourceType === 'Group' && source.config.accept_groups === false) throw groupsNotAccepted(source.id)
-    const { result } = await deps.engine.push(organisation, source.id, (trx) => fn(scimRepository(trx), { organisation, source: source.id }))
+    const { result } = await deps.engine.push(organisation, source.id, (trx) => fn(scimRepository(trx), { organisation, source: source.id }), actor)
     return result
   }
 
@@ -98,8 +100,8 @@ export function scimService (deps: ScimServiceDeps) {
       return { ...found, body: projectResource(found.body, resourceType, projection) }
     },
 
-    async create (organisation: string, resourceType: ScimResourceType, body: ScimResource): Promise<ScimAnswer> {
-      const stored = await write(organisation, resourceType, async (repo, scope) => {
+    async create (organisation: string, resourceType: ScimResourceType, body: ScimResource, actor: AuditActor): Promise<ScimAnswer> {
+      const stored = await write(organisation, resourceType, actor, async (repo, scope) => {
         const resource = keptResource(resourceType, body)
         const id = randomUUID()
         const now = new Date()
@@ -112,8 +114,8 @@ export function scimService (deps: ScimServiceDeps) {
       return answer(organisation, stored)
     },
 
-    async replace (organisation: string, resourceType: ScimResourceType, id: string, body: ScimResource, preconditions: PreconditionHeaders): Promise<ScimAnswer> {
-      const stored = await write(organisation, resourceType, async (repo, scope) => {
+    async replace (organisation: string, resourceType: ScimResourceType, id: string, body: ScimResource, preconditions: PreconditionHeaders, actor: AuditActor): Promise<ScimAnswer> {
+      const stored = await write(organisation, resourceType, actor, async (repo, scope) => {
         const current = await existing(repo, scope, resourceType, id)
         checkPreconditions(etagOf(current), preconditions, 'PUT')
         return change(repo, scope, current, keptResource(resourceType, body))
@@ -121,8 +123,8 @@ export function scimService (deps: ScimServiceDeps) {
       return answer(organisation, stored)
     },
 
-    async patch (organisation: string, resourceType: ScimResourceType, id: string, body: unknown, preconditions: PreconditionHeaders): Promise<ScimAnswer> {
-      const stored = await write(organisation, resourceType, async (repo, scope) => {
+    async patch (organisation: string, resourceType: ScimResourceType, id: string, body: unknown, preconditions: PreconditionHeaders, actor: AuditActor): Promise<ScimAnswer> {
+      const stored = await write(organisation, resourceType, actor, async (repo, scope) => {
         const current = await existing(repo, scope, resourceType, id)
         checkPreconditions(etagOf(current), preconditions, 'PATCH')
         const { id: _id, meta: _meta, ...patched } = applyPatch(representation(current, baseUrl(organisation)), body, resourceType)
@@ -133,8 +135,8 @@ export function scimService (deps: ScimServiceDeps) {
       return answer(organisation, stored)
     },
 
-    async delete (organisation: string, resourceType: ScimResourceType, id: string, preconditions: PreconditionHeaders): Promise<void> {
-      await write(organisation, resourceType, async (repo, scope) => {
+    async delete (organisation: string, resourceType: ScimResourceType, id: string, preconditions: PreconditionHeaders, actor: AuditActor): Promise<void> {
+      await write(organisation, resourceType, actor, async (repo, scope) => {
         const current = await existing(repo, scope, resourceType, id)
         checkPreconditions(etagOf(current), preconditions, 'DELETE')
         // The groups that held it no longer do: their member lists change, and so do their records.

@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, SourceTable } from '../store/database-types.js'
 import type { SourceConfig } from './source-config.js'
+import { withTenant } from '../store/tenant-scope.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
+
+/** Who changes a source, and what the audit log keeps of the change (source-audit.ts). */
+export interface SourceAudit { actor: AuditActor, details: Record<string, unknown> }
 
 export interface StoredSource {
   source: SourceConfig
@@ -34,25 +40,38 @@ export function sourceRepository (db: Kysely<Database>) {
     },
 
     /**
-     * Inserts; false when the id is taken, or when the source is a second scim source of the
-     * organisation (migration 0006 allows one).
+     * Inserts, recorded in the organisation's audit chain in the same tenant transaction;
+     * false (and nothing recorded) when the id is taken, or when the source is a second
+     * scim source of the organisation (migration 0006 allows one).
      */
-    async insert (organisation: string, source: SourceConfig, sealedSecrets: string | null): Promise<boolean> {
-      const r = await db.insertInto('sources').values(toRow(organisation, source, sealedSecrets))
-        .onConflict((oc) => oc.doNothing()).executeTakeFirst()
-      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0
+    async insert (organisation: string, source: SourceConfig, sealedSecrets: string | null, audit: SourceAudit): Promise<boolean> {
+      return withTenant(db, organisation, async (trx) => {
+        const r = await trx.insertInto('sources').values(toRow(organisation, source, sealedSecrets))
+          .onConflict((oc) => oc.doNothing()).executeTakeFirst()
+        const inserted = Number(r.numInsertedOrUpdatedRows ?? 0) > 0
+        if (inserted) await appendAudit(trx, [{ organisation, action: 'source.created', ...audit }])
+        return inserted
+      })
     },
 
-    async update (organisation: string, source: SourceConfig, sealedSecrets: string | null): Promise<boolean> {
+    async update (organisation: string, source: SourceConfig, sealedSecrets: string | null, audit: SourceAudit): Promise<boolean> {
       const { organisation: _o, id: _i, ...values } = toRow(organisation, source, sealedSecrets)
-      const r = await db.updateTable('sources').set({ ...values, updated_at: new Date() })
-        .where('organisation', '=', organisation).where('id', '=', source.id).executeTakeFirst()
-      return Number(r.numUpdatedRows) > 0
+      return withTenant(db, organisation, async (trx) => {
+        const r = await trx.updateTable('sources').set({ ...values, updated_at: new Date() })
+          .where('organisation', '=', organisation).where('id', '=', source.id).executeTakeFirst()
+        const updated = Number(r.numUpdatedRows) > 0
+        if (updated) await appendAudit(trx, [{ organisation, action: 'source.updated', ...audit }])
+        return updated
+      })
     },
 
-    async delete (organisation: string, id: string): Promise<boolean> {
-      const r = await db.deleteFrom('sources').where('organisation', '=', organisation).where('id', '=', id).executeTakeFirst()
-      return Number(r.numDeletedRows) > 0
+    /** Deletes (its runs go with it), recorded in the audit chain in the same transaction. */
+    async delete (organisation: string, id: string, actor: AuditActor): Promise<boolean> {
+      return withTenant(db, organisation, async (trx) => {
+        const row = await trx.deleteFrom('sources').where('organisation', '=', organisation).where('id', '=', id).returning('kind').executeTakeFirst()
+        if (row) await appendAudit(trx, [{ organisation, action: 'source.deleted', actor, details: { source: id, kind: row.kind } }])
+        return row !== undefined
+      })
     },
 
     async saveState (organisation: string, id: string, state: Record<string, unknown>): Promise<void> {

@@ -6,6 +6,11 @@ import { parseSourceConfig, type SourceConfig } from './source-config.js'
 import { configuredSecrets, mergeSecrets, redactSecrets, splitSecrets } from './source-secrets.js'
 import type { SourceConnector } from './source-connector.js'
 import { UnknownSource } from './source-errors.js'
+import { sourceCreatedDetails, sourceUpdatedDetails } from './source-audit.js'
+import type { AuditActor } from '../audit/audit-event.js'
+
+/** Changes made by the service itself rather than through the API (the demo seed, benchmarks). */
+const SERVICE_ACTOR: AuditActor = { kind: 'system', component: 'behorig' }
 
 export const SCHEDULED_SYNC_JOB = 'scheduled-sync'
 const SECRETS_PURPOSE = 'source-secrets'
@@ -48,10 +53,11 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
   }
 
   return {
-    async create (organisation: string, document: unknown): Promise<SourceView> {
+    async create (organisation: string, document: unknown, actor: AuditActor = SERVICE_ACTOR): Promise<SourceView> {
       const source = parseSourceConfig(document)
       const { publicConfig, secrets } = splitSecrets(source)
-      if (!await deps.sources.insert(organisation, publicConfig, seal(secrets))) {
+      const audit = { actor, details: sourceCreatedDetails(publicConfig, Object.keys(secrets)) }
+      if (!await deps.sources.insert(organisation, publicConfig, seal(secrets), audit)) {
         const scim = source.kind === 'scim' ? await deps.sources.findScim(organisation) : undefined
         // /scim/v2/{org} names no source: the organisation's one scim source takes every push.
         if (scim && scim.source.id !== source.id) {
@@ -64,13 +70,15 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
     },
 
     /** Replaces a source's config; secret members left out keep their stored values. */
-    async replace (organisation: string, id: string, document: unknown): Promise<SourceView> {
+    async replace (organisation: string, id: string, document: unknown, actor: AuditActor = SERVICE_ACTOR): Promise<SourceView> {
       const stored = await load(organisation, id)
       const source = parseSourceConfig({ ...(document as object), id })
       if (source.kind !== stored.source.kind) throw Conflict({ detail: 'A source cannot change kind; delete it and register a new one' })
       const { publicConfig, secrets } = splitSecrets(source)
-      const kept = { ...openSecrets(stored), ...secrets }
-      await deps.sources.update(organisation, publicConfig, seal(kept))
+      const before = openSecrets(stored)
+      const kept = { ...before, ...secrets }
+      const audit = { actor, details: sourceUpdatedDetails(stored.source, publicConfig, before, kept) }
+      if (!await deps.sources.update(organisation, publicConfig, seal(kept), audit)) throw UnknownSource(`No source "${id}" in ${organisation}`)
       await syncSchedule(organisation, source)
       return view(organisation, await load(organisation, id), kept)
     },
@@ -84,8 +92,8 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
       return Promise.all((await deps.sources.list(organisation)).map((s) => view(organisation, s, openSecrets(s))))
     },
 
-    async delete (organisation: string, id: string): Promise<void> {
-      if (!await deps.sources.delete(organisation, id)) throw UnknownSource(`No source "${id}" in ${organisation}`)
+    async delete (organisation: string, id: string, actor: AuditActor = SERVICE_ACTOR): Promise<void> {
+      if (!await deps.sources.delete(organisation, id, actor)) throw UnknownSource(`No source "${id}" in ${organisation}`)
       await deps.queue.unschedule(scheduleKey(organisation, id))
     },
 

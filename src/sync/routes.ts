@@ -7,6 +7,7 @@ import { ProblemSchema } from '../http/problem-schema.js'
 import { Conflict } from '../http/errors.js'
 import { decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
+import { actorOf } from '../audit/audit-event.js'
 import { readHrSnapshot, hrSnapshotFormat } from '../sources/hr-snapshot-reader.js'
 import { limitBytes } from './byte-limit.js'
 import type { SyncEngine } from './sync-engine.js'
@@ -44,7 +45,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
       const contentType = request.headers['content-type'] ?? ''
       hrSnapshotFormat(contentType)
       const body = limitBytes(request.body as IncomingMessage, importLimitBytes)
-      const run = await engine.importSnapshot(org, id, readHrSnapshot(body, contentType))
+      const run = await engine.importSnapshot(org, id, readHrSnapshot(body, contentType), actorOf(request.principal))
       return reply.code(202).header('location', `/v1/organisations/${org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
     })
   })
@@ -61,7 +62,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     }
   }, async function startSync (request, reply) {
     await sources.get(request.params.org, request.params.id)
-    const run = await engine.startPull(request.params.org, request.params.id, 'pull', request.query.mode === 'full' ? 'full' : undefined)
+    const run = await engine.startPull(request.params.org, request.params.id, 'pull', request.query.mode === 'full' ? 'full' : undefined, actorOf(request.principal))
     return reply.code(202).header('location', `/v1/organisations/${request.params.org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
   })
 
@@ -111,7 +112,8 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     }, async function decide (request, reply) {
       const { org, run: runId } = request.params
       const who = describePrincipal(request.principal!)
-      const run = await (decision === 'approve' ? engine.approve(org, runId, who) : engine.reject(org, runId, who))
+      const actor = actorOf(request.principal)
+      const run = await (decision === 'approve' ? engine.approve(org, runId, who, actor) : engine.reject(org, runId, who, actor))
       if (!run) {
         const existing = await engine.runs.find(org, runId)
         if (!existing) throw UnknownSyncRun(`No run ${runId}`)

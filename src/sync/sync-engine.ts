@@ -13,6 +13,9 @@ import { stagingRepository } from './staging-repository.js'
 import { ChangeEvents } from './change-events.js'
 import { newRunId } from './run-id.js'
 import { SourceCannotPull } from './errors.js'
+import { appendAudit } from '../audit/audit-log.js'
+import type { AuditActor } from '../audit/audit-event.js'
+import { defaultStarter, recordedRuns, runFinished, runStarted } from './run-audit.js'
 
 export const SYNC_RUN_JOB = 'sync-run'
 
@@ -35,6 +38,7 @@ export interface SyncEngineDeps {
 export function syncEngine (deps: SyncEngineDeps) {
   const runs = runRepository(deps.db)
   const staging = stagingRepository(deps.db)
+  const recorded = recordedRuns(deps.db)
   const events = new ChangeEvents()
 
   async function stage (run: SyncRun, items: AsyncIterable<SourceItem>): Promise<StageCounts> {
@@ -44,7 +48,7 @@ export function syncEngine (deps: SyncEngineDeps) {
   }
 
   async function fail (run: SyncRun, err: unknown): Promise<void> {
-    await runs.transition(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err), finished: true })
+    await recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err), finished: true })
     await staging.clear(run.id)
   }
 
@@ -63,7 +67,7 @@ export function syncEngine (deps: SyncEngineDeps) {
       if (!full) diff.ended = 0
       const counts = { ...read, created: diff.created, updated: diff.updated, ended: diff.ended, unchanged: diff.unchanged }
       if (!current.decided_by && tripsSafety(diff, maxEndPercent, full)) {
-        return runRepository(trx).transition(run.id, ['running'], 'awaiting-approval', {
+        return recorded.finish(trx, run.id, ['running'], 'awaiting-approval', {
           error: null,
           counts: { ...counts, active_before: diff.active_before, max_end_percent: maxEndPercent }
         })
@@ -102,10 +106,10 @@ export function syncEngine (deps: SyncEngineDeps) {
         }
       }
       if (kind === 'hr') {
-        return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
+        return recorded.finish(trx, run.id, ['running'], 'succeeded', { counts: { ...counts, units }, error: null, finished: true })
       }
       const { unmatched, unmatchedTotal } = await directory.unmatched(run.organisation)
-      return runRepository(trx).transition(run.id, ['running'], 'succeeded', { counts: { ...counts, unmatched: unmatchedTotal }, unmatched, error: null, finished: true })
+      return recorded.finish(trx, run.id, ['running'], 'succeeded', { counts: { ...counts, unmatched: unmatchedTotal }, unmatched, error: null, finished: true })
     })
   }
 
@@ -116,8 +120,8 @@ export function syncEngine (deps: SyncEngineDeps) {
     tenantRuns: tenantRunReader(deps.db),
 
     /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
-    async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>): Promise<SyncRun> {
-      const run = await runs.create({ id: newRunId(), organisation, source, trigger: 'import' })
+    async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>, actor: AuditActor = defaultStarter('import')): Promise<SyncRun> {
+      const run = await recorded.create({ id: newRunId(), organisation, source, trigger: 'import' }, actor)
       let counts: StageCounts
       try {
         counts = await stage(run, items)
@@ -135,11 +139,11 @@ export function syncEngine (deps: SyncEngineDeps) {
      * Queues a run that reads the source itself (HR URL, directory). A directory source
      * reads incrementally between its periodic full runs unless `full` is asked for.
      */
-    async startPull (organisation: string, source: string, trigger: RunTrigger = 'pull', requested?: 'full'): Promise<SyncRun> {
+    async startPull (organisation: string, source: string, trigger: RunTrigger = 'pull', requested?: 'full', actor: AuditActor = defaultStarter(trigger)): Promise<SyncRun> {
       const found = await deps.sourceOf(organisation, source)
       if (!found?.connector) throw SourceCannotPull(`Source ${source} is not pulled; upload a snapshot to its imports instead`)
       const plan = found.connector.plan?.(requested) ?? { mode: 'full' }
-      const run = await runs.create({ id: newRunId(), organisation, source, trigger, mode: plan.mode })
+      const run = await recorded.create({ id: newRunId(), organisation, source, trigger, mode: plan.mode }, actor)
       await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: run.id })
       return run
     },
@@ -150,13 +154,13 @@ export function syncEngine (deps: SyncEngineDeps) {
      * pushed resource and says what the source now reports: accounts and groups as they
      * now are, accounts that ended, groups that are gone. Nothing else of the source ends.
      */
-    async push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>): Promise<{ result: T, run: SyncRun }> {
+    async push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>, actor: AuditActor = defaultStarter('push')): Promise<{ result: T, run: SyncRun }> {
       const outcome = await deps.db.transaction().execute(async (trx) => {
         const scope: RunScope = { organisation, source, runId: newRunId() }
         const directory = directoryApplyRepository(trx)
         await applyRepository(trx).lockSource(scope)
         const trxRuns = runRepository(trx)
-        await trxRuns.create({ id: scope.runId, organisation, source, trigger: 'push', mode: 'incremental' })
+        const created = await trxRuns.create({ id: scope.runId, organisation, source, trigger: 'push', mode: 'incremental' })
         await trxRuns.transition(scope.runId, ['queued'], 'running', { started: true, staged: true })
         const change = await write(trx)
         const staged = await stageItems(scope.runId, pushItems(change), { staging: stagingRepository(trx), box: deps.box, analyze: false })
@@ -174,6 +178,8 @@ export function syncEngine (deps: SyncEngineDeps) {
         await stagingRepository(trx).clear(scope.runId)
         const counts = { read: staged.read, quarantined: staged.quarantined, created: diff.created, updated: diff.updated, ended, unchanged: diff.unchanged, unmatched: unmatchedTotal }
         const run = await trxRuns.transition(scope.runId, ['running'], 'succeeded', { counts, unmatched, error: null, finished: true })
+        // Last, so the organisation's audit chain is locked only for the end of the push.
+        await appendAudit(trx, [runStarted(created, actor), runFinished(run!, actor)])
         return { result: change.result, run: run! }
       })
       const personIds = await applyRepository(deps.db).changedPeople(outcome.run.id)
@@ -224,16 +230,16 @@ export function syncEngine (deps: SyncEngineDeps) {
       }
     },
 
-    async approve (organisation: string, runId: string, who: string): Promise<SyncRun | undefined> {
+    async approve (organisation: string, runId: string, who: string, actor: AuditActor): Promise<SyncRun | undefined> {
       if (!await runs.find(organisation, runId)) return undefined
-      const run = await runs.transition(runId, ['awaiting-approval'], 'queued', { decided_by: who, decided: true })
+      const run = await recorded.decide('approved', actor, runId, ['awaiting-approval'], 'queued', { decided_by: who, decided: true })
       if (run) await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: `${run.id}:approved` })
       return run
     },
 
-    async reject (organisation: string, runId: string, who: string): Promise<SyncRun | undefined> {
+    async reject (organisation: string, runId: string, who: string, actor: AuditActor): Promise<SyncRun | undefined> {
       if (!await runs.find(organisation, runId)) return undefined
-      const run = await runs.transition(runId, ['awaiting-approval'], 'rejected', { decided_by: who, decided: true, finished: true })
+      const run = await recorded.decide('rejected', actor, runId, ['awaiting-approval'], 'rejected', { decided_by: who, decided: true, finished: true })
       if (run) await staging.clear(run.id)
       return run
     },
