@@ -18,6 +18,10 @@ import { statusListService, type StatusListService } from './tokens/status-list-
 import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
+import { OAuthError } from './oauth/errors.js'
+import { decodeJwt } from 'jose'
+import type { AuditEventInput } from './audit/audit-event.js'
+import { appendAudit } from './audit/audit-log.js'
 
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
@@ -37,6 +41,11 @@ export interface TokenServices {
 export interface TokenServiceOptions {
   /** How relying parties' jwks_uri sets are fetched (tests trust their local CA here). */
   jwksFetch?: JwksFetchOptions
+  /**
+   * False only in the token benchmark's baseline run, to measure what auditing issuance
+   * costs; no configuration reaches it.
+   */
+  issuanceAudit?: boolean
   /** The clock attribute validity is read by (the mapping recompute's; tests pin it). */
   evaluationClock?: () => Date
 }
@@ -50,20 +59,58 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
   const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: keySets, replay }
   const statusLists = statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer })
   const attributeTokens = attributeTokenService({
-    db: deps.db, box: deps.box, keys, statusLists, issuer: config.issuer,
+    db: deps.db, box: deps.box, keys, statusLists, issuer: config.issuer, audit: options.issuanceAudit ?? true,
     ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
   })
+  // Token-endpoint events go on the platform chain, committed before the answer leaves.
+  const audit = (event: AuditEventInput): Promise<void> => deps.db.transaction().execute((trx) => appendAudit(trx, [event]))
+  const clientCredentials = clientCredentialsGrant({ keys, issuer: config.issuer })
   return {
     keys,
     relyingParties,
-    authenticateClient: (form) => authenticateClient(form, assertionDeps),
-    accessTokens: accessTokenVerifier({ issuer: config.issuer, keys, findClient }),
+    async authenticateClient (form) {
+      try {
+        return await authenticateClient(form, assertionDeps)
+      } catch (error) {
+        if (error instanceof OAuthError && error.code === 'invalid_client') await audit(refusedClient(form, error))
+        throw error
+      }
+    },
+    accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
     grants: {
-      client_credentials: clientCredentialsGrant({ keys, issuer: config.issuer }),
+      async client_credentials (form, client) {
+        const issued = await clientCredentials(form, client)
+        const { jti, exp } = decodeJwt(issued.access_token)
+        await audit({
+          organisation: null, action: 'access-token.issued', actor: { kind: 'relying-party', client_id: client.clientId }, client_id: client.clientId,
+          details: { jti, expires_at: new Date(Number(exp) * 1000).toISOString(), scope: issued.scope ?? null }
+        })
+        return issued
+      },
       [TOKEN_EXCHANGE_GRANT]: tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })
     },
     statusLists,
     attributeTokens,
-    close: () => replay.close()
+    async close () {
+      await attributeTokens.drain()
+      await replay.close()
+    }
+  }
+}
+
+/**
+ * A refused client authentication. Who it claimed to be is unverified: kept as a bounded
+ * string, and the assertion itself never (it is a credential, if a spent one).
+ */
+function refusedClient (form: ClientCredentials, error: OAuthError): AuditEventInput {
+  let claimed: unknown = form.client_id
+  if (claimed === undefined && typeof form.client_assertion === 'string') {
+    try { claimed = decodeJwt(form.client_assertion).iss } catch { /* not a JWT: nothing claimed */ }
+  }
+  return {
+    organisation: null,
+    action: 'client-authentication.refused',
+    actor: { kind: 'system', component: 'token-endpoint' },
+    details: { claimed_client_id: typeof claimed === 'string' ? claimed.slice(0, 128) : null, reason: error.description }
   }
 }

@@ -43,8 +43,8 @@ function bearerToken (request: FastifyRequest): string {
 }
 
 async function identifyRelyingParty (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
-  const { clientId, party } = await options.accessTokens.verify(bearerToken(request))
-  return { kind: 'relying-party', clientId, party }
+  const { clientId } = await options.accessTokens.verify(bearerToken(request))
+  return { kind: 'relying-party', clientId }
 }
 
 async function identify (request: FastifyRequest, options: AuthOptions): Promise<Principal> {

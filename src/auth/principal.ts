@@ -1,11 +1,15 @@
 import type { Scope } from './scopes.js'
-import type { StoredRelyingParty } from '../relying-parties/repository.js'
 
 export type Principal =
   | { kind: 'platform-admin' }
   | { kind: 'api-key', keyId: string, organisation: string, scopes: readonly Scope[] }
-  /** An agency client holding an access token from /oauth/token; `party` is as stored now. */
-  | { kind: 'relying-party', clientId: string, party: StoredRelyingParty }
+  /**
+   * An agency client holding a valid access token from /oauth/token. Proven by the token's
+   * signature alone: a route serving relying parties reads the party as stored now (the
+   * attribute-token service does, in the statement that reads the subject) so that
+   * disabling or deleting one stops it at its next request.
+   */
+  | { kind: 'relying-party', clientId: string }
 
 /**
  * What a route demands, declared in its `config.auth`:

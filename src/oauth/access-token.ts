@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { KeyService } from '../keys/service.js'
-import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import { InvalidAccessToken } from './errors.js'
+import { COMPACT_JWS } from './compact-jws.js'
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt'
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 300
@@ -31,11 +31,13 @@ export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>
   return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, scope: ATTRIBUTE_TOKEN_SCOPE }
 }
 
+/**
+ * What a valid access token says. Whether its relying party is still registered and
+ * enabled is not read here, but where the party is used (see Principal).
+ */
 export interface VerifiedAccessToken {
   clientId: string
   scope: string[]
-  /** The relying party as stored now: a disabled or deleted one is refused even with a live token. */
-  party: StoredRelyingParty
 }
 
 export interface AccessTokenVerifier {
@@ -45,7 +47,6 @@ export interface AccessTokenVerifier {
 export interface AccessTokenVerifierDeps {
   issuer: string
   keys: Pick<KeyService, 'jwks'>
-  findClient (clientId: string): Promise<StoredRelyingParty | undefined>
   now?: () => number
   /** Verified tokens remembered (ECDSA verification is ~3× the cost of signing). */
   cacheSize?: number
@@ -67,6 +68,7 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
   }
 
   async function verifySignature (token: string): Promise<{ clientId: string, scope: string[], exp: number }> {
+    if (!COMPACT_JWS.test(token)) throw new Error('not a compact JWS in base64url')
     const options = {
       issuer: deps.issuer,
       audience: attributeTokenResource(deps.issuer),
@@ -101,9 +103,7 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
         if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string)
         verified.set(token, entry)
       }
-      const party = await deps.findClient(entry.clientId)
-      if (!party) throw InvalidAccessToken({ detail: 'The relying party is disabled or no longer registered', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
-      return { clientId: entry.clientId, scope: entry.scope, party }
+      return { clientId: entry.clientId, scope: entry.scope }
     }
   }
 }

@@ -5,12 +5,15 @@ import type { Database } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
 import type { KeyService } from '../keys/service.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
+import type { AuditEventInput } from '../audit/audit-event.js'
 import type { AttributesRevoked } from '../mapping/attribute-events.js'
 import { evaluationDay } from '../mapping/evaluation-day.js'
 import { parsePersonalIdentityNumber } from '../identifiers/personal-identity-number.js'
 import { PIN_PURPOSE } from '../sync/stage-items.js'
 import type { StatusListService } from './status-list-service.js'
-import { findSubject, issuedTokenRepository, revocationRepository, type CarriedAttribute, type HeldAttribute, type SubjectLookup } from './attribute-token-repository.js'
+import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectLookup, type SubjectWithAttributes } from './attribute-token-repository.js'
+import { issuanceLedger } from './issuance-ledger.js'
+import { InvalidAccessToken } from '../oauth/errors.js'
 import { releasesAttribute, releasesOrganisation } from './release-policy.js'
 import { subjectIdentifier } from './subject-identifier.js'
 import { RelyingPartyDisabled, SubjectNotFound } from './errors.js'
@@ -21,12 +24,18 @@ export const ATTRIBUTE_TOKEN_TYPE = 'attribute-token+jwt'
 export interface IssuedAttributeToken { attribute_token: string, expires_in: number }
 
 export interface AttributeTokenService {
-  /** POST /v1/attribute-tokens: the token for the subject the relying party names. */
-  issue (party: StoredRelyingParty, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
+  /**
+   * POST /v1/attribute-tokens: the token for the subject the relying party names. The
+   * caller's access token proved who it is; whether it is still registered and enabled is
+   * read here, with the subject, so disabling one stops its next request.
+   */
+  issue (clientId: string, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
   /** The token for a person found by `lookup` (token exchange maps an IdP's claim to one). */
-  issueFor (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken>
+  issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken>
   /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
   revoke (event: AttributesRevoked): Promise<number>
+  /** Waits for issuances being recorded (at shutdown). */
+  drain (): Promise<void>
 }
 
 export interface AttributeTokenDeps {
@@ -35,6 +44,8 @@ export interface AttributeTokenDeps {
   keys: Pick<KeyService, 'signer'>
   statusLists: Pick<StatusListService, 'allocate' | 'setStatus'>
   issuer: string
+  /** Whether issuances are audited (always, but for the token benchmark's baseline run). */
+  audit?: boolean
   /** The clock of token timestamps (ms since the epoch). */
   now?: () => number
   /** The clock attribute validity is read by; the same one the mapping recompute evaluates with. */
@@ -42,6 +53,8 @@ export interface AttributeTokenDeps {
 }
 
 const notFound = (): Error => SubjectNotFound({ detail: 'No attributes this relying party may receive for that subject' })
+const bearerRefused = (): Error => InvalidAccessToken({ detail: 'The relying party is disabled or no longer registered', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
+const partyDisabled = (): Error => RelyingPartyDisabled({ detail: 'This relying party is disabled; it gets no attribute tokens' })
 
 interface TokenContent {
   person: string
@@ -55,12 +68,12 @@ interface TokenContent {
 export function attributeTokenService (deps: AttributeTokenDeps): AttributeTokenService {
   const now = deps.now ?? Date.now
   const today = (): string => evaluationDay(deps.evaluationClock?.() ?? new Date(now()))
-  const issued = issuedTokenRepository(deps.db)
+  const subjects = tokenSubjectReader(deps.db)
+  const ledger = issuanceLedger(deps.db, { audit: deps.audit ?? true })
 
   /** Everything the token says; undefined → the one 404. */
-  async function content (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain: string | undefined): Promise<TokenContent | undefined> {
-    const person = await findSubject(deps.db, organisation, lookup)
-    if (!person) return undefined
+  function content (party: StoredRelyingParty, organisation: string, person: SubjectWithAttributes | undefined, domain: string | undefined): TokenContent | undefined {
+    if (!person || !releasesOrganisation(party.document.release, organisation)) return undefined
     const day = today()
     const held = person.attributes
       .filter((a) => a.valid_from <= day && (a.valid_until === null || a.valid_until >= day))
@@ -80,23 +93,10 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     }
   }
 
-  /**
-   * Records the token, then reads the person's attributes again, each as its own committed
-   * statement: a recompute that revokes after the row is visible finds it; one that
-   * committed before is seen by the second read. Either way no live token misses revocation.
-   */
-  async function record (party: StoredRelyingParty, organisation: string, token: { jti: string, person: string, carried: CarriedAttribute[], listId: number, idx: number, exp: number }): Promise<boolean> {
-    await issued.record({ jti: token.jti, organisation, client_id: party.clientId, person_id: token.person, attributes: token.carried, status_list_id: token.listId, status_idx: token.idx, expires_at: new Date(token.exp * 1000) })
-    const still = await issued.stillHeld(organisation, token.person)
-    const lost = token.carried.some((c) => !still.has(carriedKey(c.id, c.unit)))
-    if (lost) await withTenant(deps.db, organisation, (trx) => revocationRepository(trx).markRevoked(organisation, [token.jti], new Date(now())))
-    return lost
-  }
-
-  async function issueFor (party: StoredRelyingParty, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken> {
-    if (party.document.disabled) throw RelyingPartyDisabled({ detail: 'This relying party is disabled; it gets no attribute tokens' })
-    if (!releasesOrganisation(party.document.release, organisation)) throw notFound()
-    const found = await content(party, organisation, lookup, domain)
+  async function issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain: string | undefined, refused: () => Error = partyDisabled): Promise<IssuedAttributeToken> {
+    const { party, subject } = await subjects.find(clientId, organisation, lookup)
+    if (!party) throw refused()
+    const found = content(party, organisation, subject, domain)
     if (!found) throw notFound()
     const status = await deps.statusLists.allocate()
     const lifetime = party.document.token_lifetime
@@ -118,21 +118,36 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     }
     const token = await deps.keys.signer.sign({ typ: ATTRIBUTE_TOKEN_TYPE }, claims)
     const carried = found.attributes.map((a) => ({ id: a.attribute_id, unit: a.unit_id }))
-    // Lost while being issued (a recompute ran in between): revoked at once, and the caller
-    // asks again for what remains.
-    if (await record(party, organisation, { jti, person: found.person, carried, listId: status.listId, idx: status.idx, exp: claims.exp })) {
+    const expiresAt = new Date(claims.exp * 1000)
+    const audit: AuditEventInput = {
+      organisation,
+      action: 'attribute-token.issued',
+      actor: { kind: 'relying-party', client_id: party.clientId },
+      person_id: found.person,
+      client_id: party.clientId,
+      // What was disclosed, never who by personnummer: the subject is named by its type only.
+      details: { jti, attributes: claims.attributes.map(({ id, unit }) => ({ id, ...(unit !== undefined ? { unit } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject }
+    }
+    // Recorded (with its audit event) before it leaves, then the person's attributes read
+    // again: a recompute that revokes after the row is visible finds it; one that committed
+    // before is seen by the second read. Either way no live token misses revocation. Lost
+    // while being issued: revoked at once, and the caller asks again for what remains.
+    const { stillHeld } = await ledger.record({ jti, organisation, client_id: party.clientId, person_id: found.person, attributes: carried, status_list_id: status.listId, status_idx: status.idx, expires_at: expiresAt }, audit)
+    if (!stillHeld) {
       await deps.statusLists.setStatus(status.listId, status.idx, true)
+      await withTenant(deps.db, organisation, (trx) => revocationRepository(trx).markRevoked(organisation, [jti], new Date(now())))
       throw notFound()
     }
     return { attribute_token: token, expires_in: lifetime }
   }
 
   return {
-    issueFor,
-    async issue (party, request) {
+    issueFor: (clientId, organisation, lookup, domain) => issueFor(clientId, organisation, lookup, domain),
+    async issue (clientId, request) {
       const { type, value, organisation } = request.subject
-      return issueFor(party, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain)
+      return issueFor(clientId, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain, bearerRefused)
     },
+    drain: () => ledger.drain(),
     async revoke (event) {
       const lost = new Set(event.revoked.map((r) => `${r.person_id}\0${carriedKey(r.attribute_id, r.unit_id)}`))
       const people = [...new Set(event.revoked.map((r) => r.person_id))]

@@ -129,11 +129,13 @@ t.test('a disabled relying party is refused at once, its live access token too',
   const res = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
   t.equal(res.statusCode, 401)
   t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token')
-  const stored = await app.behorig.tokenServices.relyingParties.get('soon-disabled')
-  const { client_id: clientId, created_at: c, updated_at: u, ...document } = stored
-  const refusal = await app.behorig.tokenServices.attributeTokens.issue({ clientId, document, createdAt: new Date(c), updatedAt: new Date(u) }, { subject: { type: 'employee-number', value: '1001', organisation: org } })
+  const refusal = await app.behorig.tokenServices.attributeTokens.issueFor('soon-disabled', org, { by: 'employee_number', value: '1001' })
     .then(() => undefined, (err: unknown) => err)
   t.match(refusal, { definition: { slug: 'relying-party-disabled', status: 403 } }, 'the service refuses a disabled party whatever let it in')
+  await app.behorig.tokenServices.relyingParties.delete('soon-disabled')
+  const deleted = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
+  t.equal(deleted.statusCode, 401, 'a deleted party\'s live access token is refused too')
+  t.equal(deleted.json().type, 'https://behorig.se/problems/invalid-access-token')
 })
 
 t.test('only relying parties may ask, and the request is validated', async (t) => {

@@ -1,0 +1,157 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../store/database-types.js'
+import type { AuditEventInput } from '../audit/audit-event.js'
+import { appendAudit, chainedEvents, chainOf, type ChainPosition } from '../audit/audit-log.js'
+import type { IssuedTokenRecord } from './attribute-token-repository.js'
+
+export interface IssuanceLedger {
+  /**
+   * Records an issued token with its audit event, and resolves once both are committed —
+   * the token must not leave before then — with whether the person still holds every
+   * attribute it carries, read after the commit (see attribute-token-service).
+   */
+  record (token: IssuedTokenRecord, audit: AuditEventInput): Promise<{ stillHeld: boolean }>
+  /** Waits for what is being written. */
+  drain (): Promise<void>
+}
+
+interface Pending {
+  token: IssuedTokenRecord
+  audit: AuditEventInput
+  resolve: (held: { stillHeld: boolean }) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * Group commit for token issuance. Tokens asked for while a batch is being written wait
+ * for the next one, which writes all of them — token rows and audit events — at once, then
+ * reads back in one statement what their people still hold. Nothing is acknowledged before
+ * it is committed, so a crash loses only tokens nobody received.
+ *
+ * Audit chains are appended optimistically: the ledger remembers the head it last wrote to
+ * each chain and hashes the batch's events onto it in memory; one statement then moves each
+ * head only if it is still that one, and inserts the tokens and events only if every head
+ * moved. If another writer appended in between (an admin change, another process), nothing
+ * is written and the batch goes the locking way (appendAudit), which also tells the ledger
+ * the new heads. So in the steady state a batch costs two round trips, audit included.
+ * One batch is written at a time: a second would only contend for the same chains.
+ */
+export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: number, audit?: boolean } = {}): IssuanceLedger {
+  const maxBatch = options.maxBatch ?? 512
+  const audit = options.audit ?? true
+  /** The head this process last wrote to each chain: a guess, checked by the statement that relies on it. */
+  const heads = new Map<string, ChainPosition>()
+  let pending: Pending[] = []
+  let writing: Promise<void> | undefined
+
+  async function commit (batch: Pending[]): Promise<void> {
+    if (!audit) {
+      await insertTokens(db, batch.map((p) => p.token))
+      return
+    }
+    // A token's event goes on its organisation's chain: each chain's share is written on its
+    // own, so one whose head moved does not hold back the others.
+    const byChain = new Map<string, Pending[]>()
+    for (const p of batch) {
+      const chain = chainOf(p.audit.organisation)
+      byChain.set(chain, [...(byChain.get(chain) ?? []), p])
+    }
+    await Promise.all([...byChain].map(async ([chain, share]) => {
+      const tokens = share.map((p) => p.token)
+      const events = share.map((p) => p.audit)
+      if (await appendIfHeadUnmoved(chain, tokens, events)) return
+      await db.transaction().execute(async (trx) => {
+        await insertTokens(trx, tokens)
+        await appendAudit(trx, events)
+        // Still locked by this transaction: the head it leaves behind.
+        const row = await trx.selectFrom('audit_chains').select(['seq', 'head']).where('chain', '=', chain).executeTakeFirstOrThrow()
+        heads.set(chain, { seq: Number(row.seq), head: row.head })
+      })
+    }))
+  }
+
+  /** The steady state: one statement, written only if the chain has not moved since this process last wrote it. */
+  async function appendIfHeadUnmoved (chain: string, tokens: IssuedTokenRecord[], events: AuditEventInput[]): Promise<boolean> {
+    const head = heads.get(chain)
+    if (!head) return false
+    heads.delete(chain)
+    const next = chainedEvents(chain, head, events, new Date())
+    // Data-modifying CTEs share one snapshot and commit together. `moved` takes the chain's
+    // row lock; a head another writer moved (committed before, or while this waited for the
+    // lock) no longer matches, and then nothing is written at all.
+    const { rows: [result] } = await sql<{ moved: number }>`
+      with moved as (
+        update audit_chains set seq = ${next.head.seq}, head = ${next.head.head}
+         where chain = ${chain} and seq = ${head.seq} and head = ${head.head}
+        returning chain
+      ), events as (
+        insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
+        select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
+          from jsonb_to_recordset(${JSON.stringify(next.events)}::jsonb) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
+                                                                              person_id text, client_id text, details jsonb, prev_hash text, hash text)
+         where exists (select from moved)
+      ), tokens as (
+        insert into attribute_tokens (jti, organisation, client_id, person_id, attributes, status_list_id, status_idx, expires_at)
+        select t.jti, t.organisation, t.client_id, t.person_id, t.attributes, t.status_list_id, t.status_idx, t.expires_at
+          from jsonb_to_recordset(${JSON.stringify(tokens)}::jsonb) as t(jti text, organisation text, client_id text, person_id text, attributes jsonb,
+                                                                        status_list_id integer, status_idx integer, expires_at timestamptz)
+         where exists (select from moved)
+      )
+      select count(*)::int as moved from moved`.execute(db)
+    if (Number(result?.moved) !== 1) return false
+    heads.set(chain, next.head)
+    return true
+  }
+
+  async function write (batch: Pending[]): Promise<void> {
+    let held: Set<string>
+    try {
+      await commit(batch)
+      held = await heldNow(db, batch.map((p) => p.token))
+    } catch (error) {
+      // Unknown whether a failed commit wrote: guess no head.
+      heads.clear()
+      for (const p of batch) p.reject(error)
+      return
+    }
+    for (const p of batch) {
+      const { organisation, person_id: person } = p.token
+      p.resolve({ stillHeld: p.token.attributes.every((a) => held.has(heldKey(organisation, person, a.id, a.unit))) })
+    }
+  }
+
+  function kick (): void {
+    if (writing || pending.length === 0) return
+    const batch = pending.slice(0, maxBatch)
+    pending = pending.slice(maxBatch)
+    writing = write(batch).finally(() => { writing = undefined; kick() })
+  }
+
+  return {
+    record (token, auditEvent) {
+      return new Promise((resolve, reject) => {
+        pending.push({ token, audit: auditEvent, resolve, reject })
+        kick()
+      })
+    },
+    async drain () {
+      while (writing) await writing
+    }
+  }
+}
+
+function insertTokens (db: Kysely<Database>, tokens: readonly IssuedTokenRecord[]): Promise<unknown> {
+  return db.insertInto('attribute_tokens').values(tokens.map((token) => ({ ...token, attributes: JSON.stringify(token.attributes) }))).execute()
+}
+
+const heldKey = (organisation: string, person: string, attribute: string, unit: string | null): string => `${organisation}\0${person}\0${attribute}\0${unit ?? ''}`
+
+/** Every attribute the batch's people hold now, as heldKey strings. */
+async function heldNow (db: Kysely<Database>, tokens: readonly IssuedTokenRecord[]): Promise<Set<string>> {
+  const people = [...new Map(tokens.map((t) => [`${t.organisation}\0${t.person_id}`, t])).values()]
+  const { rows } = await sql<{ organisation: string, person_id: string, attribute_id: string, unit_id: string | null }>`
+    select ea.organisation, ea.person_id, ea.attribute_id, ea.unit_id
+      from unnest(${people.map((t) => t.organisation)}::text[], ${people.map((t) => t.person_id)}::text[]) as who(organisation, person_id)
+      join effective_attributes ea on ea.organisation = who.organisation and ea.person_id = who.person_id`.execute(db)
+  return new Set(rows.map((r) => heldKey(r.organisation, r.person_id, r.attribute_id, r.unit_id)))
+}
