@@ -28,6 +28,17 @@ export const EnvSchema = Type.Object({
   BEHORIG_DEMO: Type.Optional(Type.Boolean({ description: 'Seed the quickstart demo at start-up (idempotent): the fictional municipality Exempelkommun (2129999997) with its HR snapshot and mapping, and a demo relying party whose key pair is written to BEHORIG_DATA_DIR/demo/ for `npm run demo:token`. Unset: on with the embedded store, off when DATABASE_URL is set.' })),
   BEHORIG_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Default maximum request body in bytes (routes that take files set their own).' }),
   BEHORIG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long SIGTERM waits for in-flight requests before forcing exit.' }),
+  BEHORIG_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'How long a client may take to send one whole request (headers and body) before it is answered 408 and the connection closed. Raise it when large HR snapshots are uploaded over slow links.' }),
+  BEHORIG_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 120000, description: 'How long a connection may sit idle (no bytes either way) before it is closed. Kept above the 72-second keep-alive timeout so idle keep-alive connections end by keep-alive rules.' }),
+  BEHORIG_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Behind a reverse proxy or load balancer: a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed, or `true` to believe any sender (only when nothing else can reach the port). The client address found this way is what anonymous rate limits count by. Unset: the socket peer is the client.' })),
+  BEHORIG_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60, description: 'Length of the rate-limit window every BEHORIG_RATE_LIMIT_* count is per.' }),
+  BEHORIG_RATE_LIMIT_RELYING_PARTY: Type.Integer({ minimum: 1, default: 12000, description: 'Requests per window one relying party (by client_id) may make with its access tokens, e.g. POST /v1/attribute-tokens.' }),
+  BEHORIG_RATE_LIMIT_TOKEN_ENDPOINT: Type.Integer({ minimum: 1, default: 600, description: 'Requests per window to POST /oauth/token per client_id the request claims (the caller\'s address when it claims none). The caller\'s address is also counted against BEHORIG_RATE_LIMIT_ANONYMOUS.' }),
+  BEHORIG_RATE_LIMIT_API_KEY: Type.Integer({ minimum: 1, default: 6000, description: 'Requests per window per organisation API key (SCIM pushes included).' }),
+  BEHORIG_RATE_LIMIT_PLATFORM_ADMIN: Type.Integer({ minimum: 1, default: 30000, description: 'Requests per window made with the platform admin token, all together.' }),
+  BEHORIG_RATE_LIMIT_FAILED_AUTH: Type.Integer({ minimum: 1, default: 300, description: 'Requests per window refused for their credentials (401) that one client address may make; after that its requests to authenticated routes get 429 until the window ends. Counted per API node.' }),
+  BEHORIG_RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 3000, description: 'Requests per window per client address to public routes (JWKS, metadata, status lists, catalog, docs). Health checks are not limited.' }),
+  BEHORIG_AUDIT_CHECKPOINT_CRON: Type.String({ minLength: 1, default: '0 * * * *', description: 'When the job that signs an audit checkpoint (every chain\'s latest sequence number and hash, see docs/audit.md) runs: five cron fields. It writes nothing when no chain moved. Default hourly.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' })
 }, { additionalProperties: true })
 
@@ -49,7 +60,25 @@ export interface Config {
   keys: { alg: Env['BEHORIG_SIGNING_ALG'], rotationSeconds: number, prepublishSeconds: number }
   jobs: { run: boolean, queueName: string, stalledMs: number, attempts: number, backoffMs: number }
   shutdownTimeoutMs: number
+  /** The signed audit checkpoint job's cron (BEHORIG_AUDIT_CHECKPOINT_CRON). */
+  audit: { checkpointCron: string }
+  /** Socket-level limits: whole-request receive time and idle connections (ms). */
+  timeouts: { requestMs: number, connectionMs: number }
+  /** Fastify's trustProxy: false, true or the proxies' addresses. */
+  trustProxy: boolean | string[]
+  rateLimits: RateLimits
   /** Seed the quickstart demo at start-up (BEHORIG_DEMO; by default only on the embedded store). */
   demo: boolean
   logLevel: Env['LOG_LEVEL']
+}
+
+/** Requests allowed per window, per caller kind (see BEHORIG_RATE_LIMIT_*). */
+export interface RateLimits {
+  windowMs: number
+  relyingParty: number
+  tokenEndpoint: number
+  apiKey: number
+  platformAdmin: number
+  anonymous: number
+  failedAuth: number
 }

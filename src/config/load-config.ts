@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { EnvSchema, type Config, type Env } from './config-schema.js'
+import { cronProblem } from '../sources/source-config.js'
 
 export class ConfigError extends Error {
   constructor (readonly problems: string[]) {
@@ -35,6 +36,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (valid.BEHORIG_KEY_PREPUBLISH_SECONDS >= valid.BEHORIG_KEY_ROTATION_SECONDS) {
     throw new ConfigError([`BEHORIG_KEY_PREPUBLISH_SECONDS (${valid.BEHORIG_KEY_PREPUBLISH_SECONDS}) must be less than BEHORIG_KEY_ROTATION_SECONDS (${valid.BEHORIG_KEY_ROTATION_SECONDS}): the next key is published that long before it signs.`])
   }
+  const cron = cronProblem(valid.BEHORIG_AUDIT_CHECKPOINT_CRON)
+  if (cron) throw new ConfigError([`BEHORIG_AUDIT_CHECKPOINT_CRON ${cron}`])
   return toConfig(valid)
 }
 
@@ -59,8 +62,27 @@ function toConfig (env: Env): Config {
     keys: { alg: env.BEHORIG_SIGNING_ALG, rotationSeconds: env.BEHORIG_KEY_ROTATION_SECONDS, prepublishSeconds: env.BEHORIG_KEY_PREPUBLISH_SECONDS },
     jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
+    audit: { checkpointCron: env.BEHORIG_AUDIT_CHECKPOINT_CRON },
+    timeouts: { requestMs: env.BEHORIG_REQUEST_TIMEOUT_MS, connectionMs: env.BEHORIG_CONNECTION_TIMEOUT_MS },
+    trustProxy: trustProxy(env.BEHORIG_TRUST_PROXY),
+    rateLimits: {
+      windowMs: env.BEHORIG_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      relyingParty: env.BEHORIG_RATE_LIMIT_RELYING_PARTY,
+      tokenEndpoint: env.BEHORIG_RATE_LIMIT_TOKEN_ENDPOINT,
+      apiKey: env.BEHORIG_RATE_LIMIT_API_KEY,
+      platformAdmin: env.BEHORIG_RATE_LIMIT_PLATFORM_ADMIN,
+      anonymous: env.BEHORIG_RATE_LIMIT_ANONYMOUS,
+      failedAuth: env.BEHORIG_RATE_LIMIT_FAILED_AUTH
+    },
     // Never on a real database unless asked for: the demo writes an organisation and a client.
     demo: env.BEHORIG_DEMO ?? env.DATABASE_URL === undefined,
     logLevel: env.LOG_LEVEL
   }
+}
+
+/** BEHORIG_TRUST_PROXY as Fastify's trustProxy option: unset → the socket peer is the client. */
+function trustProxy (value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  return value.split(',').map((s) => s.trim()).filter(Boolean)
 }

@@ -12,7 +12,8 @@ export const PreconditionFailed = defineProblem('precondition-failed', 'Precondi
 export const PayloadTooLarge = defineProblem('payload-too-large', 'Request body too large', 413)
 export const UnsupportedMediaType = defineProblem('unsupported-media-type', 'Unsupported media type', 415)
 export const UnprocessableContent = defineProblem('unprocessable-content', 'The document is not valid', 422)
-export const TooManyRequests = defineProblem('too-many-requests', 'Too many requests', 429)
+/** A rate limit was hit; `Retry-After` says when to try again (src/http/rate-limit.ts). */
+export const RateLimited = defineProblem('rate-limited', 'Too many requests', 429)
 export const InternalError = defineProblem('internal-error', 'Internal error', 500)
 export const ServiceUnavailable = defineProblem('service-unavailable', 'Service unavailable', 503)
 export const InvalidOrganisationNumber = defineProblem('invalid-organisation-number', 'Not a valid organisation number', 400)

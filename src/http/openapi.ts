@@ -35,7 +35,9 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
 
   await app.register(async function publicDocs (instance) {
     instance.addHook('onRoute', (route) => { route.config = { ...route.config, auth: false } })
-    await instance.register(swaggerUi, { routePrefix: '/docs' })
+    // Its own Content-Security-Policy (scripts and styles from itself), replacing the API's
+    // default-src 'none' on these routes only.
+    await instance.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
     instance.get('/openapi.json', { schema: { hide: true } }, async function openApiDocument () {
       return app.swagger()
     })
