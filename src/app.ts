@@ -6,6 +6,11 @@ import type { Store } from './store/open-store.js'
 import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { registerOpenApi } from './http/openapi.js'
+import { installBodyLimits } from './http/body-limits.js'
+import { installCors } from './http/cors.js'
+import { installRateLimits } from './http/rate-limit.js'
+import { installSecurityHeaders } from './http/security-headers.js'
+import { installFailedAuthLimit } from './http/failed-auth-limit.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { resolveAdminToken } from './auth/admin-token.js'
 import type { RouteAuth } from './auth/principal.js'
@@ -38,6 +43,8 @@ import { seedDemo } from './demo/demo-seed.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
+import { auditRoutes } from './audit/routes.js'
+import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -61,6 +68,8 @@ export interface AppDependencies {
   logStream?: NodeJS.WritableStream
   /** How relying parties' jwks_uri sets are fetched (tests trust their local CA). */
   jwksFetch?: ServiceOverrides['jwksFetch']
+  /** Only for scripts/bench/tokens.ts's comparison: issuance without its audit events. Never configurable. */
+  issuanceAudit?: ServiceOverrides['issuanceAudit']
   /** The mapping publish audit hook, run inside the publish transaction (see MappingServiceDeps.onPublished). */
   onMappingPublished?: ServiceOverrides['onMappingPublished']
   /** The clock effective attributes are evaluated by (tests pin the day). */
@@ -71,7 +80,9 @@ export interface AppDependencies {
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
   '*.password', '*.bind_password', '*.secret', '*.client_secret', '*.token', '*.key',
-  '*.personal_identity_number', '*.personalIdentityNumber'
+  '*.personal_identity_number', '*.personalIdentityNumber',
+  // A database error carries the failed statement's parameters (PGlite's does): names, e-mail addresses.
+  'err.params', '*.err.params'
 ]
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
@@ -80,6 +91,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (deps.store) overrides.store = deps.store
   if (deps.queue) overrides.queue = deps.queue
   if (deps.jwksFetch) overrides.jwksFetch = deps.jwksFetch
+  if (deps.issuanceAudit !== undefined) overrides.issuanceAudit = deps.issuanceAudit
   if (deps.onMappingPublished) overrides.onMappingPublished = deps.onMappingPublished
   if (deps.now) overrides.now = deps.now
   const services = await createServices(config, app.log, overrides)
@@ -96,13 +108,19 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     }
   })
   installErrorHandling(app)
+  installBodyLimits(app)
+  // Before authentication: headers on refusals too, and preflights answered unauthenticated.
+  await installSecurityHeaders(app)
+  await installCors(app)
   await registerOpenApi(app)
 
   const organisations = organisationRepository(store.db)
   const apiKeys = apiKeyRepository(store.db)
   const admin = await resolveAdminToken(store.db, config.adminToken)
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
+  installFailedAuthLimit(app, { max: config.rateLimits.failedAuth, windowMs: config.rateLimits.windowMs })
   installAuthentication(app, { adminTokenHash: admin.hash, apiKeys, accessTokens: services.tokenServices.accessTokens })
+  await installRateLimits(app, { limits: config.rateLimits, redisUrl: config.redisUrl, namespace: config.jobs.queueName })
 
   if (config.jobs.run) services.work()
   app.addHook('onReady', async () => { await sources.restoreSchedules() })
@@ -110,6 +128,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   app.addHook('onReady', async () => {
     await services.tokenServices.keys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
+    await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
   })
 
   // After the keys exist; the HR import it makes runs on this process's in-process jobs.
@@ -138,6 +157,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
   await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
+  await app.register(auditRoutes, { audit: services.audit })
   return app
 }
 
@@ -149,8 +169,9 @@ function serverOptions (config: Config, deps: AppDependencies): FastifyServerOpt
       ...(deps.logStream ? { stream: deps.logStream } : {})
     },
     bodyLimit: config.bodyLimit,
-    requestTimeout: 30_000,
-    trustProxy: false,
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID()

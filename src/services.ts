@@ -13,6 +13,10 @@ import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
 import { storedCatalogSource } from './mapping/catalog-source.js'
+import { auditRepository } from './audit/repository.js'
+import { auditService, type AuditService } from './audit/service.js'
+import { writeCheckpoint } from './audit/audit-checkpoint.js'
+import { relyingPartyRepository } from './relying-parties/repository.js'
 
 interface Logger { error (o: object, m: string): void, info (o: object, m: string): void, warn (o: object, m: string): void }
 
@@ -26,6 +30,10 @@ export interface Services {
   mappings: MappingService
   /** Signing keys, relying parties, client authentication, access tokens, status lists. */
   tokenServices: TokenServices
+  /** Reading and verifying the audit log. */
+  audit: AuditService
+  /** Signs an audit checkpoint unless no chain moved (the checkpoint job). */
+  auditCheckpoint (): ReturnType<typeof writeCheckpoint>
   /** Starts working on jobs in this process. */
   work (): void
   close (): Promise<void>
@@ -34,6 +42,8 @@ export interface Services {
 export interface ServiceOverrides {
   /** How relying parties' jwks_uri sets are fetched (tests trust a local CA). */
   jwksFetch?: TokenServiceOptions['jwksFetch']
+  /** See TokenServiceOptions.issuanceAudit. */
+  issuanceAudit?: TokenServiceOptions['issuanceAudit']
   store?: Store
   queue?: JobQueue
   /** The mapping publish audit hook (see MappingServiceDeps.onPublished). */
@@ -66,11 +76,16 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   })
   const tokenServices = createTokenServices(config, { db: store.db, box }, {
     ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
+    ...(overrides.issuanceAudit !== undefined ? { issuanceAudit: overrides.issuanceAudit } : {}),
     ...(overrides.now ? { evaluationClock: overrides.now } : {})
   })
   // Awaited by the recompute that emitted it: a lost attribute's live tokens are marked
   // invalid before the recompute (and so the sync run or publish) returns.
   mappings.events.onAttributesRevoked(async (event) => { await tokenServices.attributeTokens.revoke(event) })
+  const audits = auditRepository(store.db)
+  const relyingParties = relyingPartyRepository(store.db)
+  const audit = auditService({ audit: audits, relyingPartyName: async (clientId) => (await relyingParties.find(clientId))?.document.name })
+  const auditCheckpoint = () => writeCheckpoint({ audit: audits, keys: tokenServices.keys, issuer: config.issuer })
   return {
     store,
     box,
@@ -79,7 +94,9 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     engine,
     mappings,
     tokenServices,
-    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys })),
+    audit,
+    auditCheckpoint,
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, auditCheckpoint })),
     async close () {
       await queue.close()
       await tokenServices.close()

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError, type ProblemFieldError } from './problem.js'
 import { distinctErrors, errorPointer } from './schema-errors.js'
+import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
 import {
   InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
@@ -53,6 +54,7 @@ function toProblem (error: FastifyError): ProblemError {
       }), (e) => e.pointer)
     })
   }
+  if (isUnstorableText(error)) return ValidationFailed({ detail: UNSTORABLE_TEXT_DETAIL, errors: [{ pointer: '', detail: 'contains text PostgreSQL cannot store' }] })
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return PayloadTooLarge({ detail: error.message, cause: error })
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return UnsupportedMediaType({ detail: error.message, cause: error })

@@ -22,6 +22,13 @@ export function detectMappingFormat (text: string, contentType?: string): Mappin
  */
 export function parseMappingText (text: string, contentType?: string): unknown {
   const format = detectMappingFormat(text, contentType)
+  const deep = tooDeep(text)
+  if (deep) {
+    throw MalformedMapping({
+      detail: `The mapping is not valid ${format === 'json' ? 'JSON' : 'YAML'} at line ${deep.line}, column ${deep.column}: it nests deeper than a mapping can`,
+      extensions: deep
+    })
+  }
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), {
     schema: format === 'json' ? 'json' : 'core',
     uniqueKeys: true,
@@ -39,6 +46,39 @@ export function parseMappingText (text: string, contentType?: string): unknown {
   } catch (cause) {
     throw MalformedMapping({ detail: `The mapping cannot be read: ${(cause as Error).message}`, cause })
   }
+}
+
+/**
+ * The YAML parser recurses once per level, and a stack overflow inside it can hit V8 while it
+ * compiles a regular expression, which aborts the whole process (a 3 kB body of nested
+ * brackets did). So nesting is bounded before parsing, generously for real mappings: flow
+ * brackets (JSON's too) are counted wherever they appear, even inside strings, which can only
+ * over-count; block nesting needs one column of indentation or `- `/`? ` per level.
+ */
+const MAX_FLOW_DEPTH = 64
+const MAX_LINE_PREFIX = 128
+
+function tooDeep (text: string): { line: number, column: number } | undefined {
+  let depth = 0
+  let line = 1
+  let column = 0
+  let prefix = 0
+  let atLineStart = true
+  for (const c of text) {
+    if (c === '\n') { line++; column = 0; prefix = 0; atLineStart = true; continue }
+    column++
+    if (atLineStart && (c === ' ' || c === '\t' || c === '-' || c === '?')) {
+      if (++prefix > MAX_LINE_PREFIX) return { line, column }
+      continue
+    }
+    atLineStart = false
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return { line, column }
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--
+    }
+  }
+  return undefined
 }
 
 function malformed (error: YAMLError, format: MappingFormat): Error {

@@ -4,6 +4,7 @@ import { JwksUnavailable } from '../relying-parties/client-keys.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import { OAuthError, invalidClient, invalidRequest } from './errors.js'
 import type { ReplayGuard } from './replay-guard.js'
+import { COMPACT_JWS } from './compact-jws.js'
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 /** Asymmetric algorithms only: `none` and HMAC (whose "secret" would be the public key) never verify an assertion. */
@@ -11,6 +12,8 @@ export const ASSERTION_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const
 /** DESIGN.md: `exp` at most 5 minutes ahead. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300
 const CLOCK_SKEW_SECONDS = 10
+/** Untyped, generic, or RFC 7523bis's explicit type; any other `typ` names another kind of JWT (an access token, a logout token…). */
+const ASSERTION_TYPES = [undefined, 'jwt', 'client-authentication+jwt']
 
 export interface ClientAssertionDeps {
   /** The issuer identifier (BEHORIG_ISSUER): the audience RFC 7523bis requires. */
@@ -52,8 +55,9 @@ function requireAssertion (form: ClientCredentials): string {
 
 /** Reads who the assertion claims to be, before any key is chosen; nothing here is trusted yet. */
 function claimedClient (assertion: string, formClientId: string | undefined): string {
-  let header: { alg?: unknown }
+  let header: { alg?: unknown, typ?: unknown }
   let claims: { iss?: unknown, sub?: unknown }
+  if (!COMPACT_JWS.test(assertion)) throw invalidClient('the client assertion is not a JWT')
   try {
     header = decodeProtectedHeader(assertion)
     claims = decodeJwt(assertion)
@@ -63,6 +67,7 @@ function claimedClient (assertion: string, formClientId: string | undefined): st
   if (!(ASSERTION_ALGS as readonly unknown[]).includes(header.alg)) {
     throw invalidClient(`alg ${String(header.alg)} is not accepted; use one of ${ASSERTION_ALGS.join(', ')}`)
   }
+  if (!ASSERTION_TYPES.includes(normalisedTyp(header.typ))) throw invalidClient('typ must be absent, JWT or client-authentication+jwt')
   if (typeof claims.iss !== 'string' || claims.iss === '' || claims.iss !== claims.sub) throw invalidClient('iss and sub must both be the client_id')
   if (formClientId !== undefined && formClientId !== claims.iss) throw invalidClient('client_id does not match the assertion\'s iss')
   return claims.iss
@@ -82,12 +87,19 @@ async function verifyAssertion (assertion: string, party: StoredRelyingParty, de
       currentDate: new Date(now * 1000)
     })
     const exp = payload.exp as number
+    // jose checks a future iat only with maxTokenAge, which would make iat required (RFC 7523 §3 makes it optional).
+    if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient('iat is in the future')
     if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw invalidClient(`exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead`)
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw invalidClient('jti must be a string of 1 to 256 characters')
     return exp
   } catch (error) {
     throw refusal(error)
   }
+}
+
+/** RFC 7515 §4.1.9: `typ` is compared case-insensitively, `application/` may be left out. */
+export function normalisedTyp (typ: unknown): string | undefined {
+  return typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : typ === undefined ? undefined : String(typ)
 }
 
 function refusal (error: unknown): Error {

@@ -47,7 +47,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
 function parseForm (_request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
   const form: Record<string, string> = {}
   for (const [name, value] of new URLSearchParams(body.toString())) {
-    if (name in form) { done(invalidRequest(`parameter ${name} appears more than once`)); return }
+    // hasOwn, not `in`: `constructor` or `toString` is an unknown parameter to ignore (RFC 6749 §3.2), not a repeat.
+    if (Object.hasOwn(form, name)) { done(invalidRequest(`parameter ${name} appears more than once`)); return }
     form[name] = value
   }
   done(null, form)

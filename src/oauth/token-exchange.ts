@@ -1,4 +1,4 @@
-import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose'
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 import { ProblemError } from '../http/problem.js'
 import type { ClientKeys } from '../relying-parties/client-keys.js'
 import { JwksUnavailable } from '../relying-parties/client-keys.js'
@@ -7,6 +7,8 @@ import type { AttributeTokenService } from '../tokens/attribute-token-service.js
 import type { SubjectLookup } from '../tokens/attribute-token-repository.js'
 import { SubjectNotFound } from '../tokens/errors.js'
 import { invalidGrant, invalidRequest, OAuthError } from './errors.js'
+import { normalisedTyp } from './client-assertion.js'
+import { COMPACT_JWS } from './compact-jws.js'
 import type { GrantHandler } from './grants.js'
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -15,6 +17,12 @@ export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
 /** Asymmetric algorithms only, as for client assertions. */
 const SUBJECT_TOKEN_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256']
 const CLOCK_SKEW_SECONDS = 30
+/**
+ * ID tokens are untyped or `JWT`; an IdP's RFC 9068 access token is `at+jwt`. Any other
+ * `typ` (logout+jwt, secevent+jwt, behorig's own attribute-token+jwt…) is another kind of
+ * JWT that happens to be signed by the same key, and names no signed-in person.
+ */
+const SUBJECT_TOKEN_TYPES = [undefined, 'jwt', 'at+jwt']
 
 export interface TokenExchangeDeps {
   issuer: string
@@ -36,7 +44,7 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
     const value = claims[idp.document.subject.claim]
     if (typeof value !== 'string' || value === '') throw invalidGrant(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
     try {
-      const issued = await deps.attributeTokens.issueFor(client, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)
+      const issued = await deps.attributeTokens.issueFor(client.clientId, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
       if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidGrant('no attributes this client may receive for the person the subject_token names')
@@ -54,11 +62,15 @@ function requireParameters (form: Parameters<GrantHandler>[0]): string {
 
 async function identityProviderOf (subjectToken: string, deps: TokenExchangeDeps): Promise<StoredIdentityProvider> {
   let iss: unknown
+  let typ: unknown
+  if (!COMPACT_JWS.test(subjectToken)) throw invalidGrant('the subject_token is not a JWT')
   try {
     iss = decodeJwt(subjectToken).iss
+    typ = decodeProtectedHeader(subjectToken).typ
   } catch {
     throw invalidGrant('the subject_token is not a JWT')
   }
+  if (!SUBJECT_TOKEN_TYPES.includes(normalisedTyp(typ))) throw invalidGrant('the subject_token\'s typ must be absent, JWT or at+jwt')
   const idp = typeof iss === 'string' ? await deps.findIdentityProvider(iss) : undefined
   if (!idp) throw invalidGrant('the subject_token\'s issuer is not a registered identity provider')
   return idp
@@ -75,6 +87,8 @@ async function verifySubjectToken (token: string, idp: StoredIdentityProvider, c
       requiredClaims: ['exp'],
       clockTolerance: CLOCK_SKEW_SECONDS
     })
+    // jose checks a future iat only with maxTokenAge, which would also make iat required.
+    if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS) throw invalidGrant('the subject_token\'s iat is in the future')
     return payload as Record<string, unknown>
   } catch (error) {
     if (error instanceof OAuthError) throw error

@@ -8,6 +8,7 @@ import { addBehorigKeywords } from '../http/ajv-keywords.js'
 import { distinctErrors, errorPointer } from '../http/schema-errors.js'
 import type { ProblemFieldError } from '../http/problem.js'
 import { packageRoot } from '../store/package-root.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js'
 import { RelyingPartyInvalid } from './errors.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
@@ -52,6 +53,7 @@ function validate (): ReturnType<Ajv2020['compile']> {
  * throws `relying-party-invalid` (422) with JSON Pointers.
  */
 export function parseRelyingParty (document: unknown): RelyingPartyDocument {
+  if (nestsDeeperThan(document)) throw RelyingPartyInvalid({ detail: `The document nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ pointer: '', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` }] })
   const copy = structuredClone(document)
   const check = validate()
   const errors: ProblemFieldError[] = check(copy) ? keyErrors(copy as RelyingPartyDocument) : schemaErrors(check.errors ?? [])

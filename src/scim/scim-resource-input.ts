@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { ScimResourceType } from './scim-attributes.js'
 import { canonicaliseResource } from './scim-canonical.js'
 import { invalidValue } from './scim-errors.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js'
 import { ScimGroupInput, ScimUserInput } from './scim-schemas.js'
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from './scim-urns.js'
 
@@ -27,6 +28,7 @@ export function withoutNulls (value: unknown): unknown {
 
 /** A request body as the route schemas check it: nulls dropped, attribute names in canonical case. */
 export function prepareBody (resourceType: ScimResourceType, body: unknown): unknown {
+  if (nestsDeeperThan(body)) throw invalidValue(`The ${resourceType} nests deeper than ${MAX_JSON_DEPTH} levels`)
   return canonicaliseResource(resourceType, withoutNulls(body))
 }
 

@@ -15,7 +15,11 @@ import { ENTERPRISE_USER_SCHEMA, ERROR_MESSAGE, GROUP_SCHEMA, LIST_RESPONSE_MESS
  */
 const open = { additionalProperties: true }
 const text = (description: string, options: Record<string, unknown> = {}) => Type.String({ description, ...options })
-const optionalText = (description: string) => Type.Optional(text(description))
+const optionalText = (description: string, options: Record<string, unknown> = {}) => Type.Optional(text(description, options))
+// Attributes behorig indexes (PostgreSQL refuses btree/GIN entries over ~2.7 kB): bounded like the HR schema's fields.
+const NAME = { maxLength: 256 }
+const EMAIL = { maxLength: 320 }
+const EMPLOYEE_NUMBER = { maxLength: 64 }
 
 const Schemas = (schema: string) => Type.Array(Type.String(), {
   minItems: 1,
@@ -38,7 +42,7 @@ export const ScimName = Type.Object({
 }, open)
 
 export const ScimEmail = Type.Object({
-  value: text('Email address.'),
+  value: text('Email address.', EMAIL),
   type: optionalText('work, home or other.'),
   primary: Type.Optional(Type.Boolean({ description: 'The preferred address; at most one.' })),
   display: optionalText('A name for display.')
@@ -50,7 +54,7 @@ export const ScimManager = Type.Object({
 }, open)
 
 export const ScimEnterpriseUser = Type.Object({
-  employeeNumber: optionalText('Employee number; matched against the HR source\'s employee_number.'),
+  employeeNumber: optionalText('Employee number; matched against the HR source\'s employee_number.', EMPLOYEE_NUMBER),
   costCenter: optionalText('Cost center.'),
   organization: optionalText('Organization.'),
   division: optionalText('Division.'),
@@ -60,10 +64,10 @@ export const ScimEnterpriseUser = Type.Object({
 
 const userAttributes = {
   schemas: Schemas(USER_SCHEMA),
-  externalId: optionalText('Identifier of the user in the provisioning client.'),
-  userName: text('Unique sign-in name; compared case-insensitively.', { minLength: 1 }),
+  externalId: optionalText('Identifier of the user in the provisioning client.', NAME),
+  userName: text('Unique sign-in name; compared case-insensitively.', { minLength: 1, ...NAME }),
   name: Type.Optional(ScimName),
-  displayName: optionalText('Name for display.'),
+  displayName: optionalText('Name for display.', NAME),
   title: optionalText('Job title, e.g. "Socialsekreterare".'),
   active: Type.Optional(Type.Boolean({ description: 'False suspends the user: the user\'s employments end.' })),
   emails: Type.Optional(Type.Array(ScimEmail)),
@@ -96,8 +100,8 @@ export const ScimMember = Type.Object({
 
 const groupAttributes = {
   schemas: Schemas(GROUP_SCHEMA),
-  externalId: optionalText('Identifier of the group in the provisioning client.'),
-  displayName: text('Name of the group.', { minLength: 1 }),
+  externalId: optionalText('Identifier of the group in the provisioning client.', NAME),
+  displayName: text('Name of the group.', { minLength: 1, ...NAME }),
   members: Type.Optional(Type.Array(ScimMember))
 }
 

@@ -49,6 +49,9 @@ class SnapshotShape {
   private readonly assembler = new Assembler()
 
   consume (token: Token): Element | undefined {
+    // CSV refuses NUL bytes while decoding and cannot carry unpaired surrogates (it is UTF-8);
+    // in JSON, \u0000 and \ud800 escapes make them, and PostgreSQL stores neither in jsonb.
+    if ('value' in token && typeof token.value === 'string' && UNSTORABLE.test(token.value)) throw unstorable(this.phase === 'array' ? `/${String(this.member)}/${this.index}` : '')
     switch (this.phase) {
       case 'start':
         if (token.name !== 'startObject') throw shape('', 'must be an object { "units": [...], "employments": [...] }')
@@ -97,6 +100,14 @@ class SnapshotShape {
     const row = this.index++
     return { member, value: this.assembler.current, place: { row, pointer: `/${member}/${row}` } }
   }
+}
+
+/** NUL, or a UTF-16 surrogate without its other half (code units, so no `u` flag). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+function unstorable (pointer: string): Error {
+  const detail = 'contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate'
+  return HrSnapshotUnreadable({ detail: `The snapshot is not text: ${pointer || 'the document'} ${detail}.`, errors: [{ pointer, detail }] })
 }
 
 function shape (pointer: string, detail: string): Error {

@@ -7,6 +7,7 @@ import { encodePointerToken } from '../http/json-pointer.js'
 import type { SourceKind } from './source-connector.js'
 import { sourceValidator } from './source-schemas.js'
 import { parseLdapSourceConfig } from '../directory/ldap-source-config.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js'
 
 /** A source config as schemas/source.schema.json describes it, with its defaults filled in. */
 export interface SourceConfig {
@@ -29,6 +30,7 @@ const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@da
  * result is a copy with the schemas' defaults filled in.
  */
 export function validateSourceConfig (document: unknown): SourceConfigResult {
+  if (nestsDeeperThan(document)) return { ok: false, errors: [{ pointer: '', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` }] }
   const copy = structuredClone(document)
   // ajv applies `if`/`then` before it fills the envelope's defaults, so the per-kind
   // config defaults and rules would miss an absent config: fill it in first.

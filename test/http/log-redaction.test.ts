@@ -23,3 +23,11 @@ t.test('tokens, API keys, source passwords and personnummer never reach the log'
     t.notOk(logs.includes(secret), `${secret.slice(0, 6)}… is not in the log`)
   }
 })
+
+t.test('a database error\'s statement parameters are not logged', async (t) => {
+  const before = logs.length
+  app.log.error({ err: Object.assign(new Error('insert failed'), { params: ['Anna Svensson', 'anna@exempel.se'] }) }, 'statement failed')
+  const line = logs.slice(before)
+  t.match(line, /insert failed/, 'the error itself is logged')
+  t.notMatch(line, /Anna Svensson|anna@exempel\.se/, 'its parameters are not')
+})
