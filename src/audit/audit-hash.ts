@@ -25,12 +25,35 @@ export interface HashedEvent {
  * anyone reproduce the hash from the stored values.
  */
 export function canonicalJson (value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  return canonical(value) ?? 'null'
+}
+
+/**
+ * Values as JSON.stringify sees them — `toJSON` first (a Date is its ISO string), and
+ * undefined, functions and symbols left out of objects and null in arrays — so hashing a
+ * value directly gives what hashing it after a trip through JSON (and jsonb) gives.
+ * Undefined for what JSON.stringify leaves out.
+ */
+function canonical (input: unknown): string | undefined {
+  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function'
+    ? (input as { toJSON: () => unknown }).toJSON()
+    : input
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' || typeof value === 'symbol' ? undefined : JSON.stringify(value)
+  }
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (canonical(value[i]) ?? 'null')
+    return out + ']'
+  }
+  const keys = Object.keys(value).sort()
+  let out = '{'
+  for (const key of keys) {
+    const member = canonical((value as Record<string, unknown>)[key])
+    if (member === undefined) continue
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + member
+  }
+  return out + '}'
 }
 
 /** SHA-256, lower-case hex, over the UTF-8 canonical JSON of the hashed fields. */
