@@ -29,12 +29,12 @@ interface Pending {
  * it is committed, so a crash loses only tokens nobody received.
  *
  * Audit chains are appended optimistically: the ledger remembers the head it last wrote to
- * each chain and hashes the batch's events onto it in memory; one statement then moves each
- * head only if it is still that one, and inserts the tokens and events only if every head
- * moved. If another writer appended in between (an admin change, another process), nothing
- * is written and the batch goes the locking way (appendAudit), which also tells the ledger
- * the new heads. So in the steady state a batch costs two round trips, audit included.
- * One batch is written at a time: a second would only contend for the same chains.
+ * each chain and hashes the batch's events onto it in memory; for each chain, one statement
+ * then moves the head only if it is still that one, and inserts the tokens and events only
+ * if it moved. If another writer appended in between (an admin change, another process),
+ * nothing is written and that share of the batch goes the locking way (appendAudit), which
+ * also tells the ledger the new head. So in the steady state a batch costs two round trips, audit included, and
+ * only the first is one batch at a time (a second writer would only contend for the chains).
  */
 export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: number, audit?: boolean } = {}): IssuanceLedger {
   const maxBatch = options.maxBatch ?? 512
@@ -43,6 +43,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
   const heads = new Map<string, ChainPosition>()
   let pending: Pending[] = []
   let writing: Promise<void> | undefined
+  const settling = new Set<Promise<void>>()
 
   async function commit (batch: Pending[]): Promise<void> {
     if (!audit) {
@@ -103,14 +104,13 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     return true
   }
 
-  async function write (batch: Pending[]): Promise<void> {
+  /** Answers a batch once it is committed, from what its people hold after the commit. */
+  async function settle (batch: Pending[], committed: Promise<void>): Promise<void> {
     let held: Set<string>
     try {
-      await commit(batch)
+      await committed
       held = await heldNow(db, batch.map((p) => p.token))
     } catch (error) {
-      // Unknown whether a failed commit wrote: guess no head.
-      heads.clear()
       for (const p of batch) p.reject(error)
       return
     }
@@ -120,11 +120,16 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     }
   }
 
+  // Only commits are one at a time: the next batch is written while the last one's people
+  // are read back.
   function kick (): void {
     if (writing || pending.length === 0) return
     const batch = pending.slice(0, maxBatch)
     pending = pending.slice(maxBatch)
-    writing = write(batch).finally(() => { writing = undefined; kick() })
+    const committed = commit(batch)
+    writing = committed.then(() => {}, () => {}).finally(() => { writing = undefined; kick() })
+    const settled = settle(batch, committed).finally(() => settling.delete(settled))
+    settling.add(settled)
   }
 
   return {
@@ -135,7 +140,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       })
     },
     async drain () {
-      while (writing) await writing
+      while (writing || settling.size > 0) await Promise.all([writing, ...settling])
     }
   }
 }
