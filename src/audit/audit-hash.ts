@@ -58,6 +58,14 @@ function canonical (input: unknown): string | undefined {
 
 /** SHA-256, lower-case hex, over the UTF-8 canonical JSON of the hashed fields. */
 export function eventHash (event: HashedEvent): string {
+  return hashedJson(event).hash
+}
+
+/**
+ * The event's canonical JSON and its hash; with `"hash"` added, the canonical JSON is also
+ * a stored row (the token ledger hands it to PostgreSQL as is, serialising nothing twice).
+ */
+export function hashedJson (event: HashedEvent): { json: string, hash: string } {
   const fields: HashedEvent = {
     chain: event.chain,
     seq: event.seq,
@@ -70,5 +78,6 @@ export function eventHash (event: HashedEvent): string {
     details: event.details,
     prev_hash: event.prev_hash
   }
-  return createHash('sha256').update(canonicalJson(fields), 'utf8').digest('hex')
+  const json = canonicalJson(fields)
+  return { json, hash: createHash('sha256').update(json, 'utf8').digest('hex') }
 }

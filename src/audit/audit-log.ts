@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { AuditEventInput } from './audit-event.js'
-import { eventHash, GENESIS_HASH, type HashedEvent } from './audit-hash.js'
+import { GENESIS_HASH, hashedJson, type HashedEvent } from './audit-hash.js'
 
 /** The chain of events with no organisation. */
 export const PLATFORM_CHAIN = 'platform'
@@ -60,16 +60,20 @@ export interface ChainPosition { seq: number, head: string }
  * sure `head` is the chain's head when the rows are written (appendAudit holds its lock;
  * the token ledger writes only if the head has not moved).
  */
-export function chainedEvents (chain: string, head: ChainPosition, events: readonly AuditEventInput[], now: Date): { events: Array<HashedEvent & { hash: string }>, head: ChainPosition } {
+export function chainedEvents (chain: string, head: ChainPosition, events: readonly AuditEventInput[], now: Date): { events: Array<HashedEvent & { hash: string }>, head: ChainPosition, json: string } {
   let seq = head.seq
   let prev = head.head
+  const rows: string[] = []
   const chained = events.map((input) => {
     seq += 1
     const event = hashedEvent(chain, seq, input, now, prev)
-    prev = eventHash(event)
+    const hashed = hashedJson(event)
+    prev = hashed.hash
+    // The stored row: the canonical object, its closing brace moved after the hash.
+    rows.push(`${hashed.json.slice(0, -1)},"hash":"${prev}"}`)
     return { ...event, hash: prev }
   })
-  return { events: chained, head: { seq, head: prev } }
+  return { events: chained, head: { seq, head: prev }, json: `[${rows.join(',')}]` }
 }
 
 function hashedEvent (chain: string, seq: number, input: AuditEventInput, now: Date, prevHash: string): HashedEvent {

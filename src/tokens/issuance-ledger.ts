@@ -88,7 +88,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       ), events as (
         insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
         select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
-          from jsonb_to_recordset(${JSON.stringify(next.events)}::jsonb) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
+          from jsonb_to_recordset(${next.json}::jsonb) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
                                                                               person_id text, client_id text, details jsonb, prev_hash text, hash text)
          where exists (select from moved)
       ), tokens as (
