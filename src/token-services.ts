@@ -19,6 +19,7 @@ import { attributeTokenService, type AttributeTokenService } from './tokens/attr
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
 import { OAuthError } from './oauth/errors.js'
+import { claimedClientId } from './oauth/claimed-client.js'
 import { decodeJwt } from 'jose'
 import type { AuditEventInput } from './audit/audit-event.js'
 import { appendAudit } from './audit/audit-log.js'
@@ -103,14 +104,10 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
  * string, and the assertion itself never (it is a credential, if a spent one).
  */
 function refusedClient (form: ClientCredentials, error: OAuthError): AuditEventInput {
-  let claimed: unknown = form.client_id
-  if (claimed === undefined && typeof form.client_assertion === 'string') {
-    try { claimed = decodeJwt(form.client_assertion).iss } catch { /* not a JWT: nothing claimed */ }
-  }
   return {
     organisation: null,
     action: 'client-authentication.refused',
     actor: { kind: 'system', component: 'token-endpoint' },
-    details: { claimed_client_id: typeof claimed === 'string' ? claimed.slice(0, 128) : null, reason: error.description }
+    details: { claimed_client_id: claimedClientId(form) ?? null, reason: error.description }
   }
 }

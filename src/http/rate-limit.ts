@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
-import { decodeJwt } from 'jose'
 import type { RateLimits } from '../config/config-schema.js'
 import { TOKEN_ENDPOINT_PATH } from '../oauth/metadata.js'
+import { claimedClientId } from '../oauth/claimed-client.js'
 import { RateLimited } from './errors.js'
 
 /**
@@ -15,8 +15,6 @@ export type Bucket = 'relying-party' | 'token-endpoint' | 'api-key' | 'platform-
 
 /** Probes that orchestrators call every few seconds: never limited. */
 const EXEMPT_ROUTES = new Set(['/health/live', '/health/ready'])
-/** Longer claimed client ids are not ids (RFC 7523 client_ids here are short): count them by address. */
-const MAX_CLAIMED_ID = 128
 
 export interface RateLimitOptions {
   limits: RateLimits
@@ -74,23 +72,6 @@ function bucketsOf (request: FastifyRequest): Bucket[] {
   }
   // The claimed client_id is not yet verified: a caller inventing ids still meets its address's limit.
   return request.routeOptions.url === TOKEN_ENDPOINT_PATH ? ['token-endpoint', 'anonymous'] : ['anonymous']
-}
-
-/**
- * The client_id a token request claims, unverified: the form's client_id, else the client
- * assertion's iss (RFC 7523 §3: iss = sub = client_id). Decoding is all; /oauth/token verifies.
- */
-export function claimedClientId (body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined
-  const form = body as Record<string, unknown>
-  let claimed: unknown = form['client_id']
-  if (typeof claimed !== 'string' && typeof form['client_assertion'] === 'string') {
-    try {
-      const claims = decodeJwt(form['client_assertion'])
-      claimed = claims.iss ?? claims.sub
-    } catch { /* not a JWT: counted by address */ }
-  }
-  return typeof claimed === 'string' && claimed.length > 0 && claimed.length <= MAX_CLAIMED_ID ? claimed : undefined
 }
 
 /** IPv6 callers count per /64, as one host usually holds the whole prefix. */

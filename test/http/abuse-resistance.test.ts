@@ -7,7 +7,7 @@ import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument,
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
 import { CORS_ROUTES } from '../../src/http/cors.js'
-import { claimedClientId } from '../../src/http/rate-limit.js'
+import { claimedClientId } from '../../src/oauth/claimed-client.js'
 
 const ISSUER = 'https://behorig.test'
 const store = await openTestStore()

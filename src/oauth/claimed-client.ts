@@ -1,0 +1,21 @@
+import { decodeJwt } from 'jose'
+
+/** Longer claimed client ids are not ids (client_ids here are short): treated as no claim. */
+const MAX_CLAIMED_ID = 128
+
+/**
+ * The client_id a token request claims, unverified: the form's client_id, else the client
+ * assertion's iss (RFC 7523 §3: iss = sub = client_id). Decoding is all; /oauth/token verifies.
+ */
+export function claimedClientId (body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined
+  const form = body as Record<string, unknown>
+  let claimed: unknown = form['client_id']
+  if (typeof claimed !== 'string' && typeof form['client_assertion'] === 'string') {
+    try {
+      const claims = decodeJwt(form['client_assertion'])
+      claimed = claims.iss ?? claims.sub
+    } catch { /* not a JWT: nothing claimed */ }
+  }
+  return typeof claimed === 'string' && claimed.length > 0 && claimed.length <= MAX_CLAIMED_ID ? claimed : undefined
+}
