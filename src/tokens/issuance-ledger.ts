@@ -77,29 +77,11 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     if (!head) return false
     heads.delete(chain)
     const next = chainedEvents(chain, head, events, new Date())
-    // Data-modifying CTEs share one snapshot and commit together. `moved` takes the chain's
-    // row lock; a head another writer moved (committed before, or while this waited for the
-    // lock) no longer matches, and then nothing is written at all.
-    const { rows: [result] } = await sql<{ moved: number }>`
-      with moved as (
-        update audit_chains set seq = ${next.head.seq}, head = ${next.head.head}
-         where chain = ${chain} and seq = ${head.seq} and head = ${head.head}
-        returning chain
-      ), events as (
-        insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
-        select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
-          from jsonb_to_recordset(${next.json}::jsonb) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
-                                                                              person_id text, client_id text, details jsonb, prev_hash text, hash text)
-         where exists (select from moved)
-      ), tokens as (
-        insert into attribute_tokens (jti, organisation, client_id, person_id, attributes, status_list_id, status_idx, expires_at)
-        select t.jti, t.organisation, t.client_id, t.person_id, t.attributes, t.status_list_id, t.status_idx, t.expires_at
-          from jsonb_to_recordset(${JSON.stringify(tokens)}::jsonb) as t(jti text, organisation text, client_id text, person_id text, attributes jsonb,
-                                                                        status_list_id integer, status_idx integer, expires_at timestamptz)
-         where exists (select from moved)
-      )
-      select count(*)::int as moved from moved`.execute(db)
-    if (Number(result?.moved) !== 1) return false
+    // One statement (behorig_record_tokens, migration 0011): it moves the head only if it is
+    // still the guessed one, and writes the tokens and events only if it moved.
+    const { rows: [result] } = await sql<{ moved: boolean }>`
+      select behorig_record_tokens(${chain}, ${head.seq}, ${head.head}, ${next.head.seq}, ${next.head.head}, ${next.json}::jsonb, ${JSON.stringify(tokens)}::jsonb) as moved`.execute(db)
+    if (result?.moved !== true) return false
     heads.set(chain, next.head)
     return true
   }

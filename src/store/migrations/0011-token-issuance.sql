@@ -73,3 +73,30 @@ begin
      where p.organisation = p_org and p.id = v_people[1]
      order by ea.attribute_id, ea.unit_id;
 end $$;
+
+-- Records a batch of issued tokens with their audit events, appended to the organisation's
+-- chain only if its head is still the one the caller hashed the events onto; false, and
+-- nothing written, otherwise (src/tokens/issuance-ledger.ts then takes the locking way).
+-- A function so its statements are planned once per connection: it runs for every batch
+-- of attribute tokens, and planning them afresh cost more than running them.
+create function behorig_record_tokens(
+  p_chain text, p_seq bigint, p_head text, p_new_seq bigint, p_new_head text, p_events jsonb, p_tokens jsonb
+) returns boolean
+language plpgsql as $$
+begin
+  -- Takes the chain row's lock; reads the row as committed once it has it.
+  update audit_chains set seq = p_new_seq, head = p_new_head
+   where chain = p_chain and seq = p_seq and head = p_head;
+  if not found then
+    return false;
+  end if;
+  insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
+  select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
+    from jsonb_to_recordset(p_events) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
+                                           person_id text, client_id text, details jsonb, prev_hash text, hash text);
+  insert into attribute_tokens (jti, organisation, client_id, person_id, attributes, status_list_id, status_idx, expires_at)
+  select t.jti, t.organisation, t.client_id, t.person_id, t.attributes, t.status_list_id, t.status_idx, t.expires_at
+    from jsonb_to_recordset(p_tokens) as t(jti text, organisation text, client_id text, person_id text, attributes jsonb,
+                                           status_list_id integer, status_idx integer, expires_at timestamptz);
+  return true;
+end $$;
