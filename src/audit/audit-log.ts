@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { AuditEventInput } from './audit-event.js'
 import { GENESIS_HASH, hashedJson, type HashedEvent } from './audit-hash.js'
@@ -11,9 +11,6 @@ export function chainOf (organisation: string | null): string {
   return organisation ?? PLATFORM_CHAIN
 }
 
-// Rows per insert statement: 11 parameters each stays far below PostgreSQL's 65 535.
-const INSERT_BATCH = 1000
-
 /**
  * Appends events to their chains within the caller's transaction, so an event commits or
  * rolls back with the change it records. Organisation events may be appended inside
@@ -21,16 +18,22 @@ const INSERT_BATCH = 1000
  * Chains are locked in sorted order, so transactions appending to several never deadlock.
  */
 export async function appendAudit (trx: Transaction<Database>, events: readonly AuditEventInput[]): Promise<void> {
-  const byChain = new Map<string, AuditEventInput[]>()
-  for (const event of events) {
-    const chain = chainOf(event.organisation)
-    const list = byChain.get(chain)
-    if (list) list.push(event)
-    else byChain.set(chain, [event])
-  }
+  const byChain = groupByChain(events, (event) => event.organisation)
   for (const chain of [...byChain.keys()].sort()) {
     await appendToChain(trx, chain, byChain.get(chain) ?? [])
   }
+}
+
+/** Items by the chain their organisation's events go on. */
+export function groupByChain<T> (items: readonly T[], organisationOf: (item: T) => string | null): Map<string, T[]> {
+  const byChain = new Map<string, T[]>()
+  for (const item of items) {
+    const chain = chainOf(organisationOf(item))
+    const list = byChain.get(chain)
+    if (list) list.push(item)
+    else byChain.set(chain, [item])
+  }
+  return byChain
 }
 
 async function appendToChain (trx: Transaction<Database>, chain: string, events: AuditEventInput[]): Promise<void> {
@@ -44,10 +47,7 @@ async function appendToChain (trx: Transaction<Database>, chain: string, events:
     .executeTakeFirstOrThrow()
   // Read the clock only once the chain is ours: events then never go back in time along a chain.
   const next = chainedEvents(chain, { seq: Number(head.seq), head: head.head }, events, new Date())
-  const rows = next.events.map((event) => ({ ...event, at: new Date(event.at), actor: JSON.stringify(event.actor), details: JSON.stringify(event.details) }))
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    await trx.insertInto('audit_events').values(rows.slice(i, i + INSERT_BATCH)).execute()
-  }
+  await sql`select behorig_insert_audit_events(${next.json}::jsonb)`.execute(trx)
   await trx.updateTable('audit_chains').set({ seq: next.head.seq, head: next.head.head }).where('chain', '=', chain).execute()
 }
 
@@ -56,24 +56,22 @@ export interface ChainPosition { seq: number, head: string }
 
 /**
  * `events` as they follow `head` on `chain`: numbered, timed (`now` unless an event says
- * otherwise), linked and hashed; and the chain's head after them. Pure: the caller makes
+ * otherwise), linked and hashed, as the JSON array behorig_insert_audit_events (migration
+ * 0011) stores; and the chain's head after them. Pure: the caller makes
  * sure `head` is the chain's head when the rows are written (appendAudit holds its lock;
  * the token ledger writes only if the head has not moved).
  */
-export function chainedEvents (chain: string, head: ChainPosition, events: readonly AuditEventInput[], now: Date): { events: Array<HashedEvent & { hash: string }>, head: ChainPosition, json: string } {
+export function chainedEvents (chain: string, head: ChainPosition, events: readonly AuditEventInput[], now: Date): { head: ChainPosition, json: string } {
   let seq = head.seq
   let prev = head.head
-  const rows: string[] = []
-  const chained = events.map((input) => {
+  const rows = events.map((input) => {
     seq += 1
-    const event = hashedEvent(chain, seq, input, now, prev)
-    const hashed = hashedJson(event)
+    const hashed = hashedJson(hashedEvent(chain, seq, input, now, prev))
     prev = hashed.hash
     // The stored row: the canonical object, its closing brace moved after the hash.
-    rows.push(`${hashed.json.slice(0, -1)},"hash":"${prev}"}`)
-    return { ...event, hash: prev }
+    return `${hashed.json.slice(0, -1)},"hash":"${prev}"}`
   })
-  return { events: chained, head: { seq, head: prev }, json: `[${rows.join(',')}]` }
+  return { head: { seq, head: prev }, json: `[${rows.join(',')}]` }
 }
 
 function hashedEvent (chain: string, seq: number, input: AuditEventInput, now: Date, prevHash: string): HashedEvent {

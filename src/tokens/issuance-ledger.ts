@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { AuditEventInput } from '../audit/audit-event.js'
-import { appendAudit, chainedEvents, chainOf, type ChainPosition } from '../audit/audit-log.js'
+import { appendAudit, chainedEvents, groupByChain, type ChainPosition } from '../audit/audit-log.js'
 import type { IssuedTokenRecord } from './attribute-token-repository.js'
 
 export interface IssuanceLedger {
@@ -52,12 +52,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     }
     // A token's event goes on its organisation's chain: each chain's share is written on its
     // own, so one whose head moved does not hold back the others.
-    const byChain = new Map<string, Pending[]>()
-    for (const p of batch) {
-      const chain = chainOf(p.audit.organisation)
-      byChain.set(chain, [...(byChain.get(chain) ?? []), p])
-    }
-    await Promise.all([...byChain].map(async ([chain, share]) => {
+    await Promise.all([...groupByChain(batch, (p) => p.audit.organisation)].map(async ([chain, share]) => {
       const tokens = share.map((p) => p.token)
       const events = share.map((p) => p.audit)
       if (await appendIfHeadUnmoved(chain, tokens, events)) return

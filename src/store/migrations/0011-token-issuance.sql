@@ -74,6 +74,18 @@ begin
      order by ea.attribute_id, ea.unit_id;
 end $$;
 
+-- Inserts chained audit events given as the JSON array src/audit/audit-log.ts chainedEvents
+-- writes: the one way events are stored, whether appended under the chain's lock
+-- (appendAudit) or by the token ledger below.
+create function behorig_insert_audit_events(p_events jsonb) returns void
+language plpgsql as $$
+begin
+  insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
+  select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
+    from jsonb_to_recordset(p_events) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
+                                           person_id text, client_id text, details jsonb, prev_hash text, hash text);
+end $$;
+
 -- Records a batch of issued tokens with their audit events, appended to the organisation's
 -- chain only if its head is still the one the caller hashed the events onto; false, and
 -- nothing written, otherwise (src/tokens/issuance-ledger.ts then takes the locking way).
@@ -90,10 +102,7 @@ begin
   if not found then
     return false;
   end if;
-  insert into audit_events (chain, seq, at, organisation, action, actor, person_id, client_id, details, prev_hash, hash)
-  select e.chain, e.seq, e.at, e.organisation, e.action, e.actor, e.person_id, e.client_id, e.details, e.prev_hash, e.hash
-    from jsonb_to_recordset(p_events) as e(chain text, seq bigint, at timestamptz, organisation text, action text, actor jsonb,
-                                           person_id text, client_id text, details jsonb, prev_hash text, hash text);
+  perform behorig_insert_audit_events(p_events);
   insert into attribute_tokens (jti, organisation, client_id, person_id, attributes, status_list_id, status_idx, expires_at)
   select t.jti, t.organisation, t.client_id, t.person_id, t.attributes, t.status_list_id, t.status_idx, t.expires_at
     from jsonb_to_recordset(p_tokens) as t(jti text, organisation text, client_id text, person_id text, attributes jsonb,
