@@ -1,5 +1,4 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js'
 import { DEMO_CLIENT_ID, DEMO_ORGANISATION } from '../../src/demo/demo-seed.js'
 import { adminHeaders, buildTestApp, openTestStore, testConfig } from '../helpers/app.js'
 import { freePort } from '../helpers/listening-app.js'
+import { runProcess, type ProcessResult } from '../helpers/run-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const store = await openTestStore()
@@ -18,17 +18,7 @@ const env = { BEHORIG_DEMO: 'true', BEHORIG_DATA_DIR: dataDir, BEHORIG_ISSUER: i
 const { app } = await buildTestApp(store, env)
 await app.listen({ port, host: '127.0.0.1' })
 
-function demoToken (): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'demo:token'], { cwd: root, env: { ...process.env, BEHORIG_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const demoToken = (): Promise<ProcessResult> => runProcess('npm', ['run', '--silent', 'demo:token'], { cwd: root, env: { ...process.env, BEHORIG_DATA_DIR: dataDir } })
 
 const count = async (table: 'mapping_versions' | 'sync_runs' | 'people') =>
   Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('organisation', '=', DEMO_ORGANISATION.number).executeTakeFirstOrThrow()).n)

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { importAndWait } from '../helpers/sync.js'
 import { freePort } from '../helpers/listening-app.js'
+import { runProcess, type ProcessResult } from '../helpers/run-process.js'
 import { recomputes } from '../mapping/helpers/mapping-app.js'
 import { JOBS, agency, seededOrganisation, snapshotWithPin } from './helpers/token-app.js'
 import { verifyAttributeToken } from '../../scripts/verify-token.js'
@@ -27,18 +27,9 @@ async function attributeToken (employeeNumber: string): Promise<string> {
   return (await res.json() as { attribute_token: string }).attribute_token
 }
 
-function runCli (args: string[], stdin = ''): Promise<{ code: number | null, stdout: string, stderr: string }> {
+function runCli (args: string[], stdin = ''): Promise<ProcessResult> {
   const script = fileURLToPath(new URL('../../scripts/verify-token.ts', import.meta.url))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin)
-  })
+  return runProcess(process.execPath, ['--import', 'tsx', script, ...args], { stdin })
 }
 
 t.test('accepts a live token and returns its claims', async (t) => {
