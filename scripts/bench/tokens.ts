@@ -11,12 +11,19 @@
  *
  * Both servers run as their own single Node process; autocannon drives them from this one.
  * Targets (printed, not asserted): ≥ 1.5× the peer's requests/s, p99 ≤ 15 ms at 64 connections.
+ *
+ * Each run also prints where the CPU went, in cores: the server, every PostgreSQL process,
+ * this load generator, and the whole machine (busy of available), from /proc. A machine
+ * that is not busy while throughput stops growing is waiting, not computing.
+ *
+ *   --only audited|baseline|peer   one of the three, for working on it (no ratios)
+ *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'   flags for the server processes
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
@@ -28,6 +35,8 @@ const arg = (name: string, fallback: number): number => { const i = process.argv
 const SECONDS = arg('--seconds', 10)
 const PEOPLE = arg('--people', 2000)
 const ROUNDS = arg('--rounds', 2)
+/** --only audited|baseline|peer: one of the three, for working on it (no ratios printed). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const CONNECTIONS = [16, 64]
 const ADMIN = `bench-admin-${randomBytes(16).toString('hex')}`
 const ORG = '2129999997'
@@ -44,7 +53,7 @@ function freePort (): Promise<number> {
 }
 
 function start (args: string[], env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ') ?? []), '--import', 'tsx', ...args], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] })
   child.stdout?.resume()
   return child
 }
@@ -103,14 +112,53 @@ async function seedBehorig (base: string): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${String(token['access_token'])}` }
 }
 
-async function load (url: string, connections: number, seconds: number, next: () => { body: string, headers: Record<string, string> }): Promise<Result> {
-  const result = await autocannon({ url, connections, duration: seconds, method: 'POST', requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }] })
-  if (result.non2xx > 0 || result.errors > 0) process.stderr.write(`  ! ${url} at ${connections}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)
-  return result
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+function cpuSeconds (pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return 0 }
 }
 
-interface Row { connections: number, rps: number, p50: number, p99: number, ok: number, failed: number }
-const row = (connections: number, r: Result): Row => ({ connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors })
+/** Every PostgreSQL process on the machine (the server's backends come and go with its pool). */
+function postgresPids (): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' } catch { return false }
+  })
+}
+
+/** Busy and total CPU time of the whole machine so far (seconds, all cores), from /proc/stat. */
+function machineCpu (): { busy: number, total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0) / 100
+  const idle = ((fields[3] ?? 0) + (fields[4] ?? 0)) / 100 // idle + iowait
+  return { busy: total - idle, total }
+}
+
+/** Where the machine's CPU went during a run, in cores: the server under test, PostgreSQL, this load generator, and the whole machine. */
+interface CpuShare { server: number, postgres: number, load: number, machine: number }
+
+function cpuMeter (serverPid: number | undefined): () => CpuShare {
+  const postgresAt = (): Map<number, number> => new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]))
+  const began = { at: performance.now(), server: cpuSeconds(serverPid ?? 0), postgres: postgresAt(), load: cpuSeconds(process.pid), machine: machineCpu().busy }
+  return () => {
+    const elapsed = (performance.now() - began.at) / 1000
+    // Backends started during the run count from zero; any that ended are missed (a steady pool ends none).
+    let postgres = 0
+    for (const [pid, used] of postgresAt()) postgres += used - (began.postgres.get(pid) ?? 0)
+    return { server: (cpuSeconds(serverPid ?? 0) - began.server) / elapsed, postgres: postgres / elapsed, load: (cpuSeconds(process.pid) - began.load) / elapsed, machine: (machineCpu().busy - began.machine) / elapsed }
+  }
+}
+
+async function load (url: string, connections: number, seconds: number, next: () => { body: string, headers: Record<string, string> }, serverPid?: number): Promise<Result & { cpu: CpuShare }> {
+  const meter = cpuMeter(serverPid)
+  const result = await autocannon({ url, connections, duration: seconds, method: 'POST', requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }] })
+  if (result.non2xx > 0 || result.errors > 0) process.stderr.write(`  ! ${url} at ${connections}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)
+  return { ...result, cpu: meter() }
+}
+
+interface Row { connections: number, rps: number, p50: number, p99: number, ok: number, failed: number, cpu: CpuShare }
+const row = (connections: number, r: Result & { cpu: CpuShare }): Row => ({ connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors, cpu: r.cpu })
 
 /** `entry` is src/server.ts, or the baseline scripts/bench/token-server.ts (issuance without audit events). */
 /** Peak resident set of a running process, from Linux's VmHWM (MB). */
@@ -139,7 +187,7 @@ async function benchBehorig (adminUrl: string, entry: string): Promise<{ rows: R
     const next = () => ({ headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ subject: { type: 'employee-number', value: String(100000 + (i++ % PEOPLE)), organisation: ORG } }) })
     await load(`${base}/v1/attribute-tokens`, 16, 3, next) // warm-up
     const rows: Row[] = []
-    for (const c of CONNECTIONS) rows.push(row(c, await load(`${base}/v1/attribute-tokens`, c, SECONDS, next)))
+    for (const c of CONNECTIONS) rows.push(row(c, await load(`${base}/v1/attribute-tokens`, c, SECONDS, next, server.pid)))
     return { rows, peakRss: peakRssMb(server.pid) }
   } finally {
     server.kill('SIGTERM')
@@ -171,7 +219,7 @@ async function benchPeer (): Promise<Row[]> {
     refill(20_000)
     await load(tokenEndpoint, 16, 3, next) // warm-up
     const rows: Row[] = []
-    for (const c of CONNECTIONS) { refill(150_000); rows.push(row(c, await load(tokenEndpoint, c, SECONDS, next))) }
+    for (const c of CONNECTIONS) { refill(150_000); rows.push(row(c, await load(tokenEndpoint, c, SECONDS, next, peer.pid))) }
     return rows
   } finally {
     peer.kill('SIGTERM')
@@ -191,22 +239,23 @@ async function main (): Promise<void> {
   const baseline: Row[][] = []
   const peaks: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    for (const which of round % 2 === 0 ? ['audited', 'baseline'] : ['baseline', 'audited']) {
+    for (const which of (round % 2 === 0 ? ['audited', 'baseline'] : ['baseline', 'audited']).filter((w) => ONLY === undefined || ONLY === w)) {
       const run = await benchBehorig(adminUrl, which === 'audited' ? 'src/server.ts' : 'scripts/bench/token-server.ts')
       ;(which === 'audited' ? audited : baseline).push(run.rows)
       if (which === 'audited') peaks.push(run.peakRss)
     }
   }
-  const peer = await benchPeer()
-  const fmt = (r: Row) => `${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.ok} ok, ${r.failed} failed)`
+  const peer = ONLY === undefined || ONLY === 'peer' ? await benchPeer() : []
+  const fmt = (r: Row) => `${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.ok} ok, ${r.failed} failed)   CPU cores: server ${r.cpu.server.toFixed(2)}, postgres ${r.cpu.postgres.toFixed(2)}, load ${r.cpu.load.toFixed(2)}; machine ${r.cpu.machine.toFixed(2)} of ${availableParallelism()}`
   const table = (title: string, rounds: Row[][]) => {
     process.stdout.write(`\n${title}\n`)
     for (const [round, rows] of rounds.entries()) for (const r of rows) process.stdout.write(`  round ${round + 1}  ${String(r.connections).padStart(3)} connections  ${fmt(r)}\n`)
   }
   const mean = (rounds: Row[][], i: number): number => rounds.reduce((sum, rows) => sum + (rows[i] as Row).rps, 0) / rounds.length
-  table(`POST /v1/attribute-tokens, behorig on PostgreSQL, audited (peak RSS ${Math.max(...peaks)} MB)`, audited)
-  table('POST /v1/attribute-tokens, the same without issuance audit events (baseline)', baseline)
-  table('oidc-provider client_credentials + JWT access token (peer)', [peer])
+  if (audited.length > 0) table(`POST /v1/attribute-tokens, behorig on PostgreSQL, audited (peak RSS ${Math.max(...peaks)} MB)`, audited)
+  if (baseline.length > 0) table('POST /v1/attribute-tokens, the same without issuance audit events (baseline)', baseline)
+  if (peer.length > 0) table('oidc-provider client_credentials + JWT access token (peer)', [peer])
+  if (ONLY !== undefined) return
   process.stdout.write('\nratios and targets (not asserted; means over the rounds):\n')
   for (const [i, c] of CONNECTIONS.entries()) {
     const ours = mean(audited, i)

@@ -6,6 +6,11 @@ const SWEDISH_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockho
  * An employment "active today" must not flip at midnight UTC, an hour or two late.
  */
 export function evaluationDay (now: Date): string {
-  // sv-SE formats dates as YYYY-MM-DD.
-  return SWEDISH_DAY.format(now)
+  // Swedish time is whole hours off UTC, so the date only changes on a minute boundary: the
+  // last minute's answer is reused (this runs for every attribute token).
+  const minute = Math.floor(now.getTime() / 60_000)
+  if (minute !== last.minute) last = { minute, day: SWEDISH_DAY.format(now) } // sv-SE formats dates as YYYY-MM-DD
+  return last.day
 }
+
+let last = { minute: Number.NaN, day: '' }

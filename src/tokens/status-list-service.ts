@@ -61,10 +61,15 @@ export function statusListService (deps: StatusListDeps, options: StatusListOpti
     ttlSeconds,
     uriOf,
     async allocate () {
-      while (pool.length === 0) {
-        refilling ??= refill().finally(() => { refilling = undefined })
-        await refilling
+      // The next block is reserved while a quarter of this one is left, so issuance does
+      // not stop for the reservation's round trip.
+      if (pool.length <= blockSize / 4 && !refilling) {
+        refilling = refill().finally(() => { refilling = undefined })
+        // A failed reservation in the background is retried by the next call; only a caller
+        // left waiting for it (below) sees the error.
+        refilling.catch(() => {})
       }
+      while (pool.length === 0) await (refilling ??= refill().finally(() => { refilling = undefined }))
       const { listId, idx } = pool.pop() as { listId: number, idx: number }
       return { listId, idx, uri: uriOf(listId) }
     },

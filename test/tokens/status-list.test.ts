@@ -61,6 +61,43 @@ t.test('indices are never handed out twice, across processes and lists', async (
   t.notOk(seen.has(`${fresh.listId}/${fresh.idx}`), 'a process started later does not reuse them')
 })
 
+t.test('the next block is reserved before this one runs out, so allocation does not wait for it', async (t) => {
+  const keys = app.behorig.tokenServices.keys
+  const real = statusListRepository(store.db)
+  const reservations: Array<Promise<unknown>> = []
+  const lists = { ...real, reserve: (count: number, size: number) => { const r = real.reserve(count, size); reservations.push(r); return r } }
+  const service = statusListService({ lists, keys, issuer: ISSUER }, { listSize: 1024, blockSize: 16 })
+  const first = await service.allocate()
+  t.equal(reservations.length, 1, 'the first call reserves a block')
+  for (let i = 1; i < 12; i++) await service.allocate()
+  t.equal(reservations.length, 1, 'no second reservation while more than a quarter of the block is left')
+  const handedOut = [first]
+  handedOut.push(await service.allocate()) // 13th: 3 left, a quarter of 16 or fewer
+  t.equal(reservations.length, 2, 'the next block is asked for in the background')
+  await Promise.all(reservations)
+  for (let i = 0; i < 40; i++) handedOut.push(await service.allocate())
+  t.equal(reservations.length, 4, 'one reservation per block, never two at once')
+  t.equal(new Set(handedOut.map((r) => `${r.listId}/${r.idx}`)).size, handedOut.length, 'all distinct')
+})
+
+t.test('a reservation that fails in the background is retried, and only a caller left waiting sees the error', async (t) => {
+  const keys = app.behorig.tokenServices.keys
+  const real = statusListRepository(store.db)
+  let failNext = false
+  const lists = { ...real, reserve: async (count: number, size: number) => { if (failNext) { failNext = false; throw new Error('store unavailable') } return real.reserve(count, size) } }
+  const service = statusListService({ lists, keys, issuer: ISSUER }, { listSize: 1024, blockSize: 8 })
+  for (let i = 0; i < 5; i++) await service.allocate() // 3 left: the background refill is due next
+  failNext = true
+  const refs = [await service.allocate(), await service.allocate(), await service.allocate()]
+  t.equal(failNext, false, 'the background reservation was made, and failed')
+  t.equal(refs.length, 3, 'the block in hand is still handed out while its refill failed')
+  t.ok((await service.allocate()).idx >= 0, 'the next call reserves again, and succeeds')
+  failNext = true
+  const drained = statusListService({ lists, keys, issuer: ISSUER }, { listSize: 1024, blockSize: 8 })
+  await t.rejects(drained.allocate(), /store unavailable/, 'with nothing in hand, the caller gets the failure')
+  t.ok((await drained.allocate()).idx >= 0, 'and the call after it reserves afresh')
+})
+
 t.test('a status can only be set for an index that was handed out', async (t) => {
   const statusLists = app.behorig.tokenServices.statusLists
   const ref = await statusLists.allocate()
