@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import type { SecretBox } from '../crypto/secret-box.js'
-import { generateSigningKey, signCompact, type PublicJwk, type SigningAlg } from './key-material.js'
+import { generateSigningKey, signCompact, signCompactInPool, type PublicJwk, type SigningAlg } from './key-material.js'
 import type { KeyRepository, KeyState, StoredKey } from './repository.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
@@ -30,6 +30,8 @@ export interface Signer {
   readonly alg: SigningAlg
   /** A compact JWS over `payload`; `alg` and `kid` in `header` are set by the signer. */
   sign (header: Record<string, unknown>, payload: Record<string, unknown>): string
+  /** The same, signed on the thread pool (src/keys/key-material.ts, signCompactInPool). */
+  signInPool (header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>
 }
 
 export interface RotationResult {
@@ -142,6 +144,10 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       sign (header, payload) {
         const { alg: _a, kid: _k, ...rest } = header
         return signCompact(alg, privateKey, { alg, kid, ...rest }, payload)
+      },
+      signInPool (header, payload) {
+        const { alg: _a, kid: _k, ...rest } = header
+        return signCompactInPool(alg, privateKey, { alg, kid, ...rest }, payload)
       }
     }
   }
@@ -160,7 +166,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
   }
 
   return {
-    signer: { async sign (header, payload) { return (await currentSigner()).sign(header, payload) } },
+    signer: { async sign (header, payload) { return (await currentSigner()).signInPool(header, payload) } },
     currentSigner,
     async jwks () {
       return { keys: (await deps.keys.published(new Date(now()))).map((k) => k.publicJwk) }
