@@ -43,8 +43,19 @@ export function toDirectoryAccount (entry: Entry, config: AccountSettings): Dire
     family_name: firstText(values, a.family_name),
     disabled: a.disabled ? isDisabled(allText(values, a.disabled), a.disabled, config.disabled_attribute) : false,
     modified_at: modifiedAt,
-    change_mark: ad ? firstText(values, 'uSNChanged') : modifiedAt
+    change_mark: ad ? updateSequenceNumber(firstText(values, 'uSNChanged')) : modifiedAt
   }
+}
+
+/**
+ * AD's uSNChanged is a 64-bit update sequence number. Anything else is no change mark: stored,
+ * it would make the next incremental run's filter fail (ldap-reader checks it), so such an
+ * entry only leaves the run without a mark from it, and a run with none at all is followed
+ * by a full one.
+ */
+function updateSequenceNumber (value: string | null): string | null {
+  const text = value?.trim() ?? ''
+  return /^\d{1,20}$/.test(text) && BigInt(text) < 2n ** 64n ? text : null
 }
 
 /**

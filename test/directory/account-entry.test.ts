@@ -80,3 +80,13 @@ t.test('disabled: bit masks, value lists, and the defaults', async (t) => {
   t.equal(isDisabled(['Konsult', 'AVSTÄNGD'], 'employeeType', { values: ['avstängd', 'disabled'] }), true, 'any value, case-insensitive')
   t.equal(isDisabled([], 'employeeType', { values: ['disabled'] }), false)
 })
+
+t.test('an AD uSNChanged that is not a 64-bit number is no change mark', async (t) => {
+  const entry = (uSNChanged: string | string[]) => toDirectoryAccount({ dn: 'CN=x,DC=y', objectGUID: Buffer.alloc(16, 1), uSNChanged }, AD).change_mark
+  t.equal(entry(' 98765 '), '98765', 'surrounding blanks are not part of it')
+  t.equal(entry('18446744073709551615'), '18446744073709551615', 'the largest 64-bit value')
+  for (const bad of ['', 'abc', '-5', '12.5', '1e9', '0x1F', '18446744073709551616', '1)(uid=*', '123456789012345678901']) {
+    t.equal(entry(bad), null, JSON.stringify(bad))
+  }
+  t.equal(entry([]), null, 'absent')
+})
