@@ -6,6 +6,13 @@ import { dnKey, type DirectoryAccount, type DirectoryGroup } from './directory-r
 import { directoryFlavour, parseLdapSourceConfig, type LdapSourceConfig } from './ldap-source-config.js'
 import { ldapReader, type DirectoryReader } from './ldap-reader.js'
 
+/**
+ * How far behind behorig's clock a directory's may be without an incremental run missing a
+ * change made while the run before it read (docs/ldap.md). Entries changed this close to a
+ * run's start are read again by the next one, as unchanged.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000
+
 /** What an ldap source remembers between runs (sources.state). */
 export type LdapSourceState = {
   /** Read from this mark next time (modifyTimestamp as ISO 8601, or AD uSNChanged). */
@@ -24,7 +31,7 @@ export type LdapSourceState = {
  * are linked (directory, base DNs, filters, attributes, correlation), the next run is full:
  * the mark says nothing about entries the old filter left out.
  */
-export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader = ldapReader): SourceConnector | undefined {
+export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader = ldapReader, now: () => number = Date.now): SourceConnector | undefined {
   if (source.kind !== 'ldap') return undefined
   const config = parseLdapSourceConfig(source.config)
   const previous = state as LdapSourceState
@@ -40,13 +47,19 @@ export function ldapConnector (source: SourceConfig, state: Record<string, unkno
     },
 
     read (plan: ReadPlan = { mode: 'full' }) {
-      const mark = new ChangeMark(directoryFlavour(config), plan.mode === 'incremental' ? plan.since : previous.change_mark)
+      const flavour = directoryFlavour(config)
+      // Taken before the search starts. An entry changed while the run reads may have been
+      // passed already, while a later change to another entry is read and raises the mark
+      // above it: the next run must start no later than this run did. Directory time is
+      // only known from entries, so behorig's clock stands in, less the skew allowed.
+      const ceiling = flavour === 'ldap' ? new Date(now() - CLOCK_SKEW_MS).toISOString() : undefined
+      const mark = new ChangeMark(flavour, plan.mode === 'incremental' ? plan.since : previous.change_mark)
       const directory = reader(config)
       const since = plan.mode === 'incremental' ? plan.since : undefined
       return {
         items: readItems(directory, since, mark),
         nextState: (): LdapSourceState => ({
-          ...(mark.value !== undefined ? { change_mark: mark.value } : {}),
+          ...(mark.value !== undefined ? { change_mark: ceiling !== undefined && ceiling < mark.value ? ceiling : mark.value } : {}),
           runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1,
           config_digest: digest
         })

@@ -1,0 +1,87 @@
+import t from 'tap'
+import { randomUUID } from 'node:crypto'
+import { Attribute, Change, Client } from 'ldapts'
+import { freshLdapOu, requireLdap } from '../helpers/services.js'
+import { fixtureDocument, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
+import { CLOCK_SKEW_MS, ldapConnector, type LdapSourceState } from '../../src/directory/ldap-connector.js'
+import { dnKey } from '../../src/directory/directory-records.js'
+import type { SourceConfig } from '../../src/sources/source-config.js'
+import type { ReadPlan, SourceConnector } from '../../src/sources/source-connector.js'
+
+const ldap = requireLdap()
+const ou = await freshLdapOu(ldap)
+t.teardown(ou.drop)
+const directory = municipalDirectory(ou.baseDN)
+await loadEntries(ldap, directory.entries)
+
+const source: SourceConfig = { id: 'ad', kind: 'ldap', schedule: null, safety: { max_end_percent: 100 }, config: fixtureDocument(ldap, directory, { page_size: 5 }) }
+const connector = (state: LdapSourceState, now?: () => number): SourceConnector => ldapConnector(source, state, undefined, now) as SourceConnector
+
+interface Read { accounts: string[], state: LdapSourceState }
+
+/** Runs a read to its end; `midway` runs after the first page of accounts. */
+async function run (c: SourceConnector, plan: ReadPlan, midway?: (readSoFar: string[]) => Promise<void>): Promise<Read> {
+  const { items, nextState } = c.read(plan)
+  const accounts: string[] = []
+  for await (const item of items) {
+    if (item.type !== 'account') continue
+    accounts.push((item.record as { dn: string }).dn)
+    if (accounts.length === 5 && midway) await midway([...accounts])
+  }
+  return { accounts, state: nextState() as LdapSourceState }
+}
+
+/** Changes an entry until its modifyTimestamp (whole seconds) is later than `after`; its new mark. */
+async function touch (dn: string, after = ''): Promise<string> {
+  const client = new Client({ url: ldap.url, timeout: 10000 })
+  try {
+    await client.bind(ldap.bindDN, ldap.bindPassword)
+    for (let round = 0; round < 40; round++) {
+      await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: [randomUUID()] }) }))
+      const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['modifyTimestamp'] })
+      const s = String(searchEntries[0]?.modifyTimestamp)
+      const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}.000Z`
+      if (iso > after) return iso
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    throw new Error(`modifyTimestamp of ${dn} did not move past ${after}`)
+  } finally {
+    await client.unbind()
+  }
+}
+
+const dnOf = (key: string): string => Object.values(directory.users).find((dn) => dnKey(dn) === key) as string
+
+t.test('an entry changed after the run passed it is read by the next incremental run', async (t) => {
+  const order = (await run(connector({}), { mode: 'full' })).accounts
+  const passed = order[0] as string
+  const ahead = order.at(-1) as string
+  const stamps: string[] = []
+  // While the run is on its second page: the first entry changes (already read), then, a
+  // second later, the last one (still to come, so the run sees its newer mark).
+  const full = await run(connector({}), { mode: 'full' }, async (readSoFar) => {
+    t.ok(readSoFar.includes(passed) && !readSoFar.includes(ahead), 'one entry already read, the other still to come')
+    stamps.push(await touch(dnOf(passed)))
+    stamps.push(await touch(dnOf(ahead), stamps[0]))
+  })
+  const [passedAt, aheadAt] = stamps as [string, string]
+  t.ok(passedAt < aheadAt, 'the entry read later carries the later mark')
+  t.ok(full.state.change_mark !== undefined && full.state.change_mark <= passedAt, 'the mark left is no later than the run\'s start, less the skew')
+
+  const next = await run(connector(full.state), { mode: 'incremental', since: full.state.change_mark as string })
+  t.ok(next.accounts.includes(passed), 'the next incremental run reads the entry changed behind the first')
+  t.ok(next.accounts.includes(ahead), 'and the one it saw')
+})
+
+t.test('the mark is the latest seen, or the run\'s start less the skew, whichever is earlier', async (t) => {
+  const longAgo = Date.parse('2020-06-01T12:00:00Z')
+  const early = await run(connector({}, () => longAgo), { mode: 'full' })
+  t.equal(early.state.change_mark, new Date(longAgo - CLOCK_SKEW_MS).toISOString(), 'entries newer than the run\'s start do not move the mark past it')
+
+  // A directory clock more than the skew behind behorig's is the limit of this: modelled by a
+  // behorig clock far ahead, the mark is the newest entry, as it was before.
+  const ahead = await run(connector({}, () => Date.now() + 24 * 3600_000), { mode: 'full' })
+  const latest = ahead.state.change_mark as string
+  t.match(latest, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/)
+  t.ok(latest <= new Date().toISOString() && latest > '2020-06-01', 'the newest modifyTimestamp read')
+})
