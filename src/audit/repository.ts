@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { AuditCheckpointTable, AuditEventTable, Database } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
+import { PLATFORM_CHAIN } from './audit-log.js'
 
 export type StoredAuditEvent = Selectable<AuditEventTable>
 export type StoredCheckpoint = Selectable<AuditCheckpointTable>
@@ -19,19 +20,27 @@ export interface AuditEventFilter {
   limit: number
 }
 
+/** The filter's conditions, newest first: the same for an organisation's chain and the platform's. */
+function filtered<Q extends SelectQueryBuilder<Database, 'audit_events', StoredAuditEvent>> (query: Q, filter: AuditEventFilter): Q {
+  let q = query.orderBy('seq', 'desc').limit(filter.limit) as Q
+  if (filter.person_id !== undefined) q = q.where('person_id', '=', filter.person_id) as Q
+  if (filter.client_id !== undefined) q = q.where('client_id', '=', filter.client_id) as Q
+  if (filter.action !== undefined) q = q.where('action', '=', filter.action) as Q
+  if (filter.from !== undefined) q = q.where('at', '>=', filter.from) as Q
+  if (filter.to !== undefined) q = q.where('at', '<', filter.to) as Q
+  if (filter.before !== undefined) q = q.where('seq', '<', filter.before) as Q
+  return q
+}
+
 export function auditRepository (db: Kysely<Database>) {
   return {
     /** An organisation's events, newest first, read as that organisation's tenant. */
-    list: (organisation: string, filter: AuditEventFilter) => withTenant(db, organisation, async (trx) => {
-      let q = trx.selectFrom('audit_events').selectAll().where('organisation', '=', organisation).orderBy('seq', 'desc').limit(filter.limit)
-      if (filter.person_id !== undefined) q = q.where('person_id', '=', filter.person_id)
-      if (filter.client_id !== undefined) q = q.where('client_id', '=', filter.client_id)
-      if (filter.action !== undefined) q = q.where('action', '=', filter.action)
-      if (filter.from !== undefined) q = q.where('at', '>=', filter.from)
-      if (filter.to !== undefined) q = q.where('at', '<', filter.to)
-      if (filter.before !== undefined) q = q.where('seq', '<', filter.before)
-      return q.execute()
-    }),
+    list: (organisation: string, filter: AuditEventFilter) => withTenant(db, organisation, (trx) =>
+      filtered(trx.selectFrom('audit_events').selectAll().where('organisation', '=', organisation), filter).execute()),
+
+    /** The platform chain's events (relying parties, keys, the catalog, the token endpoint), newest first. */
+    listPlatform: (filter: AuditEventFilter) =>
+      filtered(db.selectFrom('audit_events').selectAll().where('chain', '=', PLATFORM_CHAIN).where('organisation', 'is', null), filter).execute(),
 
     /** Whether the person exists in the organisation (read as its tenant). */
     personExists: (organisation: string, personId: string) => withTenant(db, organisation, async (trx) => {

@@ -6,7 +6,7 @@ import { PersonParams } from '../people/schemas.js'
 import { ForeignOrganisation } from '../auth/errors.js'
 import type { Principal } from '../auth/principal.js'
 import type { AuditService } from './service.js'
-import { AuditEventList, AuditQuery, CheckpointList, DisclosureList, VerificationSchema, VerifyQuery } from './schemas.js'
+import { AuditEventList, AuditQuery, CheckpointList, PlatformAuditQuery, DisclosureList, VerificationSchema, VerifyQuery } from './schemas.js'
 
 const TAGS = ['audit']
 const auth = { scope: 'audit:read', orgParam: 'org' } as const
@@ -20,6 +20,21 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
     const { cursor, ...query } = request.query
     const before = decodeCursor(cursor, isSeq)
     return audit.events(request.params.org, { ...query, ...(before !== undefined ? { before } : {}) })
+  })
+
+  app.get('/v1/audit/platform', {
+    config: { auth: { platform: true } },
+    schema: {
+      tags: TAGS,
+      summary: 'The platform chain, newest first: relying parties, signing keys, the catalog and the token endpoint',
+      description: 'Platform admin only. Events that belong to no organisation: relying-party registrations and changes, key rotations, catalog loads, organisations created, access tokens issued and client authentications refused at `/oauth/token`. Filters as on an organisation\'s log, but `person`.',
+      querystring: PlatformAuditQuery,
+      response: { 200: AuditEventList, '4xx': ProblemSchema }
+    }
+  }, async function listPlatformAuditEvents (request) {
+    const { cursor, ...query } = request.query
+    const before = decodeCursor(cursor, isSeq)
+    return audit.events(null, { ...query, ...(before !== undefined ? { before } : {}) })
   })
 
   app.get('/v1/organisations/:org/people/:id/disclosures', {

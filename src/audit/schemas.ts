@@ -15,6 +15,15 @@ export const AuditQuery = Type.Object({
 }, { additionalProperties: false })
 export type AuditQuery = Static<typeof AuditQuery>
 
+/** The platform chain names no person: the same filters but that one. */
+export const PlatformAuditQuery = Type.Object({
+  relying_party: AuditQuery.properties.relying_party,
+  action: AuditQuery.properties.action,
+  from: AuditQuery.properties.from,
+  to: AuditQuery.properties.to,
+  ...ListQuery.properties
+}, { additionalProperties: false })
+
 const ActorSchema = Type.Union([
   Type.Object({ kind: Type.Literal('platform-admin') }),
   Type.Object({ kind: Type.Literal('api-key'), key_id: Type.String(), organisation: Type.String() }),

@@ -23,13 +23,14 @@ interface TokenIssuedDetails {
 export function auditService (deps: AuditServiceDeps) {
   const { audit } = deps
   return {
-    async events (organisation: string, query: EventQuery) {
+    /** An organisation's events, or with `null` the platform chain's (the platform admin's only). */
+    async events (organisation: string | null, query: EventQuery) {
       const from = query.from === undefined ? undefined : new Date(query.from)
       const to = query.to === undefined ? undefined : new Date(query.to)
       if (from && to && from > to) {
         throw ValidationFailed({ detail: '`from` is after `to`', errors: [{ pointer: '/from', detail: 'must not be after to', location: 'query' }] })
       }
-      const rows = await audit.list(organisation, {
+      const filter = {
         limit: query.limit + 1,
         ...(query.person !== undefined ? { person_id: query.person } : {}),
         ...(query.relying_party !== undefined ? { client_id: query.relying_party } : {}),
@@ -37,7 +38,8 @@ export function auditService (deps: AuditServiceDeps) {
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
         ...(query.before !== undefined ? { before: query.before } : {})
-      })
+      }
+      const rows = organisation === null ? await audit.listPlatform(filter) : await audit.list(organisation, filter)
       return page(rows.map(eventView), query.limit, (e) => e.seq)
     },
 

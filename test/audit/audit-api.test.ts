@@ -142,3 +142,44 @@ t.test('the platform admin reads any organisation\'s log', async (t) => {
   t.equal(res.statusCode, 200)
   t.same(res.json().items.map((e: EventItem) => e.person_id), [foreigner])
 })
+
+t.test('the platform chain: relying parties, keys and the token endpoint, for the platform admin only', async (t) => {
+  await db.transaction().execute((trx) => appendAudit(trx, [
+    { organisation: null, action: 'access-token.issued', actor: { kind: 'relying-party', client_id: 'fk-ssbtek' }, client_id: 'fk-ssbtek', at: new Date(Date.UTC(2026, 1, 1)), details: { jti: 'at-1', scope: 'attribute-tokens' } },
+    { organisation: null, action: 'client-authentication.refused', actor: { kind: 'system', component: 'token-endpoint' }, at: new Date(Date.UTC(2026, 1, 2)), details: { claimed_client_id: 'nobody', reason: 'unknown-client' } },
+    { organisation: null, action: 'access-token.issued', actor: { kind: 'relying-party', client_id: 'csn-gone' }, client_id: 'csn-gone', at: new Date(Date.UTC(2026, 1, 3)), details: { jti: 'at-2', scope: 'attribute-tokens' } }
+  ]))
+  const platform = async (query: string, h: Record<string, string> = adminHeaders) => get(`/v1/audit/platform${query}`, h)
+
+  const all = await platform('?limit=200')
+  t.equal(all.statusCode, 200)
+  const events: EventItem[] = all.json().items
+  t.ok(events.length >= 4, 'the registration at set-up and the three appended')
+  t.ok(events.every((e) => (e as unknown as { chain: string }).chain === 'platform' && e.organisation === null), 'only platform events')
+  t.same(events.map((e) => e.seq), [...events.map((e) => e.seq)].sort((a, b) => b - a), 'newest first')
+  t.ok(events.some((e) => e.action === 'relying-party.created' && e.client_id === 'fk-ssbtek'), 'the relying party registered at set-up')
+  t.notOk(events.some((e) => e.action === 'attribute-token.issued'), 'no organisation\'s events')
+
+  t.same((await platform('?relying_party=csn-gone')).json().items.map((e: EventItem) => e.details['jti']), ['at-2'])
+  t.same((await platform('?action=client-authentication.refused')).json().items.map((e: EventItem) => e.details['claimed_client_id']), ['nobody'])
+  t.same((await platform('?action=access-token.issued&from=2026-02-01T00:00:00Z&to=2026-02-03T00:00:00Z')).json().items.map((e: EventItem) => e.details['jti']), ['at-1'])
+
+  const first = (await platform('?limit=1')).json()
+  const second = (await platform(`?limit=1&cursor=${encodeURIComponent(first.next_cursor)}`)).json()
+  t.equal(second.items[0].seq, first.items[0].seq - 1, 'the cursor pages on down the chain')
+
+  const verified = await get('/v1/audit/verify', adminHeaders)
+  t.equal(verified.json().ok, true, 'the events listed are the chain verify checks')
+  t.equal(verified.json().head.seq, events[0]?.seq)
+
+  const person = await platform(`?person=${anna}`)
+  t.equal(person.statusCode, 400, 'the platform chain names no person: the filter is refused, not ignored')
+  t.equal(person.json().errors[0].pointer, '/person')
+  const fromAfterTo = await platform('?from=2026-02-03T00:00:00Z&to=2026-02-01T00:00:00Z')
+  t.equal(fromAfterTo.statusCode, 400)
+
+  const orgKey = await platform('', headers)
+  t.equal(orgKey.statusCode, 403, 'an organisation key, even with audit:read, reads no platform event')
+  t.equal(orgKey.json().type, 'https://behorig.se/problems/platform-admin-only')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/audit/platform' })).statusCode, 401)
+})
