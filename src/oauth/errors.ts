@@ -31,7 +31,11 @@ export class OAuthError extends Error {
 
 export const invalidRequest = (description: string): OAuthError => new OAuthError('invalid_request', description)
 export const invalidClient = (description: string): OAuthError => new OAuthError('invalid_client', description)
-export const invalidGrant = (description: string): OAuthError => new OAuthError('invalid_grant', description)
+/**
+ * Token exchange: a subject_token that is invalid, or unacceptable by policy. RFC 8693
+ * §2.2.2 says this MUST be `invalid_request`, not RFC 6749's `invalid_grant`.
+ */
+export const invalidSubjectToken = (description: string): OAuthError => new OAuthError('invalid_request', description)
 export const unsupportedGrantType = (description: string): OAuthError => new OAuthError('unsupported_grant_type', description)
 export const invalidScope = (description: string): OAuthError => new OAuthError('invalid_scope', description)
 

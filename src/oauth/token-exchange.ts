@@ -6,7 +6,7 @@ import type { StoredIdentityProvider } from '../identity-providers/repository.js
 import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
 import type { SubjectLookup } from '../tokens/attribute-token-repository.js'
 import { SubjectNotFound } from '../tokens/errors.js'
-import { invalidGrant, invalidRequest, OAuthError } from './errors.js'
+import { invalidSubjectToken, invalidRequest, OAuthError } from './errors.js'
 import { normalisedTyp } from './client-assertion.js'
 import { COMPACT_JWS } from './compact-jws.js'
 import type { GrantHandler } from './grants.js'
@@ -42,12 +42,12 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
     const idp = await identityProviderOf(subjectToken, deps)
     const claims = await verifySubjectToken(subjectToken, idp, client.clientId, deps)
     const value = claims[idp.document.subject.claim]
-    if (typeof value !== 'string' || value === '') throw invalidGrant(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
+    if (typeof value !== 'string' || value === '') throw invalidSubjectToken(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
     try {
       const issued = await deps.attributeTokens.issueFor(client.clientId, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
-      if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidGrant('no attributes this client may receive for the person the subject_token names')
+      if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken('no attributes this client may receive for the person the subject_token names')
       throw error
     }
   }
@@ -63,16 +63,16 @@ function requireParameters (form: Parameters<GrantHandler>[0]): string {
 async function identityProviderOf (subjectToken: string, deps: TokenExchangeDeps): Promise<StoredIdentityProvider> {
   let iss: unknown
   let typ: unknown
-  if (!COMPACT_JWS.test(subjectToken)) throw invalidGrant('the subject_token is not a JWT')
+  if (!COMPACT_JWS.test(subjectToken)) throw invalidSubjectToken('the subject_token is not a JWT')
   try {
     iss = decodeJwt(subjectToken).iss
     typ = decodeProtectedHeader(subjectToken).typ
   } catch {
-    throw invalidGrant('the subject_token is not a JWT')
+    throw invalidSubjectToken('the subject_token is not a JWT')
   }
-  if (!SUBJECT_TOKEN_TYPES.includes(normalisedTyp(typ))) throw invalidGrant('the subject_token\'s typ must be absent, JWT or at+jwt')
+  if (!SUBJECT_TOKEN_TYPES.includes(normalisedTyp(typ))) throw invalidSubjectToken('the subject_token\'s typ must be absent, JWT or at+jwt')
   const idp = typeof iss === 'string' ? await deps.findIdentityProvider(iss) : undefined
-  if (!idp) throw invalidGrant('the subject_token\'s issuer is not a registered identity provider')
+  if (!idp) throw invalidSubjectToken('the subject_token\'s issuer is not a registered identity provider')
   return idp
 }
 
@@ -88,14 +88,14 @@ async function verifySubjectToken (token: string, idp: StoredIdentityProvider, c
       clockTolerance: CLOCK_SKEW_SECONDS
     })
     // jose checks a future iat only with maxTokenAge, which would also make iat required.
-    if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS) throw invalidGrant('the subject_token\'s iat is in the future')
+    if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS) throw invalidSubjectToken('the subject_token\'s iat is in the future')
     return payload as Record<string, unknown>
   } catch (error) {
     if (error instanceof OAuthError) throw error
-    if (error instanceof JwksUnavailable) throw invalidGrant(`the identity provider's jwks_uri could not be read: ${error.message}`)
-    if (error instanceof joseErrors.JWTExpired) throw invalidGrant('the subject_token has expired')
-    if (error instanceof joseErrors.JWTClaimValidationFailed) throw invalidGrant(`the subject_token's ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not acceptable'}`)
-    if (error instanceof joseErrors.JOSEError) throw invalidGrant(`the subject_token does not verify (${error.code})`)
+    if (error instanceof JwksUnavailable) throw invalidSubjectToken(`the identity provider's jwks_uri could not be read: ${error.message}`)
+    if (error instanceof joseErrors.JWTExpired) throw invalidSubjectToken('the subject_token has expired')
+    if (error instanceof joseErrors.JWTClaimValidationFailed) throw invalidSubjectToken(`the subject_token's ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not acceptable'}`)
+    if (error instanceof joseErrors.JOSEError) throw invalidSubjectToken(`the subject_token does not verify (${error.code})`)
     throw error
   }
 }

@@ -28,7 +28,7 @@ async function run (c: SourceConnector, plan: ReadPlan, midway?: (readSoFar: str
     accounts.push((item.record as { dn: string }).dn)
     if (accounts.length === 5 && midway) await midway([...accounts])
   }
-  return { accounts, state: nextState() as LdapSourceState }
+  return { accounts, state: (nextState?.() ?? {}) as LdapSourceState }
 }
 
 /** Changes an entry until its modifyTimestamp (whole seconds) is later than `after`; its new mark. */

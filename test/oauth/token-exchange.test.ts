@@ -80,14 +80,14 @@ t.test('an ID token naming the person by e-mail, once the IdP is configured so',
 
 t.test('refusals in RFC 6749 / 8693 form', async (t) => {
   const cases: Array<[string, Promise<Awaited<ReturnType<typeof exchange>>>, string, RegExp]> = [
-    ['unregistered issuer', exchange(await subjectToken({ employee_number: '1001' }, { issuer: 'https://idp.elsewhere.test' })), 'invalid_grant', /not a registered identity provider/],
-    ['signed by another key', exchange(await subjectToken({ employee_number: '1001' }, { key: strangerKey.privateKey })), 'invalid_grant', /does not verify/],
-    ['expired', exchange(await subjectToken({ employee_number: '1001' }, { exp: Math.floor(Date.now() / 1000) - 3600 })), 'invalid_grant', /expired/],
-    ['for another audience', exchange(await subjectToken({ employee_number: '1001', aud: 'someone-else' })), 'invalid_grant', /aud/],
-    ['without the mapped claim', exchange(await subjectToken({ email: 'p1001@exempel.se' })), 'invalid_grant', /employee_number/],
-    ['naming nobody', exchange(await subjectToken({ employee_number: '9999' })), 'invalid_grant', /no attributes/],
-    ['naming someone with nothing releasable', exchange(await subjectToken({ employee_number: '1003' })), 'invalid_grant', /no attributes/],
-    ['not a JWT', exchange('garbage'), 'invalid_grant', /not a JWT/],
+    ['unregistered issuer', exchange(await subjectToken({ employee_number: '1001' }, { issuer: 'https://idp.elsewhere.test' })), 'invalid_request', /not a registered identity provider/],
+    ['signed by another key', exchange(await subjectToken({ employee_number: '1001' }, { key: strangerKey.privateKey })), 'invalid_request', /does not verify/],
+    ['expired', exchange(await subjectToken({ employee_number: '1001' }, { exp: Math.floor(Date.now() / 1000) - 3600 })), 'invalid_request', /expired/],
+    ['for another audience', exchange(await subjectToken({ employee_number: '1001', aud: 'someone-else' })), 'invalid_request', /aud/],
+    ['without the mapped claim', exchange(await subjectToken({ email: 'p1001@exempel.se' })), 'invalid_request', /employee_number/],
+    ['naming nobody', exchange(await subjectToken({ employee_number: '9999' })), 'invalid_request', /no attributes/],
+    ['naming someone with nothing releasable', exchange(await subjectToken({ employee_number: '1003' })), 'invalid_request', /no attributes/],
+    ['not a JWT', exchange('garbage'), 'invalid_request', /not a JWT/],
     ['no subject_token_type', exchange(await subjectToken({ employee_number: '1001' }), { subject_token_type: '' }), 'invalid_request', /subject_token_type/],
     ['an unknown subject_token_type', exchange(await subjectToken({ employee_number: '1001' }), { subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request', /subject_token_type/],
     ['another requested_token_type', exchange(await subjectToken({ employee_number: '1001' }), { requested_token_type: 'urn:ietf:params:oauth:token-type:access_token' }), 'invalid_request', /requested_token_type/]

@@ -77,8 +77,8 @@ const now = (): number => Math.floor(Date.now() / 1000)
 /** One kind of JWT behorig verifies, and how a client sends it. */
 interface Target {
   name: string
-  /** RFC 6749 §5.2: a failed client authentication is invalid_client (401); a bad grant is invalid_grant (400). */
-  error: 'invalid_client' | 'invalid_grant'
+  /** RFC 6749 §5.2: a failed client authentication is invalid_client (401); RFC 8693 §2.2.2: a bad subject_token is invalid_request (400). */
+  error: 'invalid_client' | 'invalid_request'
   status: number
   key: KeyObject
   publicJwk: JsonWebKey & { kid: string }
@@ -112,10 +112,8 @@ const assertions: Target = {
 
 const subjectTokens: Target = {
   name: 'subject token',
-  // docs/tokens.md documents invalid_grant here. RFC 8693 §2.2.2 asks for invalid_request
-  // when the subject_token is invalid; invalid_grant (RFC 6749 §5.2: the grant is invalid
-  // or expired) is what the clients of this endpoint are told to expect.
-  error: 'invalid_grant',
+  // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request.
+  error: 'invalid_request',
   status: 400,
   key: idp.privateKey,
   publicJwk: idpJwk,
