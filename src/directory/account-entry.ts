@@ -43,19 +43,20 @@ export function toDirectoryAccount (entry: Entry, config: AccountSettings): Dire
     family_name: firstText(values, a.family_name),
     disabled: a.disabled ? isDisabled(allText(values, a.disabled), a.disabled, config.disabled_attribute) : false,
     modified_at: modifiedAt,
-    change_mark: ad ? updateSequenceNumber(firstText(values, 'uSNChanged')) : modifiedAt
+    change_mark: ad ? updateSequenceNumber(firstText(values, 'uSNChanged')) ?? null : modifiedAt
   }
 }
 
 /**
- * AD's uSNChanged is a 64-bit update sequence number. Anything else is no change mark: stored,
- * it would make the next incremental run's filter fail (ldap-reader checks it), so such an
- * entry only leaves the run without a mark from it, and a run with none at all is followed
- * by a full one.
+ * An AD update sequence number (uSNChanged, highestCommittedUSN): 64 bits unsigned, as
+ * decimal text; undefined for anything else. A uSNChanged that is not one is no change mark:
+ * stored, it would make the next incremental run's filter fail (ldap-reader checks it), so
+ * such an entry only leaves the run without a mark from it, and a run with none at all is
+ * followed by a full one.
  */
-function updateSequenceNumber (value: string | null): string | null {
+export function updateSequenceNumber (value: string | null): string | undefined {
   const text = value?.trim() ?? ''
-  return /^\d{1,20}$/.test(text) && BigInt(text) < 2n ** 64n ? text : null
+  return /^\d{1,20}$/.test(text) && BigInt(text) < 2n ** 64n ? text : undefined
 }
 
 /**

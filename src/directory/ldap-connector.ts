@@ -5,13 +5,7 @@ import type { SourceItem } from '../sources/source-records.js'
 import { dnKey, type DirectoryAccount, type DirectoryGroup } from './directory-records.js'
 import { directoryFlavour, parseLdapSourceConfig, type LdapSourceConfig } from './ldap-source-config.js'
 import { ldapReader, type DirectoryReader } from './ldap-reader.js'
-
-/**
- * How far behind behorig's clock a directory's may be without an incremental run missing a
- * change made while the run before it read (docs/ldap.md). Entries changed this close to a
- * run's start are read again by the next one, as unchanged.
- */
-export const CLOCK_SKEW_MS = 5 * 60_000
+import { updateSequenceNumber } from './account-entry.js'
 
 /** What an ldap source remembers between runs (sources.state). */
 export type LdapSourceState = {
@@ -42,33 +36,43 @@ export function ldapConnector (source: SourceConfig, state: Record<string, unkno
     plan (requested) {
       const due = (previous.runs_since_full ?? 0) + 1 >= config.full_every
       const reconfigured = previous.config_digest !== digest
-      if (requested === 'full' || previous.change_mark === undefined || due || reconfigured) return { mode: 'full' }
-      return { mode: 'incremental', since: previous.change_mark }
+      const since = new ChangeMark(directoryFlavour(config), previous.change_mark).value
+      if (requested === 'full' || since === undefined || due || reconfigured) return { mode: 'full' }
+      return { mode: 'incremental', since }
     },
 
     read (plan: ReadPlan = { mode: 'full' }) {
       const flavour = directoryFlavour(config)
-      // Taken before the search starts. An entry changed while the run reads may have been
-      // passed already, while a later change to another entry is read and raises the mark
-      // above it: the next run must start no later than this run did. Directory time is
-      // only known from entries, so behorig's clock stands in, less the skew allowed.
-      const ceiling = flavour === 'ldap' ? new Date(now() - CLOCK_SKEW_MS).toISOString() : undefined
+      // The mark is never later than where the directory stood when the run began. An entry
+      // changed while the run reads may have been passed already, while a later change to
+      // another entry is read and raises the mark above it: the next run must still see it.
+      // Active Directory says where it stands (highestCommittedUSN, read first thing); an
+      // OpenLDAP time is only known from entries, so behorig's clock stands in, less the
+      // skew allowed (clock_skew_seconds).
+      const ceiling: { value?: string } = flavour === 'ldap' ? { value: new Date(now() - config.clock_skew_seconds * 1000).toISOString() } : {}
       const mark = new ChangeMark(flavour, plan.mode === 'incremental' ? plan.since : previous.change_mark)
       const directory = reader(config)
       const since = plan.mode === 'incremental' ? plan.since : undefined
       return {
-        items: readItems(directory, since, mark),
-        nextState: (): LdapSourceState => ({
-          ...(mark.value !== undefined ? { change_mark: ceiling !== undefined && ceiling < mark.value ? ceiling : mark.value } : {}),
-          runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1,
-          config_digest: digest
-        })
+        items: readItems(directory, since, mark, flavour === 'active-directory' ? ceiling : undefined),
+        nextState: (): LdapSourceState => {
+          const value = mark.atMost(ceiling.value)
+          return {
+            ...(value !== undefined ? { change_mark: value } : {}),
+            runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1,
+            config_digest: digest
+          }
+        }
       }
     }
   }
 }
 
-async function * readItems (directory: DirectoryReader, since: string | undefined, mark: ChangeMark): AsyncGenerator<SourceItem> {
+async function * readItems (directory: DirectoryReader, since: string | undefined, mark: ChangeMark, usnCeiling?: { value?: string }): AsyncGenerator<SourceItem> {
+  if (usnCeiling) {
+    const usn = await directory.highestCommittedUsn()
+    if (usn !== undefined) usnCeiling.value = usn
+  }
   let row = 0
   for await (const account of directory.readAccounts(since === undefined ? {} : { since })) {
     mark.see(account.change_mark)
@@ -107,12 +111,22 @@ export function readScopeDigest (config: LdapSourceConfig): string {
 }
 
 /** The largest change mark seen: ISO 8601 instants compare as text, AD uSNs as numbers. */
-class ChangeMark {
-  constructor (private readonly flavour: 'ldap' | 'active-directory', public value: string | undefined) {}
+export class ChangeMark {
+  value: string | undefined
+
+  /** `start`: the previous run's mark; an AD one that is not a number (stored before it was checked) is dropped. */
+  constructor (private readonly flavour: 'ldap' | 'active-directory', start: string | undefined) {
+    this.value = flavour === 'active-directory' && start !== undefined ? updateSequenceNumber(start) : start
+  }
 
   see (mark: string | null): void {
     if (mark === null) return
     if (this.value === undefined || this.later(mark, this.value)) this.value = mark
+  }
+
+  /** The mark, or `ceiling` when that is earlier. */
+  atMost (ceiling: string | undefined): string | undefined {
+    return this.value !== undefined && ceiling !== undefined && this.later(this.value, ceiling) ? ceiling : this.value
   }
 
   private later (a: string, b: string): boolean {

@@ -2,9 +2,9 @@ import type { Entry, SearchOptions } from 'ldapts'
 import type { DirectoryAccount, DirectoryGroup } from './directory-records.js'
 import { dnKey } from './directory-records.js'
 import { openDirectory, type DirectorySession } from './directory-session.js'
-import { accountAttributeNames, binaryAttributeNames, toDirectoryAccount } from './account-entry.js'
+import { accountAttributeNames, binaryAttributeNames, toDirectoryAccount, updateSequenceNumber } from './account-entry.js'
 import { GROUP_ATTRIBUTE_NAMES, toDirectoryGroup } from './group-entry.js'
-import { entryAttributes, type EntryValue } from './entry-values.js'
+import { entryAttributes, firstText, type EntryValue } from './entry-values.js'
 import { andFilter, comparisonFilter } from './ldap-filter.js'
 import { toGeneralizedTime } from './generalized-time.js'
 import { directoryFlavour, type LdapSourceConfig } from './ldap-source-config.js'
@@ -32,6 +32,12 @@ export interface DirectoryReader {
   readAccounts (options?: ChangedSinceOptions): AsyncGenerator<DirectoryAccount>
   /** Group entries under group_base_dn matching group_filter (changed since `since`, when given); nothing when group_base_dn is not set. */
   readGroups (options?: ChangedSinceOptions): AsyncGenerator<DirectoryGroup>
+  /**
+   * Active Directory's highestCommittedUSN from the root DSE (MS-ADTS 3.1.1.3.2.12): no
+   * change this domain controller commits later has a lower uSNChanged. Undefined when the
+   * directory does not publish one (OpenLDAP) or publishes something that is not a number.
+   */
+  highestCommittedUsn (options?: ReadOptions): Promise<string | undefined>
 }
 
 /**
@@ -72,6 +78,17 @@ export function ldapReader (config: LdapSourceConfig): DirectoryReader {
         for await (const page of pages(session, baseDn, search, config.page_size, options)) {
           for (const entry of page) yield await toDirectoryGroup(entry, groupKeys, (request) => readRange(session, entry.dn, request))
         }
+      } finally {
+        await session.close()
+      }
+    },
+
+    async highestCommittedUsn (options = {}) {
+      const session = await openDirectory(config, options.signal)
+      try {
+        const { searchEntries } = await session.run({ step: 'search', baseDn: '' }, () =>
+          session.client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['highestCommittedUSN'] }))
+        return updateSequenceNumber(firstText(entryAttributes(searchEntries[0] ?? { dn: '' }), 'highestCommittedUSN'))
       } finally {
         await session.close()
       }

@@ -23,6 +23,7 @@ export interface LdapSourceConfig {
   disabled_attribute?: { values: string[] } | { bitmask: number }
   page_size: number
   full_every: number
+  clock_skew_seconds: number
   timeout_seconds: number
   correlation: { match_on: Array<'employee_number' | 'email'> }
 }

@@ -2,8 +2,9 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { Attribute, Change, Client } from 'ldapts'
 import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { fixtureDocument, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
-import { CLOCK_SKEW_MS, ldapConnector, type LdapSourceState } from '../../src/directory/ldap-connector.js'
+import { fixtureConfig, fixtureDocument, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
+import { ChangeMark, ldapConnector, type LdapSourceState } from '../../src/directory/ldap-connector.js'
+import { ldapReader } from '../../src/directory/ldap-reader.js'
 import { dnKey } from '../../src/directory/directory-records.js'
 import type { SourceConfig } from '../../src/sources/source-config.js'
 import type { ReadPlan, SourceConnector } from '../../src/sources/source-connector.js'
@@ -76,7 +77,7 @@ t.test('an entry changed after the run passed it is read by the next incremental
 t.test('the mark is the latest seen, or the run\'s start less the skew, whichever is earlier', async (t) => {
   const longAgo = Date.parse('2020-06-01T12:00:00Z')
   const early = await run(connector({}, () => longAgo), { mode: 'full' })
-  t.equal(early.state.change_mark, new Date(longAgo - CLOCK_SKEW_MS).toISOString(), 'entries newer than the run\'s start do not move the mark past it')
+  t.equal(early.state.change_mark, new Date(longAgo - 300_000).toISOString(), 'entries newer than the run\'s start less the default skew (five minutes) do not move the mark past it')
 
   // A directory clock more than the skew behind behorig's is the limit of this: modelled by a
   // behorig clock far ahead, the mark is the newest entry, as it was before.
@@ -84,4 +85,33 @@ t.test('the mark is the latest seen, or the run\'s start less the skew, whicheve
   const latest = ahead.state.change_mark as string
   t.match(latest, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/)
   t.ok(latest <= new Date().toISOString() && latest > '2020-06-01', 'the newest modifyTimestamp read')
+})
+
+t.test('Active Directory: the mark is compared and capped as a number, by highestCommittedUSN', async (t) => {
+  const mark = new ChangeMark('active-directory', undefined)
+  for (const usn of ['900', '1000', null, '95']) mark.see(usn)
+  t.equal(mark.value, '1000', 'as numbers: 1000 is later than 900 and 95')
+  t.equal(mark.atMost('950'), '950', 'a ceiling below the largest seen wins (an entry changed after the run began)')
+  t.equal(mark.atMost('5000'), '1000')
+  t.equal(mark.atMost(undefined), '1000', 'no ceiling published: the largest seen')
+  t.equal(new ChangeMark('active-directory', 'abc').value, undefined, 'a stored mark that is no number is dropped: the next run is full')
+  t.equal(new ChangeMark('ldap', '2026-01-01T00:00:00.000Z').atMost('2025-12-31T23:55:00.000Z'), '2025-12-31T23:55:00.000Z')
+})
+
+t.test('a directory without highestCommittedUSN (OpenLDAP) read as Active Directory: no ceiling, and the run still reads', async (t) => {
+  const adLike = { ...fixtureDocument(ldap, directory), attributes: { disabled: 'userAccountControl' }, disabled_attribute: { values: ['disabled'] } }
+  t.equal(await ldapReader(fixtureConfig(ldap, directory, adLike)).highestCommittedUsn(), undefined, 'the root DSE was asked, and has none')
+  const ad = ldapConnector({ ...source, config: adLike }, { change_mark: 'not-a-number', config_digest: 'x' }) as SourceConnector
+  t.same(ad.plan?.(), { mode: 'full' }, 'a stored mark that is no uSN means a full run')
+  const read = await run(ad, { mode: 'full' })
+  t.equal(read.accounts.length, Object.keys(directory.users).length)
+  t.equal(read.state.change_mark, undefined, 'these entries carry no uSNChanged: no mark, so the next run is full too')
+})
+
+t.test('clock_skew_seconds sets how far before the run\'s start the mark may go', async (t) => {
+  const at = Date.parse('2020-06-01T12:00:00Z')
+  const tight = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 0 } }, {}, undefined, () => at) as SourceConnector
+  t.equal((await run(tight, { mode: 'full' })).state.change_mark, '2020-06-01T12:00:00.000Z')
+  const wide = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 3600 } }, {}, undefined, () => at) as SourceConnector
+  t.equal((await run(wide, { mode: 'full' })).state.change_mark, '2020-06-01T11:00:00.000Z')
 })
