@@ -27,7 +27,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
     schema: {
       tags: TAGS,
       summary: 'The platform chain, newest first: relying parties, signing keys, the catalog and the token endpoint',
-      description: 'Platform admin only. Events that belong to no organisation: relying-party registrations and changes, key rotations, catalog loads, organisations created, access tokens issued and client authentications refused at `/oauth/token`. Filters as on an organisation\'s log, but `person`.',
+      description: 'Platform admin only. Events that belong to no organisation: relying-party registrations and changes, key rotations, catalog loads, access tokens issued and client authentications refused at `/oauth/token`. Filters as on an organisation\'s log, but `person`.',
       querystring: PlatformAuditQuery,
       response: { 200: AuditEventList, '4xx': ProblemSchema }
     }
