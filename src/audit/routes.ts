@@ -5,7 +5,7 @@ import { ListQuery, OrgParams } from '../organisations/schemas.js'
 import { PersonParams } from '../people/schemas.js'
 import { ForeignOrganisation } from '../auth/errors.js'
 import type { Principal } from '../auth/principal.js'
-import type { AuditService } from './service.js'
+import type { AuditService, EventQuery } from './service.js'
 import { AuditEventList, AuditQuery, CheckpointList, PlatformAuditQuery, DisclosureList, VerificationSchema, VerifyQuery } from './schemas.js'
 
 const TAGS = ['audit']
@@ -13,13 +13,17 @@ const auth = { scope: 'audit:read', orgParam: 'org' } as const
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = async (app, { audit }) => {
+  /** One page of an organisation's events, or (null) the platform chain's, as a list route's query asks. */
+  const eventPage = (organisation: string | null, { cursor, ...query }: Omit<EventQuery, 'before'> & { cursor?: string }) => {
+    const before = decodeCursor(cursor, isSeq)
+    return audit.events(organisation, { ...query, ...(before !== undefined ? { before } : {}) })
+  }
+
   app.get('/v1/organisations/:org/audit', {
     config: { auth },
     schema: { tags: TAGS, summary: 'The organisation\'s audit log, newest first, filtered by person, relying party, action and time', params: OrgParams, querystring: AuditQuery, response: { 200: AuditEventList, '4xx': ProblemSchema } }
   }, async function listAuditEvents (request) {
-    const { cursor, ...query } = request.query
-    const before = decodeCursor(cursor, isSeq)
-    return audit.events(request.params.org, { ...query, ...(before !== undefined ? { before } : {}) })
+    return eventPage(request.params.org, request.query)
   })
 
   app.get('/v1/audit/platform', {
@@ -32,9 +36,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       response: { 200: AuditEventList, '4xx': ProblemSchema }
     }
   }, async function listPlatformAuditEvents (request) {
-    const { cursor, ...query } = request.query
-    const before = decodeCursor(cursor, isSeq)
-    return audit.events(null, { ...query, ...(before !== undefined ? { before } : {}) })
+    return eventPage(null, request.query)
   })
 
   app.get('/v1/organisations/:org/people/:id/disclosures', {
