@@ -49,14 +49,14 @@ export function ldapConnector (source: SourceConfig, state: Record<string, unkno
       // Active Directory says where it stands (highestCommittedUSN, read first thing); an
       // OpenLDAP time is only known from entries, so behorig's clock stands in, less the
       // skew allowed (clock_skew_seconds).
-      const ceiling: { value?: string } = flavour === 'ldap' ? { value: new Date(now() - config.clock_skew_seconds * 1000).toISOString() } : {}
       const mark = new ChangeMark(flavour, plan.mode === 'incremental' ? plan.since : previous.change_mark)
+      if (flavour === 'ldap') mark.ceiling = new Date(now() - config.clock_skew_seconds * 1000).toISOString()
       const directory = reader(config)
       const since = plan.mode === 'incremental' ? plan.since : undefined
       return {
-        items: readItems(directory, since, mark, flavour === 'active-directory' ? ceiling : undefined),
+        items: readItems(directory, since, mark, flavour === 'active-directory'),
         nextState: (): LdapSourceState => {
-          const value = mark.atMost(ceiling.value)
+          const value = mark.atMost(mark.ceiling)
           return {
             ...(value !== undefined ? { change_mark: value } : {}),
             runs_since_full: plan.mode === 'full' ? 0 : (previous.runs_since_full ?? 0) + 1,
@@ -68,11 +68,8 @@ export function ldapConnector (source: SourceConfig, state: Record<string, unkno
   }
 }
 
-async function * readItems (directory: DirectoryReader, since: string | undefined, mark: ChangeMark, usnCeiling?: { value?: string }): AsyncGenerator<SourceItem> {
-  if (usnCeiling) {
-    const usn = await directory.highestCommittedUsn()
-    if (usn !== undefined) usnCeiling.value = usn
-  }
+async function * readItems (directory: DirectoryReader, since: string | undefined, mark: ChangeMark, askUsn: boolean): AsyncGenerator<SourceItem> {
+  if (askUsn) mark.ceiling = await directory.highestCommittedUsn()
   let row = 0
   for await (const account of directory.readAccounts(since === undefined ? {} : { since })) {
     mark.see(account.change_mark)
@@ -113,6 +110,8 @@ export function readScopeDigest (config: LdapSourceConfig): string {
 /** The largest change mark seen: ISO 8601 instants compare as text, AD uSNs as numbers. */
 export class ChangeMark {
   value: string | undefined
+  /** Where the directory stood when the run began, when known: the mark left is at most this. */
+  ceiling: string | undefined
 
   /** `start`: the previous run's mark; an AD one that is not a number (stored before it was checked) is dropped. */
   constructor (private readonly flavour: 'ldap' | 'active-directory', start: string | undefined) {
