@@ -127,12 +127,10 @@ function postgresPids (): number[] {
   })
 }
 
-/** Busy and total CPU time of the whole machine so far (seconds, all cores), from /proc/stat. */
-function machineCpu (): { busy: number, total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number)
-  const total = fields.reduce((a, b) => a + b, 0) / 100
-  const idle = ((fields[3] ?? 0) + (fields[4] ?? 0)) / 100 // idle + iowait
-  return { busy: total - idle, total }
+/** Busy CPU time of the whole machine so far (seconds, all cores), from /proc/stat: all but idle and iowait. */
+function machineBusy (): number {
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number)
+  return (user + nice + system + irq + softirq + steal) / 100
 }
 
 /** Where the machine's CPU went during a run, in cores: the server under test, PostgreSQL, this load generator, and the whole machine. */
@@ -140,13 +138,13 @@ interface CpuShare { server: number, postgres: number, load: number, machine: nu
 
 function cpuMeter (serverPid: number | undefined): () => CpuShare {
   const postgresAt = (): Map<number, number> => new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]))
-  const began = { at: performance.now(), server: cpuSeconds(serverPid ?? 0), postgres: postgresAt(), load: cpuSeconds(process.pid), machine: machineCpu().busy }
+  const began = { at: performance.now(), server: cpuSeconds(serverPid ?? 0), postgres: postgresAt(), load: cpuSeconds(process.pid), machine: machineBusy() }
   return () => {
     const elapsed = (performance.now() - began.at) / 1000
     // Backends started during the run count from zero; any that ended are missed (a steady pool ends none).
     let postgres = 0
     for (const [pid, used] of postgresAt()) postgres += used - (began.postgres.get(pid) ?? 0)
-    return { server: (cpuSeconds(serverPid ?? 0) - began.server) / elapsed, postgres: postgres / elapsed, load: (cpuSeconds(process.pid) - began.load) / elapsed, machine: (machineCpu().busy - began.machine) / elapsed }
+    return { server: (cpuSeconds(serverPid ?? 0) - began.server) / elapsed, postgres: postgres / elapsed, load: (cpuSeconds(process.pid) - began.load) / elapsed, machine: (machineBusy() - began.machine) / elapsed }
   }
 }
 
@@ -160,7 +158,6 @@ async function load (url: string, connections: number, seconds: number, next: ()
 interface Row { connections: number, rps: number, p50: number, p99: number, ok: number, failed: number, cpu: CpuShare }
 const row = (connections: number, r: Result & { cpu: CpuShare }): Row => ({ connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors, cpu: r.cpu })
 
-/** `entry` is src/server.ts, or the baseline scripts/bench/token-server.ts (issuance without audit events). */
 /** Peak resident set of a running process, from Linux's VmHWM (MB). */
 function peakRssMb (pid: number | undefined): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))

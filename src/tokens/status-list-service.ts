@@ -57,19 +57,19 @@ export function statusListService (deps: StatusListDeps, options: StatusListOpti
     pool = pool.concat(block)
   }
 
+  /** The reservation under way, or a new one: never two at once. */
+  const reserveNext = (): Promise<void> => (refilling ??= refill().finally(() => { refilling = undefined }))
+
   return {
     ttlSeconds,
     uriOf,
     async allocate () {
       // The next block is reserved while a quarter of this one is left, so issuance does
       // not stop for the reservation's round trip.
-      if (pool.length <= blockSize / 4 && !refilling) {
-        refilling = refill().finally(() => { refilling = undefined })
-        // A failed reservation in the background is retried by the next call; only a caller
-        // left waiting for it (below) sees the error.
-        refilling.catch(() => {})
-      }
-      while (pool.length === 0) await (refilling ??= refill().finally(() => { refilling = undefined }))
+      // A failed reservation in the background is retried by the next call; only a caller
+      // left waiting for it (below) sees the error.
+      if (pool.length <= blockSize / 4 && !refilling) reserveNext().catch(() => {})
+      while (pool.length === 0) await reserveNext()
       const { listId, idx } = pool.pop() as { listId: number, idx: number }
       return { listId, idx, uri: uriOf(listId) }
     },
