@@ -1,7 +1,7 @@
 /**
  * Verifies a behorig attribute token the way a relying party (agency) should — copy it.
  * It uses only `jose` and the platform's `fetch` (and the web-standard DecompressionStream
- * for the status list), so it runs on Node 20+, Deno, Bun and in browsers alike.
+ * for the status list), so it runs on Node 22+, Deno, Bun and in browsers alike.
  *
  *   npx tsx scripts/verify-token.ts --issuer https://behorig.example.se --audience fk-ssbtek <token>
  *   echo "$TOKEN" | npx tsx scripts/verify-token.ts --issuer … --audience … -
