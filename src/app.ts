@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from './config/config-schema.js'
 import type { Store } from './store/open-store.js'
 import { addBehorigKeywords } from './http/ajv-keywords.js'
+import { libraryLogger } from './http/library-logger.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { registerOpenApi } from './http/openapi.js'
 import { installBodyLimits } from './http/body-limits.js'
@@ -86,7 +87,9 @@ export const REDACTED_LOG_PATHS = [
 ]
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(config, deps)).withTypeProvider<TypeBoxTypeProvider>()
+  const ajvLogger = libraryLogger('ajv')
+  const app = Fastify(serverOptions(config, deps, ajvLogger)).withTypeProvider<TypeBoxTypeProvider>()
+  ajvLogger.attach(app.log)
   const overrides: ServiceOverrides = {}
   if (deps.store) overrides.store = deps.store
   if (deps.queue) overrides.queue = deps.queue
@@ -161,7 +164,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   return app
 }
 
-function serverOptions (config: Config, deps: AppDependencies): FastifyServerOptions {
+function serverOptions (config: Config, deps: AppDependencies, ajvLogger: ReturnType<typeof libraryLogger>): FastifyServerOptions {
   return {
     logger: {
       level: config.logLevel,
@@ -179,8 +182,9 @@ function serverOptions (config: Config, deps: AppDependencies): FastifyServerOpt
     ajv: {
       // Reject unknown properties with a pointer rather than silently dropping them, and
       // report every failure at once so an integrator fixes a document in one round.
-      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, logger: ajvLogger },
       plugins: [addBehorigKeywords as never]
-    }
+    },
+    serializerOpts: { ajv: { logger: ajvLogger } }
   }
 }

@@ -39,7 +39,7 @@ export const LegalReferenceSchema = Type.Object({
 }, {
   additionalProperties: false,
   description: 'One act (or part of one) that the work behind an attribute rests on. Names the act and its version (SFS number or, outside SFS, another designation).',
-  anyOf: [{ required: ['sfs'] }, { required: ['version'] }]
+  anyOf: [{ type: 'object', required: ['sfs'] }, { type: 'object', required: ['version'] }]
 })
 
 export const ConsumerSchema = Type.Object({
@@ -71,8 +71,8 @@ export const CatalogAttributeSchema = Type.Object({
 }, {
   additionalProperties: false,
   description: 'One authorization attribute: a function a person holds in an organisation, with the facets consumers reason about.',
-  if: { properties: { status: { const: 'deprecated' } }, required: ['status'] },
-  then: { required: ['replaced_by'] }
+  if: { type: 'object', properties: { status: { const: 'deprecated' } }, required: ['status'] },
+  then: { type: 'object', required: ['replaced_by'] }
 })
 
 export const CatalogDocumentSchema = Type.Object({
