@@ -24,10 +24,16 @@ export function titlePatternProblem (pattern: string): string | undefined {
   return 'problem' in compiled ? compiled.problem : undefined
 }
 
-/** The pattern, ready to test titles in linear time; throws on a pattern `titlePatternProblem` refuses. */
+/**
+ * The pattern, ready to test titles in linear time. A pattern `titlePatternProblem`
+ * refuses matches no title: new mappings cannot hold one, but a version published before
+ * patterns ran on RE2 may (a lookahead was accepted then). Granting nothing by that
+ * pattern fails closed and lets the recompute go on, which revocations depend on; the
+ * preview lists its rule among those matching nobody.
+ */
 export function compileTitlePattern (pattern: string): TitlePattern {
   const compiled = compile(pattern)
-  if ('problem' in compiled) throw new Error(`the title pattern ${compiled.problem}`)
+  if ('problem' in compiled) return { test: () => false }
   return { test: (title) => compiled.re2.test(title) }
 }
 
