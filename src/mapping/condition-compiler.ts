@@ -1,6 +1,6 @@
 import { normaliseDn } from './dn-normaliser.js'
 import type { Condition, ConditionKey, EmploymentFact, GroupFact } from './mapping-types.js'
-import { TITLE_PATTERN_FLAGS } from './title-pattern-guard.js'
+import { compileTitlePattern, type TitlePattern } from './title-pattern-compiler.js'
 import type { UnitTree } from './unit-tree.js'
 
 /** Person-level facts, prepared once per person: groups keyed by normalised DN. */
@@ -70,7 +70,7 @@ function compileKey (key: ConditionKey, value: unknown, units: UnitTree, dns: (d
         return false
       })
     }
-    case 'titles': return titlesLeaf((value as string[]).map((p) => new RegExp(p, TITLE_PATTERN_FLAGS)))
+    case 'titles': return titlesLeaf((value as string[]).map(compileTitlePattern))
   }
 }
 
@@ -85,7 +85,7 @@ function inSet (values: ReadonlySet<string>, read: (e: EmploymentFact) => string
   })
 }
 
-function titlesLeaf (patterns: RegExp[]): ConditionNode {
+function titlesLeaf (patterns: TitlePattern[]): ConditionNode {
   const memo = new Map<string, boolean>()
   return leaf(4, (e) => {
     if (e.title === null) return false

@@ -4,7 +4,7 @@ import { InvalidMapping } from './errors.js'
 import { schemaErrors } from './mapping-schema-check.js'
 import type { CatalogView, MappingDocument } from './mapping-types.js'
 import { rulePairWarnings } from './rule-overlap.js'
-import { titlePatternProblem } from './title-pattern-guard.js'
+import { titlePatternProblem } from './title-pattern-compiler.js'
 
 export type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
 

@@ -7,6 +7,7 @@ import { configuredSecrets, mergeSecrets, redactSecrets, splitSecrets } from './
 import type { SourceConnector } from './source-connector.js'
 import { UnknownSource } from './source-errors.js'
 import { sourceCreatedDetails, sourceUpdatedDetails } from './source-audit.js'
+import { bindSecrets, sameDestination, secretDestination, usableSecrets } from './secret-destination.js'
 import type { AuditActor } from '../audit/audit-event.js'
 
 /** Changes made by the service itself rather than through the API (the demo seed, benchmarks). */
@@ -28,11 +29,12 @@ export type ConnectorFactory = (organisation: string, source: SourceConfig, stat
 export function sourceService (deps: { sources: SourceRepository, box: SecretBox, queue: JobQueue, connectorFor: ConnectorFactory }) {
   const scheduleKey = (organisation: string, id: string): string => `source:${organisation}:${id}`
 
-  function seal (secrets: Record<string, unknown>): string | null {
-    return Object.keys(secrets).length ? deps.box.seal(JSON.stringify(secrets), SECRETS_PURPOSE) : null
+  function seal (source: SourceConfig, secrets: Record<string, unknown>): string | null {
+    return Object.keys(secrets).length ? deps.box.seal(bindSecrets(source, secrets), SECRETS_PURPOSE) : null
   }
+  /** The stored secrets that may be sent where the stored config points (secret-destination.ts). */
   function openSecrets (stored: StoredSource): Record<string, unknown> {
-    return stored.sealedSecrets ? JSON.parse(deps.box.open(stored.sealedSecrets, SECRETS_PURPOSE)) as Record<string, unknown> : {}
+    return stored.sealedSecrets ? usableSecrets(stored.source, JSON.parse(deps.box.open(stored.sealedSecrets, SECRETS_PURPOSE))) : {}
   }
   async function view (organisation: string, stored: StoredSource, secrets: Record<string, unknown>): Promise<SourceView> {
     const full = mergeSecrets(stored.source, secrets)
@@ -57,7 +59,7 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
       const source = parseSourceConfig(document)
       const { publicConfig, secrets } = splitSecrets(source)
       const audit = { actor, details: sourceCreatedDetails(publicConfig, Object.keys(secrets)) }
-      if (!await deps.sources.insert(organisation, publicConfig, seal(secrets), audit)) {
+      if (!await deps.sources.insert(organisation, publicConfig, seal(publicConfig, secrets), audit)) {
         const scim = source.kind === 'scim' ? await deps.sources.findScim(organisation) : undefined
         // /scim/v2/{org} names no source: the organisation's one scim source takes every push.
         if (scim && scim.source.id !== source.id) {
@@ -69,16 +71,21 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
       return view(organisation, await load(organisation, source.id), secrets)
     },
 
-    /** Replaces a source's config; secret members left out keep their stored values. */
+    /**
+     * Replaces a source's config. Secret members left out keep their stored values while
+     * the secrets' destination stays the same; a new destination clears those not sent again.
+     */
     async replace (organisation: string, id: string, document: unknown, actor: AuditActor = SERVICE_ACTOR): Promise<SourceView> {
       const stored = await load(organisation, id)
       const source = parseSourceConfig({ ...(document as object), id })
       if (source.kind !== stored.source.kind) throw Conflict({ detail: 'A source cannot change kind; delete it and register a new one' })
       const { publicConfig, secrets } = splitSecrets(source)
       const before = openSecrets(stored)
-      const kept = { ...before, ...secrets }
-      const audit = { actor, details: sourceUpdatedDetails(stored.source, publicConfig, before, kept) }
-      if (!await deps.sources.update(organisation, publicConfig, seal(kept), audit)) throw UnknownSource(`No source "${id}" in ${organisation}`)
+      const moved = !sameDestination(secretDestination(stored.source), secretDestination(publicConfig))
+      const kept = moved ? secrets : { ...before, ...secrets }
+      const cleared = Object.keys(before).filter((name) => !(name in kept))
+      const audit = { actor, details: sourceUpdatedDetails(stored.source, publicConfig, before, kept, cleared) }
+      if (!await deps.sources.update(organisation, publicConfig, seal(publicConfig, kept), audit)) throw UnknownSource(`No source "${id}" in ${organisation}`)
       await syncSchedule(organisation, source)
       return view(organisation, await load(organisation, id), kept)
     },

@@ -18,8 +18,11 @@ export function sourceCreatedDetails (source: SourceConfig, secretNames: readonl
   }
 }
 
-/** Which settings changed, as JSON Pointers (`/schedule`, `/config/user_filter`); secrets by name only. */
-export function sourceUpdatedDetails (before: SourceConfig, after: SourceConfig, secretsBefore: Record<string, unknown>, secretsAfter: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Which settings changed, as JSON Pointers (`/schedule`, `/config/user_filter`); secrets by
+ * name only, with those cleared because the change gave them a new destination.
+ */
+export function sourceUpdatedDetails (before: SourceConfig, after: SourceConfig, secretsBefore: Record<string, unknown>, secretsAfter: Record<string, unknown>, secretsCleared: readonly string[]): Record<string, unknown> {
   const changed: string[] = []
   if (before.schedule !== after.schedule) changed.push('/schedule')
   if (canonicalJson(before.safety) !== canonicalJson(after.safety)) changed.push('/safety')
@@ -30,6 +33,7 @@ export function sourceUpdatedDetails (before: SourceConfig, after: SourceConfig,
     kind: after.kind,
     changed: [...changed, ...secretsChanged.map((name) => `/config/${name}`)].sort(),
     secrets_changed: secretsChanged.sort(),
+    secrets_cleared: [...secretsCleared].sort(),
     config_digest: contentHash(after.config)
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Network conditions a real directory shows when something is wrong, made with plain TCP:
- * a port nobody listens on, a server that accepts and never answers, and a relay to the
- * real slapd that cuts the connection after a number of requests.
+ * a port nobody listens on, a server that accepts and never answers, a relay to the real
+ * slapd that cuts the connection after a number of requests, and one that keeps a copy of
+ * everything a client sends (a directory someone else runs).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net'
 
@@ -47,6 +48,23 @@ export async function cuttingRelay (target: { host: string, port: number }, cutA
     }
   })
   return listening(server, sockets)
+}
+
+/** Relays to `target` (host:port) and keeps every byte clients send, for `received()`. */
+export async function recordingRelay (target: { host: string, port: number }): Promise<StandIn & { received (): Buffer }> {
+  const sockets = new Set<Socket>()
+  const chunks: Buffer[] = []
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host)
+    sockets.add(client).add(upstream)
+    client.on('data', (chunk) => { chunks.push(chunk); upstream.write(chunk) })
+    upstream.on('data', (chunk) => client.write(chunk))
+    for (const s of [client, upstream]) {
+      s.on('error', () => undefined)
+      s.on('close', () => { client.destroy(); upstream.destroy() })
+    }
+  })
+  return { ...await listening(server, sockets), received: () => Buffer.concat(chunks) }
 }
 
 async function listening (server: Server, sockets: Set<Socket>): Promise<StandIn> {
