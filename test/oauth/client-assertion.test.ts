@@ -89,6 +89,18 @@ t.test('refuses a replayed client assertion', async (t) => {
   t.equal((await store.db.selectFrom('client_assertion_jtis').selectAll().where('client_id', '=', 'fk').execute()).length > 0, true, 'remembered in the store without Redis')
 })
 
+t.test('an assertion accepted in its clock leeway after exp is still refused on replay', async (t) => {
+  const redisEnv = { BEHORIG_ISSUER: ISSUER, REDIS_URL: requireRedisUrl(), BEHORIG_QUEUE_NAME: uniqueTestId(), BEHORIG_RUN_JOBS: 'false' }
+  const withRedis = (await buildTestApp(store, redisEnv)).app
+  for (const [guard, node] of [['the store', app], ['Redis', withRedis]] as const) {
+    const now = Math.floor(Date.now() / 1000)
+    // exp passed 5 s ago: inside the 10 s leeway, so accepted once.
+    const assertion = await clientAssertion(key, 'fk', ISSUER, { claims: { iat: now - 60, exp: now - 5 } })
+    t.equal((await tokenRequest(node, assertion)).statusCode, 200, `${guard}: accepted within the leeway`)
+    await refused(t, await tokenRequest(node, assertion), /jti was already used/)
+  }
+})
+
 t.test('refuses alg none', async (t) => {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
   const now = Math.floor(Date.now() / 1000)
