@@ -99,6 +99,9 @@ async function verifyAssertion (assertion: string, party: StoredRelyingParty, de
       currentDate: new Date(now * 1000)
     })
     const exp = payload.exp as number
+    // RFC 7523bis §4: the issuer identifier as the single audience value, never a list (jose
+    // accepts a list containing any of the values it is given).
+    if (typeof payload.aud !== 'string') throw invalidClient('aud must be a single string: the issuer identifier')
     // jose checks a future iat only with maxTokenAge, which would make iat required (RFC 7523 §3 makes it optional).
     if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient('iat is in the future')
     if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw invalidClient(`exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead`)
