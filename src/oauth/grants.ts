@@ -15,6 +15,6 @@ export function clientCredentialsGrant (deps: { keys: Pick<KeyService, 'signer'>
     if (form.scope !== undefined && form.scope.split(' ').some((s) => s !== ATTRIBUTE_TOKEN_SCOPE)) {
       throw invalidScope(`the only scope is ${ATTRIBUTE_TOKEN_SCOPE}`)
     }
-    return issueAccessToken(deps, client.clientId)
+    return issueAccessToken(deps, client)
   }
 }
