@@ -11,7 +11,7 @@ import { redisReplayGuard, type ReplayGuard } from './oauth/replay-guard.js'
 import { storeReplayGuard } from './oauth/repository.js'
 import { authenticateClient, type ClientCredentials } from './oauth/client-assertion.js'
 import { accessTokenVerifier, type AccessTokenVerifier } from './oauth/access-token.js'
-import { clientCredentialsGrant, type Grants } from './oauth/grants.js'
+import { clientCredentialsGrant, type GrantHandler, type Grants } from './oauth/grants.js'
 import { tokenEndpointOf } from './oauth/metadata.js'
 import { statusListRepository } from './tokens/status-list-repository.js'
 import { statusListService, type StatusListService } from './tokens/status-list-service.js'
@@ -78,8 +78,8 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
       }
     },
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
-    grants: {
-      async client_credentials (form, client) {
+    grants: new Map<string, GrantHandler>([
+      ['client_credentials', async function clientCredentialsAudited (form, client) {
         const issued = await clientCredentials(form, client)
         const { jti, exp } = decodeJwt(issued.access_token)
         await audit({
@@ -87,9 +87,9 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
           details: { jti, expires_at: new Date(Number(exp) * 1000).toISOString(), scope: issued.scope ?? null }
         })
         return issued
-      },
-      [TOKEN_EXCHANGE_GRANT]: tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })
-    },
+      }],
+      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })]
+    ]),
     statusLists,
     attributeTokens,
     async close () {

@@ -4,7 +4,6 @@ import { OrgParams } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { ApiKeyInput, ApiKeyList, ApiKeyParams, CreatedApiKey } from './schemas.js'
 import type { ApiKeyService } from './service.js'
-import { actorOf } from '../audit/audit-event.js'
 
 const TAGS = ['api-keys']
 const auth = { scope: 'api-keys:write', orgParam: 'org' } as const
@@ -29,7 +28,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeyService }>
     config: { auth },
     schema: { tags: TAGS, summary: 'Revoke an API key', params: ApiKeyParams, response: { 204: Type.Null(), '4xx': ProblemSchema } }
   }, async function revokeApiKey (request, reply) {
-    await apiKeys.revoke(request.params.org, request.params.id, actorOf(request.principal))
+    await apiKeys.revoke(request.params.org, request.params.id, request.principal!)
     return reply.code(204).send(null)
   })
 }

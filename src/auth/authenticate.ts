@@ -43,8 +43,8 @@ function bearerToken (request: FastifyRequest): string {
 }
 
 async function identifyRelyingParty (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
-  const { clientId } = await options.accessTokens.verify(bearerToken(request))
-  return { kind: 'relying-party', clientId }
+  const { clientId, registration } = await options.accessTokens.verify(bearerToken(request))
+  return { kind: 'relying-party', clientId, registration }
 }
 
 async function identify (request: FastifyRequest, options: AuthOptions): Promise<Principal> {

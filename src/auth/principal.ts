@@ -6,10 +6,11 @@ export type Principal =
   /**
    * An agency client holding a valid access token from /oauth/token. Proven by the token's
    * signature alone: a route serving relying parties reads the party as stored now (the
-   * attribute-token service does, in the statement that reads the subject) so that
-   * disabling or deleting one stops it at its next request.
+   * attribute-token service does, in the statement that reads the subject) and compares its
+   * generation with `registration`, so that disabling, deleting, re-registering or
+   * re-keying one stops its access tokens at their next request.
    */
-  | { kind: 'relying-party', clientId: string }
+  | { kind: 'relying-party', clientId: string, registration: string }
 
 /**
  * What a route demands, declared in its `config.auth`:

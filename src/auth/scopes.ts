@@ -15,7 +15,7 @@ export type Scope = typeof SCOPES[number]
 
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'organisation:read': 'Read the organisation and its units.',
-  'api-keys:write': 'Create and revoke API keys (never with more scopes than the creating key holds).',
+  'api-keys:write': 'Create and revoke API keys, only those with no scope the acting key lacks.',
   'sources:read': 'Read sources, sync runs and quarantine.',
   'sources:write': 'Register sources, upload snapshots, start, approve and reject sync runs.',
   'people:read': 'Read people, employments, groups and effective attributes.',

@@ -32,7 +32,8 @@ export const USAGE = `Usage: npm run catalog -- <command> [--dir <catalog folder
 interface Context { io: CatalogCliIo, dir: string, cwd: string, json: boolean }
 type Command = (args: string[], ctx: Context) => Promise<number>
 
-const COMMANDS: Record<string, Command> = { validate, diff, list, schema }
+/** A Map: a command line's `toString` or `constructor` names no command. */
+const COMMANDS = new Map<string, Command>([['validate', validate], ['diff', diff], ['list', list], ['schema', schema]])
 
 /** The whole CLI as a function: arguments in, exit code out (0 ok, 1 problems found, 2 usage). */
 export async function runCatalogCli (argv: readonly string[], io: CatalogCliIo): Promise<number> {
@@ -48,7 +49,7 @@ export async function runCatalogCli (argv: readonly string[], io: CatalogCliIo):
     io.stdout.write(USAGE)
     return 0
   }
-  const command = name === undefined ? undefined : COMMANDS[name]
+  const command = name === undefined ? undefined : COMMANDS.get(name)
   if (!command) {
     io.stderr.write(`${name === undefined ? 'No command given.' : `Unknown command "${name}".`}\n\n${USAGE}`)
     return 2

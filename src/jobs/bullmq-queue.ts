@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
+import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from './job-queue.js'
 import type { RetryPolicy } from './job-queue.js'
 
 export interface BullmqOptions {
@@ -47,7 +47,7 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
     },
     work (handlers: JobHandlers) {
       const worker = new Worker(name, async (job) => {
-        const handler = handlers[job.name]
+        const handler = handlerFor(handlers, job.name)
         if (!handler) throw new Error(`no handler for job ${job.name}`)
         // Errors propagate: BullMQ's retries and backoff depend on it.
         const attempt = job.attemptsMade + 1

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser'
-import type { EnqueueOptions, JobHandlers, JobQueue } from './job-queue.js'
+import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from './job-queue.js'
 import type { RetryPolicy } from './job-queue.js'
 
 interface Logger { error (obj: object, msg: string): void }
@@ -25,7 +25,7 @@ export function inProcessQueue (log: Logger, retry: RetryPolicy): JobQueue & { i
   async function runWithRetries (name: string, payload: Record<string, unknown>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const handler = handlers?.[name]
+        const handler = handlers && handlerFor(handlers, name)
         if (!handler) throw new Error(`no handler for job ${name}`)
         await handler(payload, { number: attempt, final: attempt >= retry.attempts })
         return

@@ -28,9 +28,14 @@ export interface JobQueue {
 
 export interface RetryPolicy { attempts: number, backoffMs: number }
 
+/** The handler registered under `name`: own members only, so `constructor` or `toString` names no job. */
+export function handlerFor (handlers: JobHandlers, name: string): JobHandler | undefined {
+  return Object.hasOwn(handlers, name) ? handlers[name] : undefined
+}
+
 /** Start-up check: every job name the code enqueues has exactly one handler. */
 export function checkHandlers (names: readonly string[], handlers: JobHandlers): void {
-  const missing = names.filter((n) => typeof handlers[n] !== 'function')
+  const missing = names.filter((n) => typeof handlerFor(handlers, n) !== 'function')
   const extra = Object.keys(handlers).filter((n) => !names.includes(n))
   if (missing.length || extra.length) {
     throw new Error(`job handlers do not match job names: missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`)

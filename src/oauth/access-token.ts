@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { KeyService } from '../keys/service.js'
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import { InvalidAccessToken } from './errors.js'
 import { COMPACT_JWS } from './compact-jws.js'
 
@@ -14,14 +15,22 @@ export const attributeTokenResource = (issuer: string): string => `${issuer}/v1/
 
 export interface IssuedAccessToken { access_token: string, token_type: 'Bearer', expires_in: number, scope: string }
 
+/**
+ * Private claim (RFC 7519 §4.3): the relying party's registration generation the token was
+ * issued under. A token whose party was since re-registered, given other keys or disabled
+ * names a generation that is gone, and is refused where the party is read.
+ */
+export const REGISTRATION_CLAIM = 'registration'
+
 /** An RFC 9068 JWT access token for an authenticated client (client-credentials grant: the subject is the client). */
-export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>, issuer: string, now?: () => number }, clientId: string): Promise<IssuedAccessToken> {
+export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>, issuer: string, now?: () => number }, client: Pick<StoredRelyingParty, 'clientId' | 'generation'>): Promise<IssuedAccessToken> {
   const iat = Math.floor((deps.now ?? Date.now)() / 1000)
   const claims = {
     iss: deps.issuer,
-    sub: clientId,
+    sub: client.clientId,
     aud: attributeTokenResource(deps.issuer),
-    client_id: clientId,
+    client_id: client.clientId,
+    [REGISTRATION_CLAIM]: client.generation,
     iat,
     exp: iat + ACCESS_TOKEN_LIFETIME_SECONDS,
     jti: randomUUID(),
@@ -32,11 +41,13 @@ export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>
 }
 
 /**
- * What a valid access token says. Whether its relying party is still registered and
- * enabled is not read here, but where the party is used (see Principal).
+ * What a valid access token says. Whether its relying party is still registered, enabled
+ * and in the same generation is not read here, but where the party is used (see Principal).
  */
 export interface VerifiedAccessToken {
   clientId: string
+  /** The registration generation it was issued under (REGISTRATION_CLAIM). */
+  registration: string
   scope: string[]
 }
 
@@ -59,7 +70,7 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
   const now = deps.now ?? Date.now
   const cacheSize = deps.cacheSize ?? 10_000
   const keySetTtlMs = deps.keySetTtlMs ?? 30_000
-  const verified = new Map<string, { clientId: string, scope: string[], exp: number }>()
+  const verified = new Map<string, VerifiedAccessToken & { exp: number }>()
   let keySet: { lookup: ReturnType<typeof createLocalJWKSet>, loadedAt: number } | undefined
 
   async function loadKeySet (): Promise<ReturnType<typeof createLocalJWKSet>> {
@@ -67,14 +78,14 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
     return keySet.lookup
   }
 
-  async function verifySignature (token: string): Promise<{ clientId: string, scope: string[], exp: number }> {
+  async function verifySignature (token: string): Promise<VerifiedAccessToken & { exp: number }> {
     if (!COMPACT_JWS.test(token)) throw new Error('not a compact JWS in base64url')
     const options = {
       issuer: deps.issuer,
       audience: attributeTokenResource(deps.issuer),
       typ: ACCESS_TOKEN_TYPE,
       algorithms: ['ES256', 'EdDSA'],
-      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', REGISTRATION_CLAIM],
       currentDate: new Date(now())
     }
     const lookup = keySet && now() - keySet.loadedAt < keySetTtlMs ? keySet.lookup : await loadKeySet()
@@ -87,7 +98,9 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
       payload = (await jwtVerify(token, await loadKeySet(), options)).payload
     }
     if (payload.sub !== payload['client_id']) throw new Error('sub and client_id differ')
-    return { clientId: String(payload['client_id']), scope: String(payload['scope'] ?? '').split(' ').filter(Boolean), exp: payload.exp as number }
+    const registration = payload[REGISTRATION_CLAIM]
+    if (typeof registration !== 'string') throw new Error(`${REGISTRATION_CLAIM} is not a string`)
+    return { clientId: String(payload['client_id']), registration, scope: String(payload['scope'] ?? '').split(' ').filter(Boolean), exp: payload.exp as number }
   }
 
   return {
@@ -103,7 +116,7 @@ export function accessTokenVerifier (deps: AccessTokenVerifierDeps): AccessToken
         if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string)
         verified.set(token, entry)
       }
-      return { clientId: entry.clientId, scope: entry.scope }
+      return { clientId: entry.clientId, registration: entry.registration, scope: entry.scope }
     }
   }
 }

@@ -11,7 +11,16 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 export const ASSERTION_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const
 /** DESIGN.md: `exp` at most 5 minutes ahead. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300
+/** Leeway for the client's clock on `exp`, `nbf` and `iat` (RFC 7519 §4.1.4). */
 const CLOCK_SKEW_SECONDS = 10
+
+/**
+ * The end (ms since the epoch) of the window in which an assertion with this `exp` is
+ * accepted. The one definition: the expiry check below refuses from this instant on, and
+ * the replay guard remembers the `jti` until it (RFC 7523 §3 item 7), so no assertion is
+ * ever accepted while its `jti` is forgotten. `nbf` and `iat` only move the window's start.
+ */
+export const acceptedUntil = (exp: number): number => (exp + CLOCK_SKEW_SECONDS) * 1000
 /** Untyped, generic, or RFC 7523bis's explicit type; any other `typ` names another kind of JWT (an access token, a logout token…). */
 const ASSERTION_TYPES = [undefined, 'jwt', 'client-authentication+jwt']
 
@@ -39,9 +48,12 @@ export async function authenticateClient (form: ClientCredentials, deps: ClientA
   const party = await deps.findClient(clientId)
   // One answer for unknown and disabled: a caller learns nothing about which client_ids exist.
   if (!party) throw invalidClient('unknown or disabled client')
-  const exp = await verifyAssertion(assertion, party, deps)
-  const { jti } = decodeJwt(assertion)
-  if (!await deps.replay.firstUse(clientId, String(jti), new Date(exp * 1000))) throw invalidClient('the client assertion\'s jti was already used')
+  const { exp, jti } = await verifyAssertion(assertion, party, deps)
+  // Decided when the jti is recorded (a jwks_uri fetch may have taken seconds since the
+  // signature check), for exactly as long as it is remembered.
+  const remainingMs = acceptedUntil(exp) - (deps.now ?? Date.now)()
+  if (remainingMs <= 0) throw invalidClient('the client assertion has expired')
+  if (!await deps.replay.firstUse(clientId, jti, remainingMs)) throw invalidClient('the client assertion\'s jti was already used')
   return party
 }
 
@@ -73,8 +85,8 @@ function claimedClient (assertion: string, formClientId: string | undefined): st
   return claims.iss
 }
 
-/** Signature, issuer, subject, audience and lifetime; returns `exp`. */
-async function verifyAssertion (assertion: string, party: StoredRelyingParty, deps: ClientAssertionDeps): Promise<number> {
+/** Signature, issuer, subject, audience and lifetime; returns `exp` and `jti`. */
+async function verifyAssertion (assertion: string, party: StoredRelyingParty, deps: ClientAssertionDeps): Promise<{ exp: number, jti: string }> {
   const now = Math.floor((deps.now ?? Date.now)() / 1000)
   try {
     const { payload } = await jwtVerify(assertion, deps.keys.lookupFor(party), {
@@ -87,11 +99,14 @@ async function verifyAssertion (assertion: string, party: StoredRelyingParty, de
       currentDate: new Date(now * 1000)
     })
     const exp = payload.exp as number
+    // RFC 7523bis §4: the issuer identifier as the single audience value, never a list (jose
+    // accepts a list containing any of the values it is given).
+    if (typeof payload.aud !== 'string') throw invalidClient('aud must be a single string: the issuer identifier')
     // jose checks a future iat only with maxTokenAge, which would make iat required (RFC 7523 §3 makes it optional).
     if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw invalidClient('iat is in the future')
     if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw invalidClient(`exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead`)
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw invalidClient('jti must be a string of 1 to 256 characters')
-    return exp
+    return { exp, jti: payload.jti }
   } catch (error) {
     throw refusal(error)
   }

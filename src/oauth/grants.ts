@@ -6,7 +6,8 @@ import { invalidScope } from './errors.js'
 
 /** One grant type's handler, called with the form once the client is authenticated (RFC 6749 §3.2.1). */
 export type GrantHandler = (form: TokenRequest, client: StoredRelyingParty) => Promise<TokenResponseBody>
-export type Grants = Readonly<Record<string, GrantHandler>>
+/** By grant_type. A Map, not an object: a request's `toString` or `__proto__` must name no grant. */
+export type Grants = ReadonlyMap<string, GrantHandler>
 
 /** RFC 6749 §4.4: the client asks for an access token for itself. */
 export function clientCredentialsGrant (deps: { keys: Pick<KeyService, 'signer'>, issuer: string }): GrantHandler {
@@ -14,6 +15,6 @@ export function clientCredentialsGrant (deps: { keys: Pick<KeyService, 'signer'>
     if (form.scope !== undefined && form.scope.split(' ').some((s) => s !== ATTRIBUTE_TOKEN_SCOPE)) {
       throw invalidScope(`the only scope is ${ATTRIBUTE_TOKEN_SCOPE}`)
     }
-    return issueAccessToken(deps, client.clientId)
+    return issueAccessToken(deps, client)
   }
 }

@@ -28,8 +28,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
   }, async function token (request, reply) {
     reply.headers(NO_STORE)
     if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) throw invalidRequest(`send the request as ${FORM}`)
-    const grant = grants[request.body.grant_type]
-    if (!grant) throw unsupportedGrantType(`grant_type must be one of: ${Object.keys(grants).join(', ')}`)
+    const grant = grants.get(request.body.grant_type)
+    if (!grant) throw unsupportedGrantType(`grant_type must be one of: ${[...grants.keys()].join(', ')}`)
     const client = await authenticateClient(request.body)
     return grant(request.body, client)
   })
@@ -39,7 +39,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
     schema: { tags: TAGS, summary: 'Authorization server metadata (RFC 8414)', response: { 200: AuthorizationServerMetadata } }
   }, async function metadata (_request, reply) {
     reply.header('cache-control', 'public, max-age=3600')
-    return { ...authorizationServerMetadata(issuer), grant_types_supported: Object.keys(grants) }
+    return { ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }
   })
 }
 

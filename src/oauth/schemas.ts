@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 export const TokenRequest = Type.Object({
   grant_type: Type.String({ description: '`client_credentials`, or `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) to exchange an organisation IdP\'s token for an attribute token.' }),
   client_assertion_type: Type.Optional(Type.String({ description: '`urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.' })),
-  client_assertion: Type.Optional(Type.String({ description: 'A JWT signed with a key the relying party registered: iss = sub = client_id; aud = the issuer (the token endpoint URL is also accepted); exp at most 5 minutes ahead; a jti never used before.' })),
+  client_assertion: Type.Optional(Type.String({ description: 'A JWT signed with a key the relying party registered: iss = sub = client_id; aud = the issuer as a single string, never a list (the token endpoint URL is also accepted); exp at most 5 minutes ahead; a jti never used before.' })),
   client_id: Type.Optional(Type.String({ description: 'Optional; when sent it must equal the assertion\'s iss.' })),
   scope: Type.Optional(Type.String({ description: 'Optional; `attribute-tokens` is the only scope.' })),
   subject_token: Type.Optional(Type.String({ description: 'Token exchange: a JWT (e.g. an ID token) from the identity provider an organisation registered at PUT /v1/organisations/{org}/identity-provider.' })),

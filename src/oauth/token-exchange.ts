@@ -41,7 +41,8 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
     const subjectToken = requireParameters(form)
     const idp = await identityProviderOf(subjectToken, deps)
     const claims = await verifySubjectToken(subjectToken, idp, client.clientId, deps)
-    const value = claims[idp.document.subject.claim]
+    // Own claims only: an organisation may name any claim, `constructor` too.
+    const value = Object.hasOwn(claims, idp.document.subject.claim) ? claims[idp.document.subject.claim] : undefined
     if (typeof value !== 'string' || value === '') throw invalidSubjectToken(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
     try {
       const issued = await deps.attributeTokens.issueFor(client.clientId, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)

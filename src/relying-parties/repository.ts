@@ -7,6 +7,11 @@ import type { AuditActor } from '../audit/audit-event.js'
 export interface StoredRelyingParty {
   clientId: string
   document: RelyingPartyDocument
+  /**
+   * This registration and key set: new when the client_id is registered (again), and when
+   * its jwks or jwks_uri changes or it is disabled. Access tokens carry it and die with it.
+   */
+  generation: string
   createdAt: Date
   updatedAt: Date
 }
@@ -20,26 +25,41 @@ export interface RelyingPartyRepository {
   delete (clientId: string, actor: AuditActor): Promise<boolean>
 }
 
+const COLUMNS = ['client_id', 'document', 'generation', 'created_at', 'updated_at'] as const
+
+/**
+ * A replacement keeps the generation unless it changes what access tokens were issued
+ * under: the key set (jwks or jwks_uri; jsonb equality ignores member order), or the party
+ * being disabled, so that enabling it again does not revive tokens from before. A new
+ * name, release policy or token lifetime leaves live access tokens working: they are
+ * read afresh at every attribute-token request anyway.
+ */
+const nextGeneration = sql<string>`case
+  when relying_parties.document -> 'jwks' is distinct from excluded.document -> 'jwks'
+    or relying_parties.document -> 'jwks_uri' is distinct from excluded.document -> 'jwks_uri'
+    or (excluded.disabled and not relying_parties.disabled)
+  then gen_random_uuid() else relying_parties.generation end`
+
 export function relyingPartyRepository (db: Kysely<Database>): RelyingPartyRepository {
   return {
     async put (clientId, document, actor) {
       return db.transaction().execute(async (trx) => {
         const row = await trx.insertInto('relying_parties')
           .values({ client_id: clientId, document: JSON.stringify(document), disabled: document.disabled })
-          .onConflict((oc) => oc.column('client_id').doUpdateSet({ document: JSON.stringify(document), disabled: document.disabled, updated_at: new Date() }))
+          .onConflict((oc) => oc.column('client_id').doUpdateSet({ document: JSON.stringify(document), disabled: document.disabled, updated_at: new Date(), generation: nextGeneration }))
           // xmax = 0 only on a freshly inserted row: tells create from replace in one statement.
-          .returning(['client_id', 'document', 'created_at', 'updated_at', sql<boolean>`xmax::text <> '0'`.as('existed')])
+          .returning([...COLUMNS, sql<boolean>`xmax::text <> '0'`.as('existed')])
           .executeTakeFirstOrThrow()
         await appendAudit(trx, [{ organisation: null, client_id: clientId, action: row.existed ? 'relying-party.updated' : 'relying-party.created', actor, details: policySummary(document) }])
         return { created: !row.existed, stored: storedRelyingParty(row) }
       })
     },
     async find (clientId) {
-      const row = await db.selectFrom('relying_parties').select(['client_id', 'document', 'created_at', 'updated_at']).where('client_id', '=', clientId).executeTakeFirst()
+      const row = await db.selectFrom('relying_parties').select(COLUMNS).where('client_id', '=', clientId).executeTakeFirst()
       return row ? storedRelyingParty(row) : undefined
     },
     async list (after, limit) {
-      let query = db.selectFrom('relying_parties').select(['client_id', 'document', 'created_at', 'updated_at']).orderBy('client_id').limit(limit)
+      let query = db.selectFrom('relying_parties').select(COLUMNS).orderBy('client_id').limit(limit)
       if (after !== undefined) query = query.where('client_id', '>', after)
       return (await query.execute()).map(storedRelyingParty)
     },
@@ -67,10 +87,11 @@ function policySummary (document: RelyingPartyDocument): Record<string, unknown>
 }
 
 /** A stored row as the rest of the code sees it. */
-export function storedRelyingParty (row: { client_id: string, document: unknown, created_at: Date, updated_at: Date }): StoredRelyingParty {
+export function storedRelyingParty (row: { client_id: string, document: unknown, generation: string, created_at: Date, updated_at: Date }): StoredRelyingParty {
   return {
     clientId: row.client_id,
     document: (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as RelyingPartyDocument,
+    generation: row.generation,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at)
   }

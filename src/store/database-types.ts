@@ -238,6 +238,8 @@ export interface RelyingPartyTable {
   client_id: string
   document: unknown
   disabled: boolean
+  /** New on registration and on every change of keys or disabling (migration 0012); access tokens carry it. */
+  generation: Generated<string>
   created_at: Timestamp
   updated_at: Timestamp
 }

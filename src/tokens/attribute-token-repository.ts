@@ -44,6 +44,7 @@ interface SubjectRow {
   rp_disabled: boolean | null
   rp_created_at: Date | null
   rp_updated_at: Date | null
+  rp_generation: string | null
   person_id: string | null
   service_id: string | null
   pin_sealed: string | null
@@ -69,7 +70,7 @@ export interface TokenSubjectReader {
   /**
    * The relying party as stored now, and the one person the lookup names with the
    * organisation's name and every effective attribute under an active mapping
-   * (behorig_token_subject, migration 0011, whose plans each connection keeps). Outside any
+   * (behorig_token_subject, migrations 0011 and 0012, whose plans each connection keeps). Outside any
    * transaction, bound to the organisation by the function's own `where`: issuance is a
    * platform path (a relying party, not an organisation's key). The subject is not read
    * for a disabled party.
@@ -126,7 +127,7 @@ export function tokenSubjectReader (db: Kysely<Database>, options: { maxBatch?: 
 function tokenSubjectOf (rows: readonly SubjectRow[]): TokenSubject {
   const first = rows[0]
   if (!first?.rp_client_id || first.rp_disabled !== false) return { party: undefined, subject: undefined }
-  const party = storedRelyingParty({ client_id: first.rp_client_id, document: first.rp_document, created_at: first.rp_created_at as Date, updated_at: first.rp_updated_at as Date })
+  const party = storedRelyingParty({ client_id: first.rp_client_id, document: first.rp_document, generation: first.rp_generation as string, created_at: first.rp_created_at as Date, updated_at: first.rp_updated_at as Date })
   if (first.person_id === null) return { party, subject: undefined }
   return {
     party,

@@ -17,6 +17,6 @@ export const attributeTokenRoutes: FastifyPluginAsyncTypebox<{ attributeTokens: 
     // The route's auth admits relying parties only; this narrows the type.
     if (principal?.kind !== 'relying-party') throw new Error('attribute tokens need a relying-party principal')
     reply.header('cache-control', 'no-store')
-    return attributeTokens.issue(principal.clientId, request.body)
+    return attributeTokens.issue(principal, request.body)
   })
 }

@@ -26,10 +26,11 @@ export interface IssuedAttributeToken { attribute_token: string, expires_in: num
 export interface AttributeTokenService {
   /**
    * POST /v1/attribute-tokens: the token for the subject the relying party names. The
-   * caller's access token proved who it is; whether it is still registered and enabled is
-   * read here, with the subject, so disabling one stops its next request.
+   * caller's access token proved who it is and under which registration generation; that
+   * the party is still registered, enabled and in that generation is read here, with the
+   * subject, so deleting, disabling or re-keying one stops its next request.
    */
-  issue (clientId: string, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
+  issue (caller: { clientId: string, registration: string }, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
   /** The token for a person found by `lookup` (token exchange maps an IdP's claim to one). */
   issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken>
   /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
@@ -53,7 +54,7 @@ export interface AttributeTokenDeps {
 }
 
 const notFound = (): Error => SubjectNotFound({ detail: 'No attributes this relying party may receive for that subject' })
-const bearerRefused = (): Error => InvalidAccessToken({ detail: 'The relying party is disabled or no longer registered', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
+const bearerRefused = (): Error => InvalidAccessToken({ detail: 'The relying party is disabled, no longer registered, or registered anew or with other keys since the access token was issued; get a new one at /oauth/token', headers: { 'www-authenticate': 'Bearer realm="behorig", error="invalid_token"' } })
 const partyDisabled = (): Error => RelyingPartyDisabled({ detail: 'This relying party is disabled; it gets no attribute tokens' })
 
 interface TokenContent {
@@ -93,9 +94,10 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     }
   }
 
-  async function issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain: string | undefined, refused: () => Error = partyDisabled): Promise<IssuedAttributeToken> {
+  /** `registration`: the generation the caller's access token names, when it came with one. */
+  async function issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain: string | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
     const { party, subject } = await subjects.find(clientId, organisation, lookup)
-    if (!party) throw refused()
+    if (!party || (registration !== undefined && party.generation !== registration)) throw refused()
     const found = content(party, organisation, subject, domain)
     if (!found) throw notFound()
     const status = await deps.statusLists.allocate()
@@ -143,9 +145,9 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
 
   return {
     issueFor: (clientId, organisation, lookup, domain) => issueFor(clientId, organisation, lookup, domain),
-    async issue (clientId, request) {
+    async issue (caller, request) {
       const { type, value, organisation } = request.subject
-      return issueFor(clientId, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain, bearerRefused)
+      return issueFor(caller.clientId, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain, bearerRefused, caller.registration)
     },
     drain: () => ledger.drain(),
     async revoke (event) {

@@ -71,3 +71,20 @@ t.test('a key cannot create a key with scopes it does not hold', async (t) => {
   t.equal(escalate.statusCode, 403)
   t.equal(escalate.json().type, 'https://behorig.se/problems/scope-escalation')
 })
+
+t.test('a key can revoke only keys whose scopes it holds itself; the platform admin any', async (t) => {
+  const org = await createOrganisation()
+  const keysOnly = await apiKeyHeaders(org, ['api-keys:write'])
+  const create = async (scopes: string[]) => (await app.inject({ method: 'POST', url: `/v1/organisations/${org}/api-keys`, headers: adminHeaders, payload: { scopes } })).json() as { id: string, key: string }
+  const revoke = (id: string, headers: { authorization: string }) => app.inject({ method: 'DELETE', url: `/v1/organisations/${org}/api-keys/${id}`, headers })
+  const stronger = await create(['api-keys:write', 'audit:read'])
+  const refused = await revoke(stronger.id, keysOnly)
+  t.equal(refused.statusCode, 403)
+  t.match(refused.headers['content-type'], /^application\/problem\+json/)
+  t.match(refused.json(), { type: 'https://behorig.se/problems/scope-escalation', missing_scopes: ['audit:read'] })
+  t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/api-keys`, headers: { authorization: `Bearer ${stronger.key}` } })).statusCode, 200, 'the stronger key still works')
+  const equal = await create(['api-keys:write'])
+  t.equal((await revoke(equal.id, keysOnly)).statusCode, 204, 'a key with the same scopes may be revoked')
+  t.equal((await revoke(stronger.id, adminHeaders)).statusCode, 204, 'the platform admin revokes any key')
+  t.equal((await revoke(stronger.id, keysOnly)).statusCode, 404, 'a revoked key is gone, whoever asks')
+})

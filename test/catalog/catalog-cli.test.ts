@@ -111,3 +111,11 @@ t.test('the executable sets the exit code', async (t) => {
   const failure = await cli.then(() => undefined, (error: unknown) => error)
   t.match(failure, { code: 1, stderr: /3 problems in 1 file\./ })
 })
+
+t.test('a command named like a property every object inherits is an unknown command', async (t) => {
+  for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    const result = await run(name)
+    t.equal(result.code, 2, name)
+    t.match(result.stderr, `Unknown command "${name}".`)
+  }
+})

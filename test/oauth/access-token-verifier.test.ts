@@ -41,6 +41,7 @@ async function refusal (t: Test, promise: Promise<unknown>, detail: RegExp) {
 t.test('verifies an access token and names its relying party', async (t) => {
   const verified = await services.accessTokens.verify(await accessToken())
   t.equal(verified.clientId, 'fk')
+  t.equal(verified.registration, (await services.relyingParties.findEnabled('fk'))?.generation, 'and the registration generation it was issued under')
   t.same(verified.scope, ['attribute-tokens'])
 })
 
@@ -66,8 +67,11 @@ t.test('refuses an expired token, even from the cache', async (t) => {
 
 t.test('refuses tokens behorig did not issue as access tokens', async (t) => {
   const now = Math.floor(Date.now() / 1000)
-  const claims = { iss: ISSUER, sub: 'fk', client_id: 'fk', aud: `${ISSUER}/v1/attribute-tokens`, iat: now, exp: now + 300, jti: 'x', scope: 'attribute-tokens' }
+  const registration = (await services.relyingParties.findEnabled('fk'))?.generation
+  const claims = { iss: ISSUER, sub: 'fk', client_id: 'fk', aud: `${ISSUER}/v1/attribute-tokens`, iat: now, exp: now + 300, jti: 'x', scope: 'attribute-tokens', registration }
   const { verifier } = countingVerifier()
+  t.equal((await verifier.verify(await services.keys.signer.sign({ typ: 'at+jwt' }, claims))).clientId, 'fk', 'the claims below are refused each for its one change')
+  await refusal(t, verifier.verify(await services.keys.signer.sign({ typ: 'at+jwt' }, { ...claims, registration: undefined })), /invalid/)
   await refusal(t, verifier.verify(await services.keys.signer.sign({ typ: 'JWT' }, claims)), /invalid/)
   await refusal(t, verifier.verify(await services.keys.signer.sign({ typ: 'at+jwt' }, { ...claims, aud: 'https://elsewhere' })), /invalid/)
   await refusal(t, verifier.verify(await services.keys.signer.sign({ typ: 'at+jwt' }, { ...claims, iss: 'https://other-issuer' })), /invalid/)

@@ -61,6 +61,12 @@ t.test('refuses an assertion for another audience', async (t) => {
   await refused(t, await tokenRequest(app, await clientAssertion(key, 'fk', `${ISSUER}/v1/attribute-tokens`)), /aud/)
 })
 
+t.test('refuses an audience given as a list, even one holding only the issuer', async (t) => {
+  for (const aud of [[ISSUER], [ISSUER, 'https://other-as.example'], [`${ISSUER}/oauth/token`]]) {
+    await refused(t, await tokenRequest(app, await clientAssertion(key, 'fk', ISSUER, { claims: { aud } })), /aud must be a single string/)
+  }
+})
+
 t.test('refuses an assertion without exp', async (t) => {
   await refused(t, await tokenRequest(app, await clientAssertion(key, 'fk', ISSUER, { omit: ['exp'] })), /exp is missing/)
 })
@@ -87,6 +93,18 @@ t.test('refuses a replayed client assertion', async (t) => {
   const sameJti = await clientAssertion(key, 'fk', ISSUER, { claims: { jti: JSON.parse(Buffer.from(assertion.split('.')[1] as string, 'base64url').toString()).jti } })
   await refused(t, await tokenRequest(app, sameJti), /jti was already used/)
   t.equal((await store.db.selectFrom('client_assertion_jtis').selectAll().where('client_id', '=', 'fk').execute()).length > 0, true, 'remembered in the store without Redis')
+})
+
+t.test('an assertion accepted in its clock leeway after exp is still refused on replay', async (t) => {
+  const redisEnv = { BEHORIG_ISSUER: ISSUER, REDIS_URL: requireRedisUrl(), BEHORIG_QUEUE_NAME: uniqueTestId(), BEHORIG_RUN_JOBS: 'false' }
+  const withRedis = (await buildTestApp(store, redisEnv)).app
+  for (const [guard, node] of [['the store', app], ['Redis', withRedis]] as const) {
+    const now = Math.floor(Date.now() / 1000)
+    // exp passed 5 s ago: inside the 10 s leeway, so accepted once.
+    const assertion = await clientAssertion(key, 'fk', ISSUER, { claims: { iat: now - 60, exp: now - 5 } })
+    t.equal((await tokenRequest(node, assertion)).statusCode, 200, `${guard}: accepted within the leeway`)
+    await refused(t, await tokenRequest(node, assertion), /jti was already used/)
+  }
 })
 
 t.test('refuses alg none', async (t) => {
@@ -144,6 +162,12 @@ t.test('refuses malformed token requests in RFC 6749 form', async (t) => {
   await refused(t, await form('client_assertion=x'), /grant_type/, 'invalid_request', 400)
   await refused(t, await form('grant_type=client_credentials&grant_type=client_credentials'), /more than once/, 'invalid_request', 400)
   await refused(t, await form(JSON.stringify({ grant_type: 'client_credentials' }), 'application/json'), /x-www-form-urlencoded/, 'invalid_request', 400)
+})
+
+t.test('a grant_type naming a property every object inherits is an unsupported grant type', async (t) => {
+  for (const grantType of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    await refused(t, await tokenRequest(app, await clientAssertion(key, 'fk', ISSUER), { grant_type: grantType }), /grant_type must be one of: client_credentials, urn:ietf:params:oauth:grant-type:token-exchange/, 'unsupported_grant_type', 400)
+  }
 })
 
 t.test('publishes RFC 8414 authorization server metadata', async (t) => {

@@ -42,6 +42,30 @@ t.test('registers, reads, replaces, lists and deletes a relying party', async (t
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/relying-parties/csn-1', headers: adminHeaders })).statusCode, 404)
 })
 
+t.test('a new generation on every new key set or disabling, none on other changes', async (t) => {
+  const service = app.behorig.tokenServices.relyingParties
+  const generation = async () => (await store.db.selectFrom('relying_parties').select('generation').where('client_id', '=', 'gen').executeTakeFirstOrThrow()).generation
+  const byUri = (uri: string, overrides: Record<string, unknown> = {}) => ({ ...relyingPartyDocument([]), jwks: undefined, jwks_uri: uri, ...overrides })
+  await service.put('gen', byUri('https://fk.example/jwks.json'))
+  const first = await generation()
+  await service.put('gen', byUri('https://fk.example/jwks.json', { name: 'Another name', token_lifetime: 60 }))
+  t.equal(await generation(), first, 'name and lifetime are not the key set')
+  await service.put('gen', byUri('https://fk.example/other-jwks.json'))
+  const second = await generation()
+  t.not(second, first, 'another jwks_uri')
+  await service.put('gen', relyingPartyDocument([key]))
+  const third = await generation()
+  t.not(third, second, 'jwks instead of jwks_uri')
+  await service.put('gen', relyingPartyDocument([key], { disabled: true }))
+  const fourth = await generation()
+  t.not(fourth, third, 'disabled')
+  await service.put('gen', relyingPartyDocument([key]))
+  t.equal(await generation(), fourth, 'enabling keeps the generation: tokens from before the disabling stay dead')
+  await service.delete('gen')
+  await service.put('gen', relyingPartyDocument([key]))
+  t.not(await generation(), fourth, 'deleted and registered again')
+})
+
 t.test('only the platform admin manages relying parties', async (t) => {
   t.equal((await put('x', relyingPartyDocument([key]), {})).statusCode, 401)
   const org = await createOrganisation()

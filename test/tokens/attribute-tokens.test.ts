@@ -2,7 +2,7 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { registerRelyingParty, relyingPartyDocument } from '../helpers/relying-party.js'
+import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { personByNumber } from '../mapping/helpers/mapping-app.js'
 import { agency, ISSUER, PIN, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from './helpers/token-app.js'
@@ -14,6 +14,12 @@ const { app } = test
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, token_lifetime: 120 })
 const fkHeaders = await fk.bearer()
+
+async function agencyBearer (party: { clientId: string, key: ClientKey }): Promise<{ authorization: string }> {
+  const res = await tokenRequest(app, await clientAssertion(party.key, party.clientId, ISSUER))
+  if (res.statusCode !== 200) throw new Error(res.body)
+  return { authorization: `Bearer ${res.json().access_token as string}` }
+}
 
 t.test('issues a signed attribute token with exactly the contract\'s claims', async (t) => {
   const res = await requestToken(app, fkHeaders, { type: 'employee-number', value: '1001', organisation: org })
@@ -136,6 +142,46 @@ t.test('a disabled relying party is refused at once, its live access token too',
   const deleted = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
   t.equal(deleted.statusCode, 401, 'a deleted party\'s live access token is refused too')
   t.equal(deleted.json().type, 'https://behorig.se/problems/invalid-access-token')
+})
+
+t.test('an access token dies with the registration and the key set it was issued under', async (t) => {
+  const subject = { type: 'employee-number', value: '1001', organisation: org }
+  const release = { release: { attributes: ['socialtjanst.eb.handlaggare'] } }
+  const party = await agency(app, 'rekeyed', release)
+  const refusedBearer = async (headers: { authorization: string }, why: string) => {
+    const res = await requestToken(app, headers, subject)
+    t.equal(res.statusCode, 401, why)
+    t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token')
+    t.match(res.headers['www-authenticate'], /error="invalid_token"/, 'RFC 6750 §3.1')
+  }
+
+  const beforeRecreate = await party.bearer()
+  t.equal((await requestToken(app, beforeRecreate, subject)).statusCode, 200)
+  await app.behorig.tokenServices.relyingParties.delete('rekeyed')
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument([party.key], release))
+  await refusedBearer(beforeRecreate, 'deleted and registered again, with the very same document: the old token is refused')
+  t.equal((await requestToken(app, await party.bearer(), subject)).statusCode, 200, 'a new token works')
+
+  const beforeRekey = await party.bearer()
+  const next = await clientKey()
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument([next], release))
+  await refusedBearer(beforeRekey, 'keys replaced: the old token is refused')
+  const rekeyed = { ...party, key: next }
+  const beforeAddedKey = await agencyBearer(rekeyed)
+  const keys = [next, await clientKey()]
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument(keys, release))
+  await refusedBearer(beforeAddedKey, 'a key added: the key set changed, the old token is refused')
+
+  const current = await agencyBearer(rekeyed)
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument(keys, { ...release, name: 'Renamed e-service' }))
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument(keys, { release: { domains: ['socialtjanst'] }, token_lifetime: 60 }))
+  const res = await requestToken(app, current, subject)
+  t.equal(res.statusCode, 200, 'name, release policy and token lifetime changed, keys not: the token still works, under the policy as it is now')
+  t.equal(res.json().expires_in, 60)
+
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument(keys, { ...release, disabled: true }))
+  await registerRelyingParty(app, 'rekeyed', relyingPartyDocument(keys, release))
+  await refusedBearer(current, 'disabled and enabled again: tokens from before the disabling stay dead')
 })
 
 t.test('only relying parties may ask, and the request is validated', async (t) => {

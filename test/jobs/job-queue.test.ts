@@ -1,0 +1,19 @@
+import t from 'tap'
+import { checkHandlers } from '../../src/jobs/job-queue.js'
+import { inProcessQueue } from '../../src/jobs/in-process-queue.js'
+
+const INHERITED = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']
+
+t.test('a job name that every object inherits has no handler', async (t) => {
+  for (const name of INHERITED) t.throws(() => { checkHandlers([name], {}) }, /missing \[/, `${name} is missing at start-up`)
+
+  const failures: Array<{ err: unknown, job: string }> = []
+  const queue = inProcessQueue({ error: (entry) => { failures.push(entry as { err: unknown, job: string }) } }, { attempts: 1, backoffMs: 0 })
+  t.teardown(() => queue.close())
+  let ran = 0
+  queue.work({ known: async () => { ran++ } })
+  for (const name of [...INHERITED, 'known']) await queue.enqueue(name, {})
+  await queue.idle()
+  t.equal(ran, 1, 'the registered job ran')
+  t.same(failures.map((f) => [f.job, (f.err as Error).message]), INHERITED.map((name) => [name, `no handler for job ${name}`]), 'each inherited name failed as an unknown job')
+})
