@@ -65,7 +65,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
   const engine = syncEngine({ db: store.db, box, queue, log, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
-    db: store.db, catalogs: storedCatalogSource(store.db), log,
+    db: store.db, catalogs: storedCatalogSource(), log,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
     ...(overrides.now ? { now: overrides.now } : {})
   })
