@@ -65,12 +65,14 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
   const engine = syncEngine({ db: store.db, box, queue, log, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
-    db: store.db, catalogs: storedCatalogSource(store.db), log,
+    db: store.db, catalogs: storedCatalogSource(), log,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
     ...(overrides.now ? { now: overrides.now } : {})
   })
-  // Only the people a run changed are recomputed; a failure is logged by the engine and
-  // the run's change set stays in sync_run_changes for a replay.
+  // The people a run changed are recomputed, and with them those whose employments began
+  // or ended since the organisation was last evaluated (every run, even one that changed
+  // no one); a failure is logged by the engine and the run's change set stays in
+  // sync_run_changes for a replay.
   engine.events.onPeopleChanged(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })

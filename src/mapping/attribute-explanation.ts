@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { CatalogSource } from './catalog-source.js'
 import { compileVersion } from './attribute-recompute.js'
@@ -17,11 +17,11 @@ export interface AttributeExplanation extends Explanation {
 }
 
 /** "Why does this person (not) hold this attribute today?", from the domain's active mapping and the person's current facts. */
-export async function explainAttribute (db: Kysely<Database>, catalogs: CatalogSource, organisation: string, personId: string, attributeId: string, day: string): Promise<AttributeExplanation> {
+export async function explainAttribute (trx: Transaction<Database>, catalogs: CatalogSource, organisation: string, personId: string, attributeId: string, day: string): Promise<AttributeExplanation> {
   const domain = attributeId.split('.')[0] ?? ''
-  const [facts] = await personFactsRepository(db).facts(organisation, [personId])
+  const [facts] = await personFactsRepository(trx).facts(organisation, [personId])
   const person = facts ?? { person_id: personId, employments: [], groups: [] }
-  const active = (await mappingVersionRepository(db).active(organisation, domain))[0]
+  const active = (await mappingVersionRepository(trx).active(organisation, domain))[0]
   if (!active) {
     return {
       person_id: personId, attribute_id: attributeId, day, mapping_version: null, holds: false, grants: [], data: [],
@@ -29,7 +29,7 @@ export async function explainAttribute (db: Kysely<Database>, catalogs: CatalogS
       records: { employments: [], groups: [] }
     }
   }
-  const { compiled, units } = await compileVersion(db, catalogs, active)
+  const { compiled, units } = await compileVersion(trx, catalogs, active)
   const explanation = explainGrant({ attribute_id: attributeId, facts: person, mapping: compiled, units, day })
   const employmentIds = new Set(explanation.data.flatMap((p) => p.employment_ids))
   const groupDns = new Set(explanation.data.flatMap((p) => p.group_dns))

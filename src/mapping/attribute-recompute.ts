@@ -16,12 +16,12 @@ export const RECOMPUTE_BATCH = 2000
 
 export interface CompiledVersion { version: MappingVersion, compiled: CompiledMapping, units: UnitTree }
 
-/** Compiles a stored version against the organisation's current units and its catalog version. */
-export async function compileVersion (db: Db, catalogs: CatalogSource, version: MappingVersion, units?: UnitTree): Promise<CompiledVersion> {
-  const catalog = await catalogs.view(version.domain, version.catalog_version)
+/** Compiles a stored version against the organisation's current units and its catalog version, read through `trx`. */
+export async function compileVersion (trx: Transaction<Database>, catalogs: CatalogSource, version: MappingVersion, units?: UnitTree): Promise<CompiledVersion> {
+  const catalog = await catalogs.view(trx, version.domain, version.catalog_version)
   // Published catalog versions are never removed, so this only fails on a corrupt store.
   if (!catalog) throw new Error(`catalog ${version.domain} ${version.catalog_version} of mapping version ${version.version} is not published`)
-  const tree = units ?? buildUnitTree(await personFactsRepository(db).units(version.organisation))
+  const tree = units ?? buildUnitTree(await personFactsRepository(trx).units(version.organisation))
   return { version, compiled: compileMapping(version.document, { mapping_version: version.version, catalog, units: tree }), units: tree }
 }
 

@@ -1,22 +1,26 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { catalogView } from './catalog-view.js'
 import type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
 
 export interface CatalogSource {
-  /** The published catalog version, or undefined when it was never published. */
-  view (domain: string, version: string): Promise<CatalogView | undefined>
+  /**
+   * The published catalog version, or undefined when it was never published; read through
+   * `db`, which inside a transaction must be that transaction's handle.
+   */
+  view (db: Kysely<Database> | Transaction<Database>, domain: string, version: string): Promise<CatalogView | undefined>
 }
 
 /**
  * Catalog versions as the store recorded them at publication (catalog_versions), so API
  * nodes and workers see the same versions. Published versions never change, so a version
- * once read is kept; one not (yet) published is asked for again next time.
+ * once read is kept; one not (yet) published is asked for again next time. It holds no
+ * store handle of its own: the caller's transaction is the only one it can read through.
  */
-export function storedCatalogSource (db: Kysely<Database>): CatalogSource {
+export function storedCatalogSource (): CatalogSource {
   const cache = new Map<string, CatalogView>()
   return {
-    async view (domain, version) {
+    async view (db, domain, version) {
       const key = `${domain}@${version}`
       const known = cache.get(key)
       if (known) return known

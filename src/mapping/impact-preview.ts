@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { CatalogSource } from './catalog-source.js'
 import { compileVersion, personPages } from './attribute-recompute.js'
@@ -17,21 +17,20 @@ export interface ImpactPreview extends MappingPreview {
 
 /**
  * What publishing `version` would change today: the domain's active version and the
- * candidate are both evaluated on the same facts and day, person by person (in pages, in
- * one snapshot), so the difference is the mappings' alone.
+ * candidate are both evaluated on the same facts and day, person by person (in pages), so
+ * the difference is the mappings' alone. `trx` is repeatable read: every page is read from
+ * one snapshot.
  */
-export async function previewImpact (db: Kysely<Database>, catalogs: CatalogSource, version: MappingVersion, day: string, listLimit: number): Promise<ImpactPreview> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const active = (await mappingVersionRepository(trx).active(version.organisation, version.domain))[0]
-    const candidate = await compileVersion(trx, catalogs, version)
-    const current = active ? await compileVersion(trx, catalogs, active, candidate.units) : undefined
-    const accumulator = new PreviewAccumulator(version.document.rules.map((r) => r.id), { list_limit: listLimit })
-    const facts = personFactsRepository(trx)
-    for await (const page of personPages(trx, version.organisation, 'all')) {
-      for (const person of await facts.facts(version.organisation, page, { contiguous: true })) {
-        accumulator.add(person.person_id, current ? current.compiled.evaluatePerson(person, day) : [], candidate.compiled.evaluatePerson(person, day))
-      }
+export async function previewImpact (trx: Transaction<Database>, catalogs: CatalogSource, version: MappingVersion, day: string, listLimit: number): Promise<ImpactPreview> {
+  const active = (await mappingVersionRepository(trx).active(version.organisation, version.domain))[0]
+  const candidate = await compileVersion(trx, catalogs, version)
+  const current = active ? await compileVersion(trx, catalogs, active, candidate.units) : undefined
+  const accumulator = new PreviewAccumulator(version.document.rules.map((r) => r.id), { list_limit: listLimit })
+  const facts = personFactsRepository(trx)
+  for await (const page of personPages(trx, version.organisation, 'all')) {
+    for (const person of await facts.facts(version.organisation, page, { contiguous: true })) {
+      accumulator.add(person.person_id, current ? current.compiled.evaluatePerson(person, day) : [], candidate.compiled.evaluatePerson(person, day))
     }
-    return { version: version.version, domain: version.domain, day, compared_with: active?.version ?? null, ...accumulator.result() }
-  })
+  }
+  return { version: version.version, domain: version.domain, day, compared_with: active?.version ?? null, ...accumulator.result() }
 }

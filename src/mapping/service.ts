@@ -61,21 +61,6 @@ export function mappingService (deps: MappingServiceDeps) {
   const today = (): string => evaluationDay(deps.now?.() ?? new Date())
   const onPublished = deps.onPublished ?? recordPublished
 
-  async function validationContext (organisation: string, doc: unknown): Promise<MappingValidationContext> {
-    const named = doc !== null && typeof doc === 'object' ? doc as Record<string, unknown> : {}
-    const view = typeof named['domain'] === 'string' && typeof named['catalog_version'] === 'string'
-      ? await catalogs.view(named['domain'], named['catalog_version'])
-      : undefined
-    const facts = personFactsRepository(db)
-    const units = new Set((await facts.units(organisation)).map((u) => u.id))
-    const groups = new Set((await facts.groupDns(organisation)).map(normaliseDn))
-    return {
-      catalog: (): CatalogView | undefined => view,
-      ...(units.size > 0 ? { unitExists: (id: string) => units.has(id) } : {}),
-      ...(groups.size > 0 ? { groupExists: (dn: string) => groups.has(normaliseDn(dn)) } : {})
-    }
-  }
-
   async function emitAll (revocations: AttributesRevoked[]): Promise<void> {
     for (const r of revocations) await events.emit(r, deps.log)
   }
@@ -92,7 +77,8 @@ export function mappingService (deps: MappingServiceDeps) {
     /** Parses, validates and stores a draft under the next version number. */
     async submit (organisation: string, text: string, contentType: string | undefined, createdBy: string | null): Promise<MappingVersion> {
       const doc = parseMappingText(text, contentType)
-      const { mapping, warnings } = assertValidMapping(doc, await validationContext(organisation, doc))
+      const context = await withTenant(db, organisation, (trx) => validationContext(trx, catalogs, organisation, doc))
+      const { mapping, warnings } = assertValidMapping(doc, context)
       return withTenant(db, organisation, async (trx) => {
         const versions = mappingVersionRepository(trx)
         await versions.lockOrganisation(organisation)
@@ -107,30 +93,14 @@ export function mappingService (deps: MappingServiceDeps) {
 
     /** Who would gain and lose what if `version` were published today (any version may be previewed). */
     async preview (organisation: string, version: number, listLimit: number): Promise<ImpactPreview> {
-      return previewImpact(db, catalogs, await get(organisation, version), today(), listLimit)
+      const found = await get(organisation, version)
+      return db.transaction().setIsolationLevel('repeatable read').execute((trx) => previewImpact(trx, catalogs, found, today(), listLimit))
     },
 
     /** Makes a draft active and recomputes every person's attributes of its domain, in one transaction. */
     async publish (organisation: string, version: number, publishedBy: string | null, actor: AuditActor = { kind: 'system', component: 'behorig' }): Promise<{ version: MappingVersion, published: MappingPublished }> {
-      const day = today()
-      const outcome = await db.transaction().execute(async (trx) => {
-        const versions = mappingVersionRepository(trx)
-        await versions.lockOrganisation(organisation)
-        const found = await versions.find(organisation, version, { forUpdate: true })
-        if (!found) throw UnknownMappingVersion({ detail: `The organisation has no mapping version ${version}`, extensions: { version } })
-        if (found.status !== 'draft') throw MappingNotDraft({ detail: `Version ${version} is ${found.status}; published versions are immutable, submit a new version instead`, extensions: { mapping_status: found.status } })
-        const superseded = await versions.activate(organisation, found, publishedBy)
-        const units = await personFactsRepository(trx).units(organisation)
-        await recomputeTargets(trx, organisation, 'all', day, units)
-        const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, found, buildUnitTree(units)), 'all', day)
-        const published: MappingPublished = {
-          organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, actor, superseded,
-          recompute: { people: result.people, grants: result.grants, changed: result.written, revoked: result.revoked.length }
-        }
-        await onPublished(published, trx)
-        const revoked: AttributesRevoked = { organisation, domain: found.domain, mapping_version: version, cause: { kind: 'publish', version }, revoked: result.revoked }
-        return { published, revoked, active: await versions.find(organisation, version) as MappingVersion }
-      })
+      const request = { organisation, version, publishedBy, actor, day: today() }
+      const outcome = await db.transaction().execute((trx) => publishVersion(trx, catalogs, request, onPublished))
       await emitAll([outcome.revoked])
       return { version: outcome.active, published: outcome.published }
     },
@@ -141,25 +111,7 @@ export function mappingService (deps: MappingServiceDeps) {
      */
     async recompute (organisation: string, people: readonly string[] | 'all', cause: AttributesRevoked['cause'] = { kind: 'recompute' }): Promise<MappingPublished['recompute']> {
       const day = today()
-      const revocations = await db.transaction().execute(async (trx) => {
-        const versions = mappingVersionRepository(trx)
-        await versions.lockOrganisation(organisation)
-        const out: AttributesRevoked[] = []
-        const totals = { people: 0, grants: 0, changed: 0 }
-        const actives = await versions.active(organisation)
-        if (actives.length === 0) return { out, totals }
-        const units = await personFactsRepository(trx).units(organisation)
-        const targets = await recomputeTargets(trx, organisation, people, day, units)
-        const tree = buildUnitTree(units)
-        for (const active of actives) {
-          const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, active, tree), targets, day)
-          totals.people = Math.max(totals.people, result.people)
-          totals.grants += result.grants
-          totals.changed += result.written
-          out.push({ organisation, domain: active.domain, mapping_version: active.version, cause, revoked: result.revoked })
-        }
-        return { out, totals }
-      })
+      const revocations = await db.transaction().execute((trx) => recomputeOrganisation(trx, catalogs, { organisation, people, cause, day }))
       await emitAll(revocations.out)
       return { ...revocations.totals, revoked: revocations.out.reduce((n, r) => n + r.revoked.length, 0) }
     },
@@ -170,6 +122,72 @@ export function mappingService (deps: MappingServiceDeps) {
 }
 
 export type MappingService = ReturnType<typeof mappingService>
+
+// The transactions' work is done by the functions below, which are handed the transaction
+// and nothing else of the store: a root-handle query inside it cannot be written here.
+
+/** What a draft is checked against: its catalog version, and the organisation's units and groups. */
+async function validationContext (trx: Transaction<Database>, catalogs: CatalogSource, organisation: string, doc: unknown): Promise<MappingValidationContext> {
+  const named = doc !== null && typeof doc === 'object' ? doc as Record<string, unknown> : {}
+  const view = typeof named['domain'] === 'string' && typeof named['catalog_version'] === 'string'
+    ? await catalogs.view(trx, named['domain'], named['catalog_version'])
+    : undefined
+  const facts = personFactsRepository(trx)
+  const units = new Set((await facts.units(organisation)).map((u) => u.id))
+  const groups = new Set((await facts.groupDns(organisation)).map(normaliseDn))
+  return {
+    catalog: (): CatalogView | undefined => view,
+    ...(units.size > 0 ? { unitExists: (id: string) => units.has(id) } : {}),
+    ...(groups.size > 0 ? { groupExists: (dn: string) => groups.has(normaliseDn(dn)) } : {})
+  }
+}
+
+interface PublishRequest { organisation: string, version: number, publishedBy: string | null, actor: AuditActor, day: string }
+
+/** Activates a draft and recomputes everyone under it; `onPublished` is called last, in the same transaction. */
+async function publishVersion (trx: Transaction<Database>, catalogs: CatalogSource, request: PublishRequest, onPublished: NonNullable<MappingServiceDeps['onPublished']>): Promise<{ published: MappingPublished, revoked: AttributesRevoked, active: MappingVersion }> {
+  const { organisation, version, publishedBy, actor, day } = request
+  const versions = mappingVersionRepository(trx)
+  await versions.lockOrganisation(organisation)
+  const found = await versions.find(organisation, version, { forUpdate: true })
+  if (!found) throw UnknownMappingVersion({ detail: `The organisation has no mapping version ${version}`, extensions: { version } })
+  if (found.status !== 'draft') throw MappingNotDraft({ detail: `Version ${version} is ${found.status}; published versions are immutable, submit a new version instead`, extensions: { mapping_status: found.status } })
+  const superseded = await versions.activate(organisation, found, publishedBy)
+  const units = await personFactsRepository(trx).units(organisation)
+  await recomputeTargets(trx, organisation, 'all', day, units)
+  const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, found, buildUnitTree(units)), 'all', day)
+  const published: MappingPublished = {
+    organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, actor, superseded,
+    recompute: { people: result.people, grants: result.grants, changed: result.written, revoked: result.revoked.length }
+  }
+  await onPublished(published, trx)
+  const revoked: AttributesRevoked = { organisation, domain: found.domain, mapping_version: version, cause: { kind: 'publish', version }, revoked: result.revoked }
+  return { published, revoked, active: await versions.find(organisation, version) as MappingVersion }
+}
+
+interface RecomputeRequest { organisation: string, people: readonly string[] | 'all', cause: AttributesRevoked['cause'], day: string }
+
+/** Recomputes the people (and those the calendar or the unit tree changed) under every active version. */
+async function recomputeOrganisation (trx: Transaction<Database>, catalogs: CatalogSource, request: RecomputeRequest): Promise<{ out: AttributesRevoked[], totals: { people: number, grants: number, changed: number } }> {
+  const { organisation, people, cause, day } = request
+  const versions = mappingVersionRepository(trx)
+  await versions.lockOrganisation(organisation)
+  const out: AttributesRevoked[] = []
+  const totals = { people: 0, grants: 0, changed: 0 }
+  const actives = await versions.active(organisation)
+  if (actives.length === 0) return { out, totals }
+  const units = await personFactsRepository(trx).units(organisation)
+  const targets = await recomputeTargets(trx, organisation, people, day, units)
+  const tree = buildUnitTree(units)
+  for (const active of actives) {
+    const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, active, tree), targets, day)
+    totals.people = Math.max(totals.people, result.people)
+    totals.grants += result.grants
+    totals.changed += result.written
+    out.push({ organisation, domain: active.domain, mapping_version: active.version, cause, revoked: result.revoked })
+  }
+  return { out, totals }
+}
 
 /** The default `onPublished`: the publish, in the organisation's audit chain. */
 async function recordPublished (event: MappingPublished, trx: Transaction<Database>): Promise<void> {

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect, PostgresDialect, sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import type { Database } from './database-types.js'
 import { migrate, type MigrationSession } from './migrate.js'
+import { guardedKysely } from './transaction-guard.js'
 
 export interface StoreOptions {
   /** PostgreSQL URL; undefined selects the embedded PGlite store. */
@@ -15,6 +16,7 @@ export interface StoreOptions {
 
 export interface Store {
   readonly kind: 'postgres' | 'pglite'
+  /** The root handle. Inside one of its transactions only that transaction's handle may be used (store/transaction-guard.ts). */
   readonly db: Kysely<Database>
   /** True when the store answers a trivial query. */
   ping (): Promise<boolean>
@@ -44,7 +46,7 @@ export async function openStore (options: StoreOptions): Promise<Store> {
 function openPostgres (url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize })
   pool.on('error', () => { /* an idle client died; the pool replaces it on next use */ })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = guardedKysely<Database>(new PostgresDialect({ pool }))
   return {
     kind: 'postgres',
     db,
@@ -75,7 +77,7 @@ async function openPglite (dir: string): Promise<Store> {
   const pglite = await PGlite.create(dir, {
     parsers: { [pgliteTypes.DATE]: (v: string) => v, [pgliteTypes.INT8]: (v: string) => Number(v) }
   })
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  const db = guardedKysely<Database>(new PGliteDialect({ pglite }))
   return {
     kind: 'pglite',
     db,

@@ -1,4 +1,8 @@
-/** What a sync run changed: the people later capabilities (recompute, revocation) must look at again. */
+/**
+ * A sync run that was applied, and the people it changed: whom later capabilities
+ * (recompute, revocation) must look at again. Every applied run is announced, one that
+ * changed no one with an empty `personIds`: what holds on the calendar still moves on.
+ */
 export interface PeopleChanged {
   organisation: string
   source: string

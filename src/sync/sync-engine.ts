@@ -113,6 +113,16 @@ export function syncEngine (deps: SyncEngineDeps) {
     })
   }
 
+  /**
+   * Tells subscribers who a run changed, after it committed. A run that changed no one is
+   * announced too: a unit it moved changes what subtree rules grant, and a new day since
+   * the last run starts and ends employments that no record change reports.
+   */
+  async function announce (run: SyncRun): Promise<void> {
+    const personIds = await applyRepository(deps.db).changedPeople(run.id)
+    await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+  }
+
   return {
     events,
     runs,
@@ -182,8 +192,7 @@ export function syncEngine (deps: SyncEngineDeps) {
         await appendAudit(trx, [runStarted(created, actor), runFinished(run!, actor)])
         return { result: change.result, run: run! }
       })
-      const personIds = await applyRepository(deps.db).changedPeople(outcome.run.id)
-      if (personIds.length) await events.emit({ organisation, source, runId: outcome.run.id, personIds }, deps.log)
+      await announce(outcome.run)
       return outcome
     },
 
@@ -209,10 +218,7 @@ export function syncEngine (deps: SyncEngineDeps) {
         }
         const result = await applyStaged(started, found.kind, found.maxEndPercent, read)
         if (result?.state === 'succeeded') {
-          const personIds = await applyRepository(deps.db).changedPeople(run.id)
-          // A run that only moved or renamed units changed no person, but what unit-subtree
-          // rules grant may have changed: subscribers get the (empty) change set too.
-          if (personIds.length || unitsChanged(result.counts)) await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+          await announce(result)
           await staging.clear(run.id)
         }
       } catch (err) {
@@ -249,11 +255,6 @@ export function syncEngine (deps: SyncEngineDeps) {
 }
 
 export type SyncEngine = ReturnType<typeof syncEngine>
-
-function unitsChanged (counts: Record<string, unknown>): boolean {
-  const units = counts['units'] as { created?: number, updated?: number, removed?: number } | undefined
-  return Boolean(units && ((units.created ?? 0) + (units.updated ?? 0) + (units.removed ?? 0)) > 0)
-}
 
 /** What one push changes; see `push`. */
 export interface PushChange<T> {

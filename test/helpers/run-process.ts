@@ -2,16 +2,20 @@ import { spawn } from 'node:child_process'
 
 export interface ProcessResult { code: number | null, stdout: string, stderr: string }
 
-/** Runs a command to its end and collects what it printed; `stdin`, when given, is written and closed. */
-export function runProcess (command: string, args: string[], options: { cwd?: string, env?: NodeJS.ProcessEnv, stdin?: string } = {}): Promise<ProcessResult> {
+/**
+ * Runs a command to its end and collects what it printed; `stdin`, when given, is written
+ * and closed. `timeoutMs` bounds a command that may hang: it is killed, and `code` is null.
+ */
+export function runProcess (command: string, args: string[], options: { cwd?: string, env?: NodeJS.ProcessEnv, stdin?: string, timeoutMs?: number } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
+    const bound = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
     child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.on('close', (code) => { clearTimeout(bound); resolve({ code, stdout, stderr }) })
     if (options.stdin !== undefined) child.stdin?.end(options.stdin)
   })
 }

@@ -103,6 +103,36 @@ t.test('on a later day a sync run also takes in the employments that began or en
   t.same(revocations.slice(seen), [{ organisation: org, domain: 'socialtjanst', mapping_version: 1, cause: { kind: 'sync', run_id: run.id }, revoked: [{ person_id: ended.id, attribute_id: 'socialtjanst.eb.handlaggare', unit_id: 'soc-eb-norr' }] }])
 })
 
+t.test('an unchanged re-import on the day a future-dated employment starts grants what it grants', async (t) => {
+  const org = await createOrganisation()
+  const jobs: Job[] = [{ employee_number: '451', unit_id: 'soc-eb-norr', employment_id: 'E-451', start_date: '2025-06-02' }]
+  await recompute.after((await importJobs(app, org, jobs)).id)
+  await publishMapping(app, org, MAPPING)
+  t.same(await heldBy(app, org, '451'), [], 'not started yet')
+  now = new Date('2025-06-02T06:00:00Z')
+  t.teardown(() => { now = NOW })
+  const run = await importJobs(app, org, jobs, false)
+  t.match(run.counts, { created: 0, updated: 0, ended: 0 }, 'the source reports no change')
+  await recompute.after(run.id)
+  t.match((await personByNumber(app, org, '451')).attributes, [{ id: 'socialtjanst.eb.handlaggare', unit_id: 'soc-eb-norr', valid_from: '2025-06-02' }])
+})
+
+t.test('an unchanged re-import the day after an employment ended takes away what it granted', async (t) => {
+  const org = await createOrganisation()
+  const jobs: Job[] = [{ employee_number: '461', unit_id: 'soc-eb-norr', employment_id: 'E-461', employment_type: 'visstid', start_date: '2024-01-01', end_date: '2025-06-01' }]
+  await recompute.after((await importJobs(app, org, jobs)).id)
+  await publishMapping(app, org, MAPPING)
+  t.same(await heldBy(app, org, '461'), ['socialtjanst.eb.handlaggare@soc-eb-norr'], 'its last day')
+  const seen = revocations.length
+  now = new Date('2025-06-02T06:00:00Z')
+  t.teardown(() => { now = NOW })
+  const run = await importJobs(app, org, jobs, false)
+  await recompute.after(run.id)
+  t.same(await heldBy(app, org, '461'), [])
+  const ended = await personByNumber(app, org, '461')
+  t.same(revocations.slice(seen), [{ organisation: org, domain: 'socialtjanst', mapping_version: 1, cause: { kind: 'sync', run_id: run.id }, revoked: [{ person_id: ended.id, attribute_id: 'socialtjanst.eb.handlaggare', unit_id: 'soc-eb-norr' }] }])
+})
+
 t.test('when a unit moves, the next recompute takes in everyone, not only the people the run changed', async (t) => {
   const org = await createOrganisation()
   const jobs: Job[] = [
