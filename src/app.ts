@@ -7,6 +7,7 @@ import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { registerOpenApi } from './http/openapi.js'
 import { installBodyLimits } from './http/body-limits.js'
+import { installJsonDepthLimit } from './http/json-depth.js'
 import { installCors } from './http/cors.js'
 import { installRateLimits } from './http/rate-limit.js'
 import { installSecurityHeaders } from './http/security-headers.js'
@@ -109,6 +110,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   })
   installErrorHandling(app)
   installBodyLimits(app)
+  installJsonDepthLimit(app)
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
   await installSecurityHeaders(app)
   await installCors(app)

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ProblemError, type ProblemFieldError } from './problem.js'
 import { distinctErrors, errorPointer } from './schema-errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
+import { MAX_JSON_DEPTH } from './json-depth.js'
 import {
   InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
@@ -61,6 +62,8 @@ function toProblem (error: FastifyError): ProblemError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return ValidationFailed({ detail: 'The request body is not valid JSON', errors: [{ pointer: '', detail: error.message }], cause: error })
+    case 'BEHORIG_JSON_TOO_DEEP':
+      return ValidationFailed({ detail: error.message, errors: [{ pointer: '', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` }], cause: error })
   }
   const status = error.statusCode ?? 500
   if (status < 500 && status >= 400) {
