@@ -5,6 +5,7 @@ import type { Config } from './config/config-schema.js'
 import type { Store } from './store/open-store.js'
 import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { installErrorHandling } from './http/error-handler.js'
+import { answerClientError, installRouteErrors, MAX_PARAM_LENGTH, renderFrameworkError } from './http/framework-errors.js'
 import { registerOpenApi } from './http/openapi.js'
 import { installBodyLimits } from './http/body-limits.js'
 import { installJsonDepthLimit } from './http/json-depth.js'
@@ -109,6 +110,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     }
   })
   installErrorHandling(app)
+  installRouteErrors(app)
   installBodyLimits(app)
   installJsonDepthLimit(app)
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
@@ -171,6 +173,9 @@ function serverOptions (config: Config, deps: AppDependencies): FastifyServerOpt
       ...(deps.logStream ? { stream: deps.logStream } : {})
     },
     bodyLimit: config.bodyLimit,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: answerClientError,
     requestTimeout: config.timeouts.requestMs,
     connectionTimeout: config.timeouts.connectionMs,
     trustProxy: config.trustProxy,

@@ -4,7 +4,7 @@ import { distinctErrors, errorPointer } from './schema-errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
 import { MAX_JSON_DEPTH } from './json-depth.js'
 import {
-  InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+  InternalError, InvalidOrganisationNumber, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
 
 const LOCATIONS: Record<string, NonNullable<ProblemFieldError['location']>> = {
@@ -17,9 +17,6 @@ export function installErrorHandling (app: FastifyInstance): void {
     const problem = toProblem(error)
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
     return sendProblem(request, reply, problem)
-  })
-  app.setNotFoundHandler(function renderNotFound (request, reply) {
-    return sendProblem(request, reply, NotFound(`No route for ${request.method} ${request.url.split('?')[0]}`))
   })
 }
 

@@ -11,6 +11,11 @@ export const Conflict = defineProblem('conflict', 'Conflict with the current sta
 export const PreconditionFailed = defineProblem('precondition-failed', 'Precondition failed', 412)
 export const PayloadTooLarge = defineProblem('payload-too-large', 'Request body too large', 413)
 export const UnsupportedMediaType = defineProblem('unsupported-media-type', 'Unsupported media type', 415)
+export const UriTooLong = defineProblem('uri-too-long', 'URI too long', 414)
+export const HeaderFieldsTooLarge = defineProblem('header-fields-too-large', 'Request header fields too large', 431)
+export const RequestTimeout = defineProblem('request-timeout', 'Request timeout', 408)
+/** Not HTTP/1.1 Node's parser can read (a broken request line, a bad header). */
+export const MalformedRequest = defineProblem('malformed-request', 'Malformed request', 400)
 export const UnprocessableContent = defineProblem('unprocessable-content', 'The document is not valid', 422)
 /** A rate limit was hit; `Retry-After` says when to try again (src/http/rate-limit.ts). */
 export const RateLimited = defineProblem('rate-limited', 'Too many requests', 429)
