@@ -173,7 +173,7 @@ function serverOptions (config: Config, deps: AppDependencies): FastifyServerOpt
       ...(deps.logStream ? { stream: deps.logStream } : {})
     },
     bodyLimit: config.bodyLimit,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: renderFrameworkError,
     clientErrorHandler: answerClientError,
     requestTimeout: config.timeouts.requestMs,

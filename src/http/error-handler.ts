@@ -4,7 +4,7 @@ import { distinctErrors, errorPointer } from './schema-errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
 import { MAX_JSON_DEPTH } from './json-depth.js'
 import {
-  InternalError, InvalidOrganisationNumber, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+  InternalError, InvalidOrganisationNumber, PayloadTooLarge, storeUnavailable, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
 
 const LOCATIONS: Record<string, NonNullable<ProblemFieldError['location']>> = {
@@ -52,6 +52,8 @@ function toProblem (error: FastifyError): ProblemError {
       }), (e) => e.pointer)
     })
   }
+  const unavailable = storeUnavailable(error)
+  if (unavailable) return unavailable
   if (isUnstorableText(error)) return ValidationFailed({ detail: UNSTORABLE_TEXT_DETAIL, errors: [{ pointer: '', detail: 'contains text PostgreSQL cannot store' }] })
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return PayloadTooLarge({ detail: error.message, cause: error })
