@@ -47,6 +47,7 @@ import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
+import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -133,6 +134,11 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await services.tokenServices.keys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
     await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
+  })
+  // Uploads a killed process left half-read: failed now, and by the job every minute after.
+  app.addHook('onReady', async () => {
+    await engine.failAbandonedUploads()
+    await queue.schedule(ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE, ABANDONED_UPLOADS_JOB, {})
   })
 
   // After the keys exist; the HR import it makes runs on this process's in-process jobs.

@@ -1,39 +1,11 @@
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
+import { startServer, stopServer as stop } from '../helpers/server-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-
-interface Running { child: ChildProcess, url: string, stderr: () => string }
-
-/** Starts the real entry point (src/server.ts) the way `npm start` does, on a free port. */
-async function startServer (env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  let err = ''
-  child.stderr!.on('data', (c: Buffer) => { err += c.toString() })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) resolve(m[1] as string)
-    })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)))
-  })
-  return { child, url, stderr: () => err }
-}
-
-async function stop (running: Running): Promise<number | null> {
-  running.child.kill('SIGTERM')
-  const [code] = await once(running.child, 'exit') as [number | null]
-  return code
-}
 
 t.test('the embedded default serves, prints a generated admin token once, and keeps data across a restart', async (t) => {
   const dataDir = t.testdir()
