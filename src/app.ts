@@ -6,8 +6,10 @@ import type { Store } from './store/open-store.js'
 import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { libraryLogger } from './http/library-logger.js'
 import { installErrorHandling } from './http/error-handler.js'
+import { answerClientError, installRouteErrors, MAX_PARAM_LENGTH, renderFrameworkError } from './http/framework-errors.js'
 import { registerOpenApi } from './http/openapi.js'
 import { installBodyLimits } from './http/body-limits.js'
+import { installJsonDepthLimit } from './http/json-depth.js'
 import { installCors } from './http/cors.js'
 import { installRateLimits } from './http/rate-limit.js'
 import { installSecurityHeaders } from './http/security-headers.js'
@@ -46,6 +48,7 @@ import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
+import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -111,7 +114,9 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     }
   })
   installErrorHandling(app)
+  installRouteErrors(app)
   installBodyLimits(app)
+  installJsonDepthLimit(app)
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
   await installSecurityHeaders(app)
   await installCors(app)
@@ -132,6 +137,11 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await services.tokenServices.keys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
     await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
+  })
+  // Uploads a killed process left half-read: failed now, and by the job every minute after.
+  app.addHook('onReady', async () => {
+    await engine.failAbandonedUploads()
+    await queue.schedule(ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE, ABANDONED_UPLOADS_JOB, {})
   })
 
   // After the keys exist; the HR import it makes runs on this process's in-process jobs.
@@ -172,6 +182,9 @@ function serverOptions (config: Config, deps: AppDependencies, ajvLogger: Return
       ...(deps.logStream ? { stream: deps.logStream } : {})
     },
     bodyLimit: config.bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: answerClientError,
     requestTimeout: config.timeouts.requestMs,
     connectionTimeout: config.timeouts.connectionMs,
     trustProxy: config.trustProxy,

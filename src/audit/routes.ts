@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
-import { decodeCursor } from '../http/cursor.js'
+import { cursorKey, decodeCursor } from '../http/cursor.js'
 import { ListQuery, OrgParams } from '../organisations/schemas.js'
 import { PersonParams } from '../people/schemas.js'
 import { ForeignOrganisation } from '../auth/errors.js'
@@ -10,12 +10,11 @@ import { AuditEventList, AuditQuery, CheckpointList, PlatformAuditQuery, Disclos
 
 const TAGS = ['audit']
 const auth = { scope: 'audit:read', orgParam: 'org' } as const
-const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = async (app, { audit }) => {
   /** One page of an organisation's events, or (null) the platform chain's, as a list route's query asks. */
   const eventPage = (organisation: string | null, { cursor, ...query }: Omit<EventQuery, 'before'> & { cursor?: string }) => {
-    const before = decodeCursor(cursor, isSeq)
+    const before = decodeCursor(cursor, cursorKey.sequence)
     return audit.events(organisation, { ...query, ...(before !== undefined ? { before } : {}) })
   }
 
@@ -43,7 +42,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
     config: { auth },
     schema: { tags: TAGS, summary: 'Which relying party received which of the person\'s attributes, and when, newest first', params: PersonParams, querystring: ListQuery, response: { 200: DisclosureList, '4xx': ProblemSchema } }
   }, async function listDisclosures (request) {
-    const before = decodeCursor(request.query.cursor, isSeq)
+    const before = decodeCursor(request.query.cursor, cursorKey.sequence)
     return audit.disclosures(request.params.org, request.params.id, { limit: request.query.limit, ...(before !== undefined ? { before } : {}) })
   })
 
@@ -66,7 +65,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
     config: { auth: false },
     schema: { tags: TAGS, summary: 'Signed audit checkpoints, newest first, each with the public key that verifies it', querystring: ListQuery, response: { 200: CheckpointList, '4xx': ProblemSchema } }
   }, async function listCheckpoints (request) {
-    const before = decodeCursor(request.query.cursor, isSeq)
+    const before = decodeCursor(request.query.cursor, cursorKey.sequence)
     return audit.checkpoints({ limit: request.query.limit, ...(before !== undefined ? { before } : {}) })
   })
 }

@@ -20,6 +20,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_KEY_ROTATION_SECONDS: Type.Integer({ minimum: 3600, default: 2592000, description: 'How long a signing key signs before the next one takes over (default 30 days). Must exceed BEHORIG_KEY_PREPUBLISH_SECONDS.' }),
   BEHORIG_KEY_PREPUBLISH_SECONDS: Type.Integer({ minimum: 600, default: 86400, description: 'How long the next signing key is published in JWKS before it signs at the earliest (default 1 day). The JWKS Cache-Control max-age stays below half of it.' }),
   BEHORIG_IMPORT_LIMIT: Type.Integer({ minimum: 1024, default: 2147483648, description: 'Maximum size of one uploaded HR snapshot in bytes (streamed, never held in memory).' }),
+  BEHORIG_UPLOAD_LEASE_MS: Type.Integer({ minimum: 1000, default: 60000, description: 'How long a snapshot upload may go without its process renewing its lease (renewed every third of it) before the janitor fails the run as interrupted and removes what it staged. Checked at start-up and every minute.' }),
   BEHORIG_RUN_JOBS: Type.Boolean({ default: true, description: 'Whether this API process also works on jobs. With REDIS_URL, set false on API nodes and run `npm run worker` processes instead.' }),
   BEHORIG_QUEUE_NAME: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'behorig', description: 'BullMQ queue name (separate deployments sharing one Redis use different names).' }),
   BEHORIG_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'How many times a failing job (e.g. a sync whose source is unreachable) is tried before its run fails.' }),
@@ -57,6 +58,8 @@ export interface Config {
   keyEncryptionKey: string | undefined
   bodyLimit: number
   importLimit: number
+  /** BEHORIG_UPLOAD_LEASE_MS: an upload's run whose process stopped renewing this long ago is abandoned. */
+  uploadLeaseMs: number
   keys: { alg: Env['BEHORIG_SIGNING_ALG'], rotationSeconds: number, prepublishSeconds: number }
   jobs: { run: boolean, queueName: string, stalledMs: number, attempts: number, backoffMs: number }
   shutdownTimeoutMs: number

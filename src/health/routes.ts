@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ServiceUnavailable } from '../http/errors.js'
+import { ServiceUnavailable, STORE_RETRY_AFTER_SECONDS } from '../http/errors.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 
 export interface ReadinessCheck { name: string, check: () => Promise<boolean> }
@@ -21,7 +21,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
   }, async function ready () {
     const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const))
     const failing = results.filter(([, ok]) => !ok).map(([name]) => name)
-    if (failing.length > 0) throw ServiceUnavailable({ detail: `Not ready: ${failing.join(', ')} not answering`, extensions: { failing } })
+    if (failing.length > 0) throw ServiceUnavailable({ detail: `Not ready: ${failing.join(', ')} not answering`, extensions: { failing }, headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } })
     return { status: 'ok' as const, checks: Object.fromEntries(results.map(([name]) => [name, 'ok' as const])) }
   })
 }

@@ -1,4 +1,32 @@
+import { Type } from 'typebox'
 import { ValidationFailed } from './errors.js'
+import { INT4_MAX } from './pg-integer.js'
+
+const CURSOR_MAX_LENGTH = 200
+
+/**
+ * The `cursor` query parameter of every list: base64url (RFC 4648 §5) only, so a crafted
+ * one is refused by the schema with a pointer at /cursor before any decoding.
+ */
+export const Cursor = Type.String({
+  pattern: '^[A-Za-z0-9_-]+$',
+  maxLength: CURSOR_MAX_LENGTH,
+  description: 'Opaque cursor from the previous page\'s next_cursor.'
+})
+
+/**
+ * What a list's cursor may hold: the sort key of the row it stopped at. Each kind admits
+ * only values its column can compare with, so a cursor never reaches PostgreSQL as a value
+ * it rejects (an int4 out of range, a fraction, NUL in text).
+ */
+export const cursorKey = {
+  /** An int4 column (mapping version, quarantine seq). */
+  int4: (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= INT4_MAX,
+  /** A bigint sequence from 1 (audit seq, checkpoint id); JSON numbers stay exact to 2^53. */
+  sequence: (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0,
+  /** A text key (ids, organisation numbers, client ids). */
+  text: (v: unknown): v is string => typeof v === 'string' && v.length <= CURSOR_MAX_LENGTH && !v.includes('\u0000')
+}
 
 /** Opaque list cursors: base64url JSON of the last item's sort key. */
 export function encodeCursor (key: unknown): string {

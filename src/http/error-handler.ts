@@ -2,8 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ProblemError, type ProblemFieldError } from './problem.js'
 import { distinctErrors, errorPointer } from './schema-errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
+import { MAX_JSON_DEPTH } from './json-depth.js'
 import {
-  InternalError, InvalidOrganisationNumber, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+  InternalError, InvalidOrganisationNumber, PayloadTooLarge, storeUnavailable, UnsupportedMediaType, ValidationFailed
 } from './errors.js'
 
 const LOCATIONS: Record<string, NonNullable<ProblemFieldError['location']>> = {
@@ -16,9 +17,6 @@ export function installErrorHandling (app: FastifyInstance): void {
     const problem = toProblem(error)
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
     return sendProblem(request, reply, problem)
-  })
-  app.setNotFoundHandler(function renderNotFound (request, reply) {
-    return sendProblem(request, reply, NotFound(`No route for ${request.method} ${request.url.split('?')[0]}`))
   })
 }
 
@@ -54,6 +52,8 @@ function toProblem (error: FastifyError): ProblemError {
       }), (e) => e.pointer)
     })
   }
+  const unavailable = storeUnavailable(error)
+  if (unavailable) return unavailable
   if (isUnstorableText(error)) return ValidationFailed({ detail: UNSTORABLE_TEXT_DETAIL, errors: [{ pointer: '', detail: 'contains text PostgreSQL cannot store' }] })
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return PayloadTooLarge({ detail: error.message, cause: error })
@@ -61,6 +61,8 @@ function toProblem (error: FastifyError): ProblemError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return ValidationFailed({ detail: 'The request body is not valid JSON', errors: [{ pointer: '', detail: error.message }], cause: error })
+    case 'BEHORIG_JSON_TOO_DEEP':
+      return ValidationFailed({ detail: error.message, errors: [{ pointer: '', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` }], cause: error })
   }
   const status = error.statusCode ?? 500
   if (status < 500 && status >= 400) {

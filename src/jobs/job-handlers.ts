@@ -1,11 +1,12 @@
 import type { SyncEngine } from '../sync/sync-engine.js'
 import { SYNC_RUN_JOB } from '../sync/sync-engine.js'
+import { ABANDONED_UPLOADS_JOB } from '../sync/upload-janitor.js'
 import { SCHEDULED_SYNC_JOB } from '../sources/service.js'
 import { checkHandlers, type JobHandlers } from './job-queue.js'
 import { KEY_ROTATION_JOB, type KeyService } from '../keys/service.js'
 import { AUDIT_CHECKPOINT_JOB } from '../audit/audit-checkpoint.js'
 
-export const JOB_NAMES = [SYNC_RUN_JOB, SCHEDULED_SYNC_JOB, KEY_ROTATION_JOB, AUDIT_CHECKPOINT_JOB] as const
+export const JOB_NAMES = [SYNC_RUN_JOB, SCHEDULED_SYNC_JOB, KEY_ROTATION_JOB, AUDIT_CHECKPOINT_JOB, ABANDONED_UPLOADS_JOB] as const
 
 /** Every job by name. Start-up fails if a name has no handler or a handler no name. */
 export function jobHandlers (deps: { engine: SyncEngine, keys: Pick<KeyService, 'rotate'>, auditCheckpoint: () => Promise<unknown> }): JobHandlers {
@@ -13,7 +14,8 @@ export function jobHandlers (deps: { engine: SyncEngine, keys: Pick<KeyService, 
     [SYNC_RUN_JOB]: async (payload, attempt) => deps.engine.process(String(payload['run_id']), attempt),
     [SCHEDULED_SYNC_JOB]: async (payload) => { await deps.engine.startPull(String(payload['organisation']), String(payload['source']), 'schedule') },
     [KEY_ROTATION_JOB]: async () => { await deps.keys.rotate() },
-    [AUDIT_CHECKPOINT_JOB]: async () => { await deps.auditCheckpoint() }
+    [AUDIT_CHECKPOINT_JOB]: async () => { await deps.auditCheckpoint() },
+    [ABANDONED_UPLOADS_JOB]: async () => { await deps.engine.failAbandonedUploads() }
   }
   checkHandlers(JOB_NAMES, handlers)
   return handlers

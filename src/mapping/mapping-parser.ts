@@ -1,5 +1,6 @@
 import { parseDocument, type YAMLError } from 'yaml'
 import { MalformedMapping } from './errors.js'
+import { MAX_JSON_DEPTH } from '../http/json-depth.js'
 
 export type MappingFormat = 'yaml' | 'json'
 
@@ -55,7 +56,6 @@ export function parseMappingText (text: string, contentType?: string): unknown {
  * brackets (JSON's too) are counted wherever they appear, even inside strings, which can only
  * over-count; block nesting needs one column of indentation or `- `/`? ` per level.
  */
-const MAX_FLOW_DEPTH = 64
 const MAX_LINE_PREFIX = 128
 
 function tooDeep (text: string): { line: number, column: number } | undefined {
@@ -73,7 +73,7 @@ function tooDeep (text: string): { line: number, column: number } | undefined {
     }
     atLineStart = false
     if (c === '[' || c === '{') {
-      if (++depth > MAX_FLOW_DEPTH) return { line, column }
+      if (++depth > MAX_JSON_DEPTH) return { line, column }
     } else if ((c === ']' || c === '}') && depth > 0) {
       depth--
     }

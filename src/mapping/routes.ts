@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { OrgParams } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
 import { actorOf } from '../audit/audit-event.js'
 import type { MappingService } from './service.js'
@@ -12,7 +12,6 @@ const TAGS = ['mappings']
 const read = { scope: 'mappings:read', orgParam: 'org' } as const
 const write = { scope: 'mappings:write', orgParam: 'org' } as const
 const errors = { '4xx': ProblemSchema }
-const isNumber = (v: unknown): v is number => typeof v === 'number'
 const MAPPING_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'application/json']
 
 export const mappingRoutes: FastifyPluginAsyncTypebox<{ mappings: MappingService }> = async (app, { mappings }) => {
@@ -43,7 +42,7 @@ export const mappingRoutes: FastifyPluginAsyncTypebox<{ mappings: MappingService
     schema: { tags: TAGS, summary: 'List mapping versions, newest first', params: OrgParams, querystring: MappingListQuery, response: { 200: MappingList, ...errors } }
   }, async function listMappings (request) {
     const { limit, cursor, status } = request.query
-    const before = decodeCursor(cursor, isNumber)
+    const before = decodeCursor(cursor, cursorKey.int4)
     const rows = await mappings.list(request.params.org, { limit: limit + 1, ...(before !== undefined ? { before } : {}), ...(status ? { status } : {}) })
     const result = page(rows, limit, (v) => v.version)
     return { items: result.items.map(summary), next_cursor: result.next_cursor }

@@ -1,17 +1,19 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { Cursor } from '../http/cursor.js'
+import { Int4 } from '../http/pg-integer.js'
 import { OrganisationNumber } from '../organisations/schemas.js'
 import { MAPPING_STATUSES } from './mapping-version-repository.js'
 
 export const MappingParams = Type.Object({
   org: OrganisationNumber('path', 'Organisation number: 10 digits, no hyphen, Luhn-checked.'),
-  version: Type.Integer({ minimum: 1, description: 'Mapping version number (1, 2, … per organisation).' })
+  version: Int4({ description: 'Mapping version number (1, 2, … per organisation).' })
 })
 
 export const MappingListQuery = Type.Object({
   status: Type.Optional(Type.Enum(MAPPING_STATUSES, { description: 'Only versions in this status.' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+  cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 
 export const PreviewQuery = Type.Object({

@@ -11,7 +11,9 @@ export const OAUTH_ERRORS = {
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   invalid_scope: 400,
-  server_error: 500
+  server_error: 500,
+  // §5.2 has no code for a server that cannot answer now; §4.1.2.1 defines this one for it.
+  temporarily_unavailable: 503
 } as const
 
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS

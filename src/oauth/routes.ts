@@ -6,6 +6,7 @@ import type { Grants } from './grants.js'
 import { authorizationServerMetadata, TOKEN_ENDPOINT_PATH } from './metadata.js'
 import { AuthorizationServerMetadata, OAuthErrorResponse, TokenRequest, TokenResponse } from './schemas.js'
 import type { ClientCredentials } from './client-assertion.js'
+import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../http/errors.js'
 
 const TAGS = ['oauth']
 const FORM = 'application/x-www-form-urlencoded'
@@ -55,9 +56,13 @@ function parseForm (_request: FastifyRequest, body: string | Buffer, done: (err:
 }
 
 function renderOAuthError (error: FastifyError | OAuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const unavailable = storeUnavailable(error)
+  if (unavailable) reply.headers(unavailable.headers ?? {})
   const oauth = error instanceof OAuthError
     ? error
-    : error.validation
+    : unavailable
+      ? new OAuthError('temporarily_unavailable', `the service cannot take the request now; retry after ${STORE_RETRY_AFTER_SECONDS} seconds`)
+      : error.validation
       ? invalidRequest(`missing or malformed parameter ${parameterOf(error)}`)
       : (error.statusCode ?? 500) < 500
           ? invalidRequest(error.message)

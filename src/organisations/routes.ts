@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { OrganisationRepository } from './repository.js'
 import { ListQuery, Organisation, OrganisationInput, OrganisationList, OrgParams } from './schemas.js'
 import { UnknownOrganisation } from './errors.js'
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { actorOf } from '../audit/audit-event.js'
 
-const isNumber = (v: unknown): v is string => typeof v === 'string'
 const TAGS = ['organisations']
 
 export const organisationRoutes: FastifyPluginAsyncTypebox<{ organisations: OrganisationRepository }> = async (app, { organisations }) => {
@@ -44,7 +43,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ organisations: Orga
   }, async function listOrganisations (request) {
     const { limit, cursor } = request.query
     const only = request.principal?.kind === 'api-key' ? request.principal.organisation : undefined
-    const rows = await organisations.list({ after: decodeCursor(cursor, isNumber), limit: limit + 1, ...(only ? { only } : {}) })
+    const rows = await organisations.list({ after: decodeCursor(cursor, cursorKey.text), limit: limit + 1, ...(only ? { only } : {}) })
     return page(rows, limit, (o) => o.number)
   })
 }

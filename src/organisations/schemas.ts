@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { Cursor } from '../http/cursor.js'
 
 export const ORGANISATION_KINDS = ['municipality', 'region', 'agency', 'private-provider'] as const
 
@@ -30,7 +31,7 @@ export type Organisation = Static<typeof Organisation>
 
 export const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' }),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from the previous page\'s next_cursor.' }))
+  cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 export type ListQuery = Static<typeof ListQuery>
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { OrgParams } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { PeopleList, PeopleQuery, Person, PersonParams } from './schemas.js'
 import type { PeopleRepository } from './repository.js'
 import { UnknownPerson } from './errors.js'
@@ -11,7 +11,6 @@ import type { MappingService } from '../mapping/service.js'
 export interface PeopleRouteOptions { people: PeopleRepository, explain: MappingService['explain'] }
 
 const auth = { scope: 'people:read', orgParam: 'org' } as const
-const isString = (v: unknown): v is string => typeof v === 'string'
 
 export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async (app, { people, explain }) => {
   app.get('/v1/organisations/:org/people', {
@@ -19,7 +18,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async
     schema: { tags: ['people'], summary: 'List people with their employments, groups and effective attributes (filter by attribute to list its holders)', params: OrgParams, querystring: PeopleQuery, response: { 200: PeopleList, '4xx': ProblemSchema } }
   }, async function listPeople (request) {
     const { limit, cursor, employee_number: employeeNumber, email, attribute } = request.query
-    const after = decodeCursor(cursor, isString)
+    const after = decodeCursor(cursor, cursorKey.text)
     const rows = await people.list(request.params.org, { limit: limit + 1, ...(employeeNumber ? { employee_number: employeeNumber } : {}), ...(email ? { email } : {}), ...(attribute ? { attribute } : {}), ...(after ? { after } : {}) })
     return page(rows, limit, (p) => p.id)
   })

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { Cursor } from '../http/cursor.js'
 import { EMPLOYMENT_TYPES } from '../sources/source-records.js'
 import { EffectiveAttributeSchema } from '../mapping/schemas.js'
 
@@ -12,7 +13,7 @@ export const PeopleQuery = Type.Object({
   email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Email, case-insensitive.' })),
   attribute: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 200, description: 'Only holders of this catalog attribute (for any unit), e.g. socialtjanst.eb.handlaggare.' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+  cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 
 export const Employment = Type.Object({

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { Cursor } from '../http/cursor.js'
 
 export const CLIENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
 
@@ -33,7 +34,7 @@ export const RelyingPartyViewSchema = Type.Object({
 
 export const RelyingPartyListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' }),
-  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page.' }))
-})
+  cursor: Type.Optional(Cursor)
+}, { additionalProperties: false })
 
 export const RelyingPartyList = Type.Object({ items: Type.Array(RelyingPartyViewSchema), next_cursor: Nullable(Type.String()) })

@@ -1,4 +1,4 @@
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { UnknownRelyingParty } from './errors.js'
 import { parseRelyingParty, type RelyingPartyDocument } from './relying-party-document.js'
 import type { RelyingPartyRepository, StoredRelyingParty } from './repository.js'
@@ -35,7 +35,7 @@ export function relyingPartyService (deps: { relyingParties: RelyingPartyReposit
       return view(stored)
     },
     async list (cursor, limit) {
-      const after = decodeCursor(cursor, (v): v is string => typeof v === 'string')
+      const after = decodeCursor(cursor, cursorKey.text)
       return page((await repo.list(after, limit + 1)).map(view), limit, (v) => v.client_id)
     },
     async delete (clientId, actor = SERVICE_ACTOR) {

@@ -4,6 +4,7 @@ import { notFound, scimErrorResponse } from './scim-errors.js'
 import { scimDiscoveryRoutes } from './scim-discovery-routes.js'
 import { scimResourceRoutes } from './scim-resource-routes.js'
 import { SCIM_CONTENT_TYPE } from './scim-urns.js'
+import { boundedJsonParser } from '../http/json-depth.js'
 import type { ScimService } from './service.js'
 
 /**
@@ -15,7 +16,7 @@ import type { ScimService } from './service.js'
 export const scimRoutes: FastifyPluginAsyncTypebox<{ scim: ScimService }> = async (app, { scim }) => {
   // JSON only (RFC 7644 §3.1): application/scim+json, and application/json that Fastify already parses.
   app.removeContentTypeParser('text/plain')
-  app.addContentTypeParser(SCIM_CONTENT_TYPE, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  app.addContentTypeParser(SCIM_CONTENT_TYPE, { parseAs: 'string' }, boundedJsonParser(app))
   app.addHook('onRequest', async function scimContentType (_request, reply) { reply.type(SCIM_CONTENT_TYPE) })
   app.setErrorHandler(function renderScimError (error: FastifyError, request, reply) {
     return sendScimError(request, reply, error)

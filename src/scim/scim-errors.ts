@@ -1,4 +1,5 @@
 import { ProblemError } from '../http/problem.js'
+import { storeUnavailable } from '../http/errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from '../http/unstorable-text.js'
 import { ERROR_MESSAGE, SCIM_CONTENT_TYPE } from './scim-urns.js'
 
@@ -72,6 +73,8 @@ interface StatusCarrier { statusCode?: unknown, validation?: unknown, message?: 
 export function toScimError (error: unknown): ScimError {
   if (error instanceof ScimError) return error
   if (isUnstorableText(error)) return invalidValue(UNSTORABLE_TEXT_DETAIL)
+  const unavailable = storeUnavailable(error)
+  if (unavailable) return new ScimError(503, undefined, unavailable.detail ?? unavailable.definition.title, { headers: unavailable.headers, cause: error })
   if (error instanceof ProblemError) {
     if (error.status >= 500) return new ScimError(error.status, undefined, 'Internal server error', { cause: error })
     return new ScimError(error.status, undefined, error.detail ?? error.definition.title, { headers: error.headers, cause: error })

@@ -5,6 +5,7 @@ import { ProblemError } from '../http/problem.js'
 import { HrSnapshotUnreadable } from './errors.js'
 import { validateEmployment, validateUnit } from './hr-record-validator.js'
 import { encodePointerToken } from '../http/json-pointer.js'
+import { MAX_JSON_DEPTH } from '../http/json-depth.js'
 import { streamBatches } from './stream-batches.js'
 import type { SourceItem } from './source-records.js'
 
@@ -47,8 +48,16 @@ class SnapshotShape {
   private index = 0
   private readonly seen = new Set<Member>()
   private readonly assembler = new Assembler()
+  private depth = 0
 
   consume (token: Token): Element | undefined {
+    // Bounded while streaming, before an element is assembled: a record nested thousands of
+    // levels deep would overflow recursive code (and PostgreSQL's jsonb input) further on.
+    if (token.name === 'startObject' || token.name === 'startArray') {
+      if (++this.depth > MAX_JSON_DEPTH) throw tooDeep(this.phase === 'array' ? `/${String(this.member)}/${this.index}` : '')
+    } else if (token.name === 'endObject' || token.name === 'endArray') {
+      this.depth--
+    }
     // CSV refuses NUL bytes while decoding and cannot carry unpaired surrogates (it is UTF-8);
     // in JSON, \u0000 and \ud800 escapes make them, and PostgreSQL stores neither in jsonb.
     if ('value' in token && typeof token.value === 'string' && UNSTORABLE.test(token.value)) throw unstorable(this.phase === 'array' ? `/${String(this.member)}/${this.index}` : '')
@@ -108,6 +117,11 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 function unstorable (pointer: string): Error {
   const detail = 'contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate'
   return HrSnapshotUnreadable({ detail: `The snapshot is not text: ${pointer || 'the document'} ${detail}.`, errors: [{ pointer, detail }] })
+}
+
+function tooDeep (pointer: string): Error {
+  const detail = `nests deeper than ${MAX_JSON_DEPTH} levels`
+  return HrSnapshotUnreadable({ detail: `The snapshot ${pointer ? `record ${pointer}` : 'document'} ${detail}; an HR snapshot needs four.`, errors: [{ pointer, detail }] })
 }
 
 function shape (pointer: string, detail: string): Error {

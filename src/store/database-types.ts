@@ -65,6 +65,8 @@ export interface SyncRunTable {
   finished_at: Date | null
   decided_by: string | null
   decided_at: Date | null
+  /** Until when the process receiving the run's upload holds it (see 0014-upload-lease.sql). */
+  upload_lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface StagedUnitTable { run_id: string, unit_id: string, name: string, parent_id: string | null, kind: string | null, hsa_id: string | null }

@@ -46,6 +46,10 @@ export async function openStore (options: StoreOptions): Promise<Store> {
 function openPostgres (url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize })
   pool.on('error', () => { /* an idle client died; the pool replaces it on next use */ })
+  // A client in use whose connection dies (PostgreSQL stopped mid-query) emits 'error' as
+  // well as failing its queries; unheard, that event would end the process. The failed
+  // query is the error that counts (a 503), and the pool drops the client on release.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   const db = guardedKysely<Database>(new PostgresDialect({ pool }))
   return {
     kind: 'postgres',

@@ -5,3 +5,5 @@ export const RunNotAwaitingApproval = defineProblem('run-not-awaiting-approval',
 export const SourceCannotPull = defineProblem('source-cannot-pull', 'The source has nothing to pull from', 409)
 export const SnapshotTooLarge = defineProblem('snapshot-too-large', 'The snapshot is larger than the import limit', 413)
 export const SourceUnavailable = defineProblem('source-unavailable', 'The source could not be read', 502)
+/** Only ever a run's `error`: the process receiving the upload stopped before it was read (see upload-janitor.ts). */
+export const UploadInterrupted = defineProblem('upload-interrupted', 'The upload was interrupted', 503)

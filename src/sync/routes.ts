@@ -5,7 +5,7 @@ import { SourceParams } from '../sources/schemas.js'
 import type { SourceService } from '../sources/service.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { Conflict } from '../http/errors.js'
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
 import { actorOf } from '../audit/audit-event.js'
 import { readHrSnapshot, hrSnapshotFormat } from '../sources/hr-snapshot-reader.js'
@@ -18,8 +18,6 @@ import { RunNotAwaitingApproval, UnknownSyncRun } from './errors.js'
 const TAGS = ['sync']
 const read = { scope: 'sources:read', orgParam: 'org' } as const
 const write = { scope: 'sources:write', orgParam: 'org' } as const
-const isString = (v: unknown): v is string => typeof v === 'string'
-const isNumber = (v: unknown): v is number => typeof v === 'number'
 
 export interface SyncRouteOptions { engine: SyncEngine, sources: SourceService, importLimitBytes: number }
 
@@ -71,7 +69,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     schema: { tags: TAGS, summary: 'List sync runs, newest first', params: OrgParams, querystring: RunListQuery, response: { 200: SyncRunList, '4xx': ProblemSchema } }
   }, async function listRuns (request) {
     const { source, limit, cursor } = request.query
-    const rows = await engine.tenantRuns.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, isString) } : {}) })
+    const rows = await engine.tenantRuns.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, cursorKey.text) } : {}) })
     const result = page(rows, limit, (r) => r.id)
     return { items: result.items.map(runView), next_cursor: result.next_cursor }
   })
@@ -92,7 +90,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     const run = await engine.tenantRuns.find(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
     const { limit, cursor } = request.query
-    const rows = await engine.tenantRuns.quarantine(request.params.org, run.id, { after: decodeCursor(cursor, isNumber) ?? 0, limit: limit + 1 })
+    const rows = await engine.tenantRuns.quarantine(request.params.org, run.id, { after: decodeCursor(cursor, cursorKey.int4) ?? 0, limit: limit + 1 })
     const result = page(rows, limit, (r) => r.seq)
     return {
       items: result.items.map((q) => ({ row: q.row_number, record_type: q.record_type as 'unit' | 'employment', pointer: q.pointer, code: q.code, reason: q.reason, problems: q.problems as never, ...(q.raw !== null ? { raw: q.raw } : {}) })),

@@ -29,8 +29,23 @@ export interface SyncRun {
 
 export function runRepository (db: Kysely<Database> | Transaction<Database>) {
   return {
-    async create (run: { id: string, organisation: string, source: string, trigger: RunTrigger, mode?: SyncRun['mode'] }): Promise<SyncRun> {
-      return toRun(await db.insertInto('sync_runs').values({ ...run, state: 'queued' }).returningAll().executeTakeFirstOrThrow())
+    /** `uploadLeaseMs`: the run is an upload this process receives, held for that long (renew with `renewUploadLease`). */
+    async create ({ uploadLeaseMs, ...run }: { id: string, organisation: string, source: string, trigger: RunTrigger, mode?: SyncRun['mode'], uploadLeaseMs?: number }): Promise<SyncRun> {
+      const lease = uploadLeaseMs === undefined ? {} : { upload_lease_until: leaseEnd(uploadLeaseMs) }
+      return toRun(await db.insertInto('sync_runs').values({ ...run, ...lease, state: 'queued' }).returningAll().executeTakeFirstOrThrow())
+    },
+
+    async renewUploadLease (id: string, leaseMs: number): Promise<void> {
+      await db.updateTable('sync_runs').set({ upload_lease_until: leaseEnd(leaseMs) })
+        .where('id', '=', id).where('state', '=', 'queued').where('staged', '=', false).execute()
+    },
+
+    /** Uploads whose process stopped renewing their lease: still queued, not staged, lease run out. */
+    async abandonedUploads (limit: number): Promise<SyncRun[]> {
+      const rows = await db.selectFrom('sync_runs').selectAll()
+        .where('trigger', '=', 'import').where('state', '=', 'queued').where('staged', '=', false)
+        .where('upload_lease_until', '<', sql<Date>`now()`).orderBy('upload_lease_until').limit(limit).execute()
+      return rows.map(toRun)
     },
 
     async find (organisation: string, id: string): Promise<SyncRun | undefined> {
@@ -86,7 +101,10 @@ export function runRepository (db: Kysely<Database> | Transaction<Database>) {
 
 export type RunRepository = ReturnType<typeof runRepository>
 
-function toRun (row: Selectable<SyncRunTable>): SyncRun {
+/** The database's clock, not this process's: every process compares leases against the same one. */
+const leaseEnd = (ms: number) => sql<Date>`now() + make_interval(secs => ${ms / 1000})`
+
+function toRun ({ upload_lease_until: _lease, ...row }: Selectable<SyncRunTable>): SyncRun {
   return {
     ...row,
     trigger: row.trigger as RunTrigger,

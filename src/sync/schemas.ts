@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { Cursor } from '../http/cursor.js'
 import { RUN_STATES } from './run-repository.js'
 
 const OrgNumber = Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' })
@@ -12,7 +13,7 @@ export const RunParams = Type.Object({
 export const RunListQuery = Type.Object({
   source: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Only runs of this source.' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+  cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 
 export const SyncQuery = Type.Object({
@@ -57,7 +58,7 @@ export const SyncRunList = Type.Object({ items: Type.Array(SyncRunView), next_cu
 
 export const QuarantineQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+  cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 
 export const QuarantineList = Type.Object({

@@ -9,6 +9,8 @@ import { directoryApplyRepository } from './directory-apply-repository.js'
 import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
 import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
 import { stageItems, type StageCounts } from './stage-items.js'
+import { holdUploadLease } from './upload-lease.js'
+import { failAbandonedUploads } from './upload-janitor.js'
 import { stagingRepository } from './staging-repository.js'
 import { ChangeEvents } from './change-events.js'
 import { newRunId } from './run-id.js'
@@ -28,6 +30,8 @@ export interface SyncEngineDeps {
   log: Logger
   /** The source's safety settings and, for pulling sources, its connector. */
   sourceOf (organisation: string, source: string): Promise<{ kind: SourceKind, maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
+  /** How long an upload's run is held without renewal before the janitor takes it for abandoned (BEHORIG_UPLOAD_LEASE_MS). */
+  uploadLeaseMs: number
 }
 
 /**
@@ -131,16 +135,19 @@ export function syncEngine (deps: SyncEngineDeps) {
 
     /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
     async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>, actor: AuditActor = defaultStarter('import')): Promise<SyncRun> {
-      const run = await recorded.create({ id: newRunId(), organisation, source, trigger: 'import' }, actor)
-      let counts: StageCounts
+      const run = await recorded.create({ id: newRunId(), organisation, source, trigger: 'import', uploadLeaseMs: deps.uploadLeaseMs }, actor)
+      const lease = holdUploadLease(() => runs.renewUploadLease(run.id, deps.uploadLeaseMs), deps.uploadLeaseMs, deps.log)
+      let queued: SyncRun | undefined
       try {
-        counts = await stage(run, items)
+        const counts = await stage(run, items)
+        queued = await runs.transition(run.id, ['queued'], 'queued', { staged: true, counts: { read: counts.read, quarantined: counts.quarantined } })
       } catch (err) {
         await fail(run, err)
         if (err instanceof ProblemError) throw new ProblemError(err.definition, { detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}), extensions: { ...err.extensions, run_id: run.id } })
         throw err
+      } finally {
+        lease.release()
       }
-      const queued = await runs.transition(run.id, ['queued'], 'queued', { staged: true, counts: { read: counts.read, quarantined: counts.quarantined } })
       await deps.queue.enqueue(SYNC_RUN_JOB, { run_id: run.id }, { jobId: run.id })
       return queued ?? run
     },
@@ -250,7 +257,10 @@ export function syncEngine (deps: SyncEngineDeps) {
       return run
     },
 
-    changedPeople: (runId: string) => applyRepository(deps.db).changedPeople(runId)
+    changedPeople: (runId: string) => applyRepository(deps.db).changedPeople(runId),
+
+    /** The janitor's pass: fails runs whose upload's process is gone, and removes their staging. */
+    failAbandonedUploads: () => failAbandonedUploads({ abandonedUploads: runs.abandonedUploads, fail, log: deps.log })
   }
 }
 

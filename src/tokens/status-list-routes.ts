@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { Int4 } from '../http/pg-integer.js'
 import { STATUS_LIST_MEDIA_TYPE } from './status-list.js'
 import type { StatusListService } from './status-list-service.js'
 import { UnknownStatusList } from './errors.js'
 
 const StatusListParams = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Status list id, as in the `uri` of a token\'s `status.status_list`.' })
+  id: Int4({ description: 'Status list id, as in the `uri` of a token\'s `status.status_list`.' })
 })
 
 export const statusListRoutes: FastifyPluginAsyncTypebox<{ statusLists: StatusListService }> = async (app, { statusLists }) => {

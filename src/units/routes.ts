@@ -4,7 +4,7 @@ import type { UnitRepository } from './repository.js'
 import { OrgParams, ListQuery } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { Nullable } from '../http/nullable.js'
-import { decodeCursor, page } from '../http/cursor.js'
+import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 
 const Unit = Type.Object({
   id: Type.String(),
@@ -15,7 +15,6 @@ const Unit = Type.Object({
   source: Type.String(),
   removed_at: Nullable(Type.String({ format: 'date-time', description: 'When its source stopped listing it.' }))
 })
-const isString = (v: unknown): v is string => typeof v === 'string'
 
 export const unitRoutes: FastifyPluginAsyncTypebox<{ units: UnitRepository }> = async (app, { units }) => {
   app.get('/v1/organisations/:org/units', {
@@ -23,7 +22,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox<{ units: UnitRepository }> = 
     schema: { tags: ['organisations'], summary: 'The organisation\'s unit tree, as its sources report it', params: OrgParams, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Unit), next_cursor: Nullable(Type.String()) }), '4xx': ProblemSchema } }
   }, async function listUnits (request) {
     const { limit, cursor } = request.query
-    const rows = await units.list(request.params.org, { after: decodeCursor(cursor, isString), limit: limit + 1 })
+    const rows = await units.list(request.params.org, { after: decodeCursor(cursor, cursorKey.text), limit: limit + 1 })
     return page(rows, limit, (u) => u.id)
   })
 }

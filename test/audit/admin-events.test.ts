@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { adminHeaders } from '../helpers/app.js'
+import { parseApiKey } from '../../src/auth/secrets.js'
 import { publishCatalogs } from '../../src/catalog/service.js'
 import { defaultCatalogDir } from '../../src/catalog/catalog-loader.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
@@ -88,7 +89,8 @@ t.test('API keys: creation names the key and its scopes and who made it, never t
   ])
   t.equal((await events(org)).filter((e) => e.action.startsWith('api-key.')).length, 3, 'the refused creation and the second revocation left nothing')
   const rows = await everyAuditRow()
-  for (const secret of [key, byKey.json().key, key.split('_').at(-1)]) t.notOk(rows.includes(secret), 'no key secret in the audit log')
+  // The secret by the key's format: splitting on `_` can leave a tiny fragment, as `_` is in its alphabet.
+  for (const secret of [key, byKey.json().key, parseApiKey(key)?.secret]) t.ok(secret && !rows.includes(secret), 'no key secret in the audit log')
   const hash = await store.db.selectFrom('api_keys').select('secret_hash').where('id', '=', id).executeTakeFirstOrThrow()
   t.notOk(rows.includes(hash.secret_hash), 'nor its hash')
 })

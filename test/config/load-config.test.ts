@@ -6,6 +6,7 @@ t.test('defaults match the README', async (t) => {
   t.match(c, { port: 3000, host: '127.0.0.1', issuer: 'http://127.0.0.1:3000', dataDir: './data', redisUrl: undefined, logLevel: 'info' })
   t.equal(c.store.url, undefined)
   t.equal(c.store.embeddedDir, 'data/pglite')
+  t.equal(c.uploadLeaseMs, 60000)
 })
 
 t.test('reads the documented variables', async (t) => {

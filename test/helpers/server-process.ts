@@ -27,10 +27,11 @@ export async function startServer (env: Record<string, string>): Promise<ServerP
   return { child, url, stderr: () => err }
 }
 
-/** SIGTERM, and the exit code once it has exited. */
-export async function stopServer (server: ServerProcess): Promise<number | null> {
-  if (server.child.exitCode !== null) return server.child.exitCode
-  server.child.kill('SIGTERM')
-  const [code] = await once(server.child, 'exit') as [number | null]
+/** Sends `signal` and waits for the process to end; its exit code (null when killed). */
+export async function stopServer (running: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return running.child.exitCode
+  const exited = once(running.child, 'exit') as Promise<[number | null]>
+  running.child.kill(signal)
+  const [code] = await exited
   return code
 }
