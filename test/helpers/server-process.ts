@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export interface ServerProcess { child: ChildProcess, url: string, stderr: () => string }
+export interface ServerProcess { child: ChildProcess, url: string, stdout: () => string, stderr: () => string }
 
 /** Starts the real entry point (src/server.ts) the way `npm start` does; PORT 0 unless `env` names one. */
 export async function startServer (env: Record<string, string>): Promise<ServerProcess> {
@@ -24,7 +24,7 @@ export async function startServer (env: Record<string, string>): Promise<ServerP
     })
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)))
   })
-  return { child, url, stderr: () => err }
+  return { child, url, stdout: () => out, stderr: () => err }
 }
 
 /** Sends `signal` and waits for the process to end; its exit code (null when killed). */
