@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { csv, staff, waitForRun } from '../helpers/sync.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 
 // A municipal HR system that publishes its export over HTTPS with a private CA and a token.
@@ -25,7 +26,7 @@ t.teardown(() => new Promise<void>((resolve) => hr.close(() => resolve())))
 const url = `https://127.0.0.1:${(hr.address() as AddressInfo).port}/export.csv`
 
 const store = await openTestStore()
-const { app, createOrganisation } = await buildTestApp(store)
+const { app, createOrganisation } = await buildTestApp(store, allowLoopbackFetch)
 
 async function register (org: string, config: Record<string, unknown>, schedule: string | null = null) {
   const res = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'heroma', kind: 'hr', schedule, config } })
