@@ -13,7 +13,7 @@ import { DirectoryBindRefused } from './errors.js'
 type SessionSettings = Pick<LdapSourceConfig, 'url' | 'start_tls' | 'ca_pem' | 'bind_dn' | 'bind_password' | 'timeout_seconds'>
 
 /** What a directory connection needs of the outbound guard. */
-export type DirectoryGuard = Pick<OutboundPolicy, 'checkAddress' | 'lookup' | 'excepts'>
+export type DirectoryGuard = Pick<OutboundPolicy, 'checkHost' | 'lookup' | 'excepts'>
 
 /** A bound connection to the directory. Always `close()` it (in a `finally`). */
 export interface DirectorySession {
@@ -89,11 +89,11 @@ export async function openDirectory (config: SessionSettings, outbound: Director
 }
 
 /** Plain ldap:// without an exception, and literal addresses that are not public (names are checked by the lookup). */
-function refuseUnguarded (config: SessionSettings, target: DirectoryTarget, outbound: Pick<OutboundPolicy, 'checkAddress' | 'excepts'>): void {
+function refuseUnguarded (config: SessionSettings, target: DirectoryTarget, outbound: DirectoryGuard): void {
   const plaintext = plaintextProblem(config, outbound)
   if (plaintext) throw SourceConfigInvalid({ detail: `/config/url ${plaintext.detail}`, errors: [plaintext] })
   try {
-    outbound.checkAddress(target.host, target.host)
+    outbound.checkHost(target.host)
   } catch (error) {
     if (!(error instanceof OutboundRefused)) throw error
     throw SourceConfigInvalid({ detail: `/config/url ${error.reason}`, errors: [{ pointer: '/config/url', detail: error.reason }] })

@@ -125,7 +125,7 @@ async function follow (policy: OutboundPolicy, start: URL, options: FetchOptions
 /** https only; a literal address is checked here, since Node connects to it without a lookup. */
 function checkUrl (policy: OutboundPolicy, url: URL): void {
   if (url.protocol !== 'https:') throw new OutboundRefused('the URL is not https', `${url.protocol}//${url.host} is not https`)
-  policy.checkAddress(url.hostname, url.hostname)
+  policy.checkHost(url.hostname)
 }
 
 function send (policy: OutboundPolicy, url: URL, headers: Record<string, string>, ca: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {

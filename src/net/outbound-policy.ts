@@ -16,8 +16,10 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>
  * answer cannot swap it.
  */
 export interface OutboundPolicy {
-  /** Throws OutboundRefused when the literal address (or the name) may not be connected to. */
+  /** Throws OutboundRefused when `host`, resolved to `address`, may not be connected to. */
   checkAddress (host: string, address: string): void
+  /** Checks a host that is a literal address now (Node connects to one without a lookup); a name is left to `lookup`. */
+  checkHost (host: string): void
   /** For net/tls/https `lookup`: resolves, refuses the name if any address is refused, connects to the addresses checked. */
   lookup: LookupFunction
   /** Whether the exception list names this host (or, for a literal address, a network holding it): then a plain-text directory connection is allowed. */
@@ -60,7 +62,8 @@ export function outboundPolicy (options: OutboundPolicyOptions = {}): OutboundPo
       else callback(null, first.address, first.family)
     }).catch((error: NodeJS.ErrnoException) => { callback(error, '', 0) })
   }
-  return { checkAddress, lookup, excepts }
+  const checkHost = (host: string): void => { if (parseIp(host)) checkAddress(host, host) }
+  return { checkAddress, checkHost, lookup, excepts }
 }
 
 /**

@@ -79,3 +79,17 @@ t.test('private and unusable keys in a fetched set are dropped', async (t) => {
   t.same((await fetchJwks(`${base}/private.json`, loopbackGuard, { ca })).keys, [])
   t.equal((await fetchJwks(`${base}/jwks.json`, loopbackGuard, { ca })).keys.length, 1)
 })
+
+t.test('a jwks_uri on a loopback address is not fetched without an exception, and the caller learns only that it could not be read', async (t) => {
+  const { app: strict } = await buildTestApp(store, { BEHORIG_ISSUER: ISSUER }, { jwksFetch: { ca } })
+  const k = await clientKey()
+  published = [k]
+  await registerRelyingParty(strict, 'fk-loopback', relyingPartyDocument([], { jwks: undefined, jwks_uri: `${base}/jwks.json` }))
+  const before = fetches
+  const answers = await Promise.all(Array.from({ length: 5 }, async () => tokenRequest(strict, await clientAssertion(k, 'fk-loopback', ISSUER))))
+  for (const res of answers) {
+    t.equal(res.statusCode, 401)
+    t.same(res.json(), { error: 'invalid_client', error_description: 'the relying party\'s jwks_uri could not be read' }, 'no address, port or error code')
+  }
+  t.equal(fetches, before, 'the key server was never reached')
+})

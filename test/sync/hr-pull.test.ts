@@ -78,3 +78,15 @@ t.test('an HR system that refuses, or whose certificate is not trusted, fails th
   const people = await app.inject({ method: 'GET', url: `/v1/organisations/${org2}/people`, headers: adminHeaders })
   t.same(people.json().items, [])
 })
+
+t.test('an HR URL on a loopback address is not fetched without an exception; the run says why without the address', async (t) => {
+  const { app: strict, createOrganisation: createStrictOrganisation } = await buildTestApp(store)
+  const org = await createStrictOrganisation()
+  const res = await strict.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'heroma', kind: 'hr', config: { url, bearer_token: 'hr-export-token', ca_pem: cert } } })
+  t.equal(res.statusCode, 201, res.body)
+  const before = requests
+  const sync = await strict.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/heroma/sync`, headers: adminHeaders })
+  const run = await waitForRun(strict, org, sync.json().run_id)
+  t.match(run, { state: 'failed', error: { type: 'https://behorig.se/problems/source-config-invalid', errors: [{ pointer: '/config/url', detail: /loopback address/ }] } })
+  t.equal(requests, before, 'the HR server was never reached')
+})
