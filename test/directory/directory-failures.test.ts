@@ -41,7 +41,7 @@ t.test('a closed port fails with directory-unavailable naming host and port, bef
 })
 
 t.test('a host name that does not resolve fails with directory-unavailable', async (t) => {
-  const { error } = await readUntilFailure(fixtureConfig(ldap, directory, { url: 'ldap://directory.invalid:389' }))
+  const { error } = await readUntilFailure(fixtureConfig(ldap, directory, { url: 'ldaps://directory.invalid:389' }))
   t.match(problemOf(t, error, 'directory-unavailable').detail, /directory\.invalid:389 is unavailable: host name (not found|lookup failed)/)
 })
 
