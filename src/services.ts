@@ -9,6 +9,8 @@ import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRepository } from './sources/repository.js'
 import { sourceService, type SourceService } from './sources/service.js'
 import { ldapConnector } from './directory/ldap-connector.js'
+import { ldapReader } from './directory/ldap-reader.js'
+import { outboundGuard } from './net/outbound-guard.js'
 import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
@@ -62,7 +64,12 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   if (kek.source === 'generated') log.warn({ file: kek.file }, 'generated a key-encryption key; production must set BEHORIG_KEY_ENCRYPTION_KEY')
   const box = secretBox(kek.key)
   const queue = overrides.queue ?? openQueue(config, log)
-  const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
+  // Every outbound fetch and directory connection goes through this one guard.
+  const outbound = outboundGuard({ allowPrivate: config.outbound.allowPrivate, log })
+  const sources = sourceService({
+    sources: sourceRepository(store.db), box, queue, outbound,
+    connectorFor: (_org, source, state) => hrUrlConnector(source, outbound, { maxBytes: config.importLimit }) ?? ldapConnector(source, state, (settings) => ldapReader(settings, outbound))
+  })
   const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
     db: store.db, catalogs: storedCatalogSource(), log,
@@ -76,7 +83,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   engine.events.onPeopleChanged(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })
-  const tokenServices = createTokenServices(config, { db: store.db, box }, {
+  const tokenServices = createTokenServices(config, { db: store.db, box, outbound }, {
     ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
     ...(overrides.issuanceAudit !== undefined ? { issuanceAudit: overrides.issuanceAudit } : {}),
     ...(overrides.now ? { evaluationClock: overrides.now } : {})

@@ -7,6 +7,7 @@ import { keyService, type KeyService } from './keys/service.js'
 import { relyingPartyRepository, type StoredRelyingParty } from './relying-parties/repository.js'
 import { relyingPartyService, type RelyingPartyService } from './relying-parties/service.js'
 import { clientKeys, type JwksFetchOptions } from './relying-parties/client-keys.js'
+import type { OutboundFetch } from './net/outbound-fetch.js'
 import { redisReplayGuard, type ReplayGuard } from './oauth/replay-guard.js'
 import { storeReplayGuard } from './oauth/repository.js'
 import { authenticateClient, type ClientCredentials } from './oauth/client-assertion.js'
@@ -51,12 +52,12 @@ export interface TokenServiceOptions {
   evaluationClock?: () => Date
 }
 
-export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox }, options: TokenServiceOptions = {}): TokenServices {
+export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'> }, options: TokenServiceOptions = {}): TokenServices {
   const keys = keyService({ keys: keyRepository(deps.db), box: deps.box, policy: config.keys })
   const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
   const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
   const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => relyingParties.findEnabled(clientId)
-  const keySets = clientKeys(options.jwksFetch)
+  const keySets = clientKeys(deps.outbound, options.jwksFetch)
   const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: keySets, replay }
   const statusLists = statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer })
   const attributeTokens = attributeTokenService({

@@ -28,6 +28,8 @@ import { ldapFixtureEntries, ldapFixtureLdif } from './ldap-fixture.js'
 import { readHrSnapshot } from '../../src/sources/hr-snapshot-reader.js'
 import { parseSourceConfig } from '../../src/sources/source-config.js'
 import { ldapConnector } from '../../src/directory/ldap-connector.js'
+import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { outboundGuard } from '../../src/net/outbound-guard.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { openStore } from '../../src/store/open-store.js'
@@ -45,6 +47,9 @@ const env = (name: string): string => {
   return value
 }
 const ldap = { url: env('LDAP_URL'), bindDn: env('LDAP_BIND_DN'), password: env('LDAP_BIND_PASSWORD'), suffix: env('LDAP_BASE_DN') }
+// The throwaway slapd listens on loopback, in plain text: an exception the guard must be told of.
+const ALLOW_PRIVATE_FETCH = new URL(ldap.url).hostname
+const outbound = outboundGuard({ allowPrivate: [ALLOW_PRIVATE_FETCH] })
 
 interface PhaseResult { label: string, seconds: number, entries: number, rssMb: number, detail: string }
 
@@ -93,7 +98,7 @@ function ldapSource (baseDn: string) {
 
 async function openServices (databaseUrl: string): Promise<Services & { closeStore (): Promise<void> }> {
   const store = await openStore({ url: databaseUrl, embeddedDir: 'memory://', poolSize: 4 })
-  const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
+  const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent', BEHORIG_ALLOW_PRIVATE_FETCH: ALLOW_PRIVATE_FETCH })
   const services = await createServices(config, quiet, { store })
   return Object.assign(services, { closeStore: () => store.close() })
 }
@@ -111,7 +116,7 @@ async function runPhase (phase: string, databaseUrl: string, baseDn: string): Pr
     }))
     result = { label: 'bare paged read', seconds, entries, rssMb: rssMb(), detail: `users and groups (with members), page size ${pageSize}` }
   } else if (phase === 'read') {
-    const connector = ldapConnector(parseSourceConfig(ldapSource(baseDn)), {})
+    const connector = ldapConnector(parseSourceConfig(ldapSource(baseDn), outbound), {}, (settings) => ldapReader(settings, outbound))
     const [entries, seconds] = await timed(async () => {
       let n = 0
       for await (const _item of connector!.read({ mode: 'full' }).items) n++

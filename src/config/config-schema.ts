@@ -32,6 +32,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'How long a client may take to send one whole request (headers and body) before it is answered 408 and the connection closed. Raise it when large HR snapshots are uploaded over slow links.' }),
   BEHORIG_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 120000, description: 'How long a connection may sit idle (no bytes either way) before it is closed. Kept above the 72-second keep-alive timeout so idle keep-alive connections end by keep-alive rules.' }),
   BEHORIG_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Behind a reverse proxy or load balancer: a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed, or `true` to believe any sender (only when nothing else can reach the port). The client address found this way is what anonymous rate limits count by. Unset: the socket peer is the client.' })),
+  BEHORIG_ALLOW_PRIVATE_FETCH: Type.Optional(Type.String({ minLength: 1, description: 'Exceptions to the outbound fetch guard, for tests and closed networks: a comma-separated list of host names, IP addresses and CIDR networks (IPv4 and IPv6) that jwks_uri, HR pull and directory connections may reach although they are loopback, private, link-local or otherwise not public. A directory named here may also be read over plain ldap:// without StartTLS. Unset: only public addresses are reached.' })),
   BEHORIG_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60, description: 'Length of the rate-limit window every BEHORIG_RATE_LIMIT_* count is per.' }),
   BEHORIG_RATE_LIMIT_RELYING_PARTY: Type.Integer({ minimum: 1, default: 12000, description: 'Requests per window one relying party (by client_id) may make with its access tokens, e.g. POST /v1/attribute-tokens.' }),
   BEHORIG_RATE_LIMIT_TOKEN_ENDPOINT: Type.Integer({ minimum: 1, default: 600, description: 'Requests per window to POST /oauth/token per client_id the request claims (the caller\'s address when it claims none). The caller\'s address is also counted against BEHORIG_RATE_LIMIT_ANONYMOUS.' }),
@@ -70,6 +71,8 @@ export interface Config {
   /** Fastify's trustProxy: false, true or the proxies' addresses. */
   trustProxy: boolean | string[]
   rateLimits: RateLimits
+  /** Outbound fetches and directory connections (BEHORIG_ALLOW_PRIVATE_FETCH). */
+  outbound: { allowPrivate: string[] }
   /** Seed the quickstart demo at start-up (BEHORIG_DEMO; by default only on the embedded store). */
   demo: boolean
   logLevel: Env['LOG_LEVEL']

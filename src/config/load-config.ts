@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { EnvSchema, type Config, type Env } from './config-schema.js'
 import { cronProblem } from '../sources/source-config.js'
+import { parseExceptions } from '../net/outbound-policy.js'
 
 export class ConfigError extends Error {
   constructor (readonly problems: string[]) {
@@ -38,6 +39,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cron = cronProblem(valid.BEHORIG_AUDIT_CHECKPOINT_CRON)
   if (cron) throw new ConfigError([`BEHORIG_AUDIT_CHECKPOINT_CRON ${cron}`])
+  try {
+    parseExceptions(listOf(valid.BEHORIG_ALLOW_PRIVATE_FETCH))
+  } catch (error) {
+    throw new ConfigError([`BEHORIG_ALLOW_PRIVATE_FETCH: ${(error as Error).message}`])
+  }
   return toConfig(valid)
 }
 
@@ -75,6 +81,7 @@ function toConfig (env: Env): Config {
       anonymous: env.BEHORIG_RATE_LIMIT_ANONYMOUS,
       failedAuth: env.BEHORIG_RATE_LIMIT_FAILED_AUTH
     },
+    outbound: { allowPrivate: listOf(env.BEHORIG_ALLOW_PRIVATE_FETCH) },
     // Never on a real database unless asked for: the demo writes an organisation and a client.
     demo: env.BEHORIG_DEMO ?? env.DATABASE_URL === undefined,
     logLevel: env.LOG_LEVEL
@@ -85,5 +92,9 @@ function toConfig (env: Env): Config {
 function trustProxy (value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false
   if (value === 'true') return true
-  return value.split(',').map((s) => s.trim()).filter(Boolean)
+  return listOf(value)
+}
+
+function listOf (value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 }

@@ -1,6 +1,9 @@
 import { ResultCodeError } from 'ldapts'
 import { ProblemError } from '../http/problem.js'
 import type { DirectoryTarget } from './directory-target.js'
+import { isCertificateCode, networkReason } from '../net/network-reasons.js'
+import { OutboundRefused } from '../net/outbound-errors.js'
+import { SourceConfigInvalid } from '../sources/errors.js'
 import { DirectoryBindRefused, DirectorySearchRefused, DirectoryTlsFailed, DirectoryUnavailable } from './errors.js'
 
 export type DirectoryStep =
@@ -11,17 +14,6 @@ export type DirectoryStep =
 // LDAP result codes (RFC 4511 §4.1.9) that say "not now" rather than "not this".
 const TRANSIENT_RESULTS = new Set([3 /* timeLimitExceeded */, 11 /* adminLimitExceeded */, 51 /* busy */, 52 /* unavailable */, 80 /* other */])
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out'
-}
-
 /**
  * Turns what ldapts or Node throws into one of the directory problems, naming the
  * directory and the step. Never includes the bind password: only the bind DN, result
@@ -31,6 +23,8 @@ const NETWORK_REASONS: Record<string, string> = {
 export function directoryProblem (error: unknown, target: DirectoryTarget, at: DirectoryStep, timeoutMs: number): unknown {
   if (error instanceof ProblemError) return error
   if (!(error instanceof Error)) return error
+  // The guard's lookup refused the address the name resolves to: the url must change.
+  if (error instanceof OutboundRefused) return SourceConfigInvalid({ detail: `/config/url ${error.reason}`, errors: [{ pointer: '/config/url', detail: error.reason }], cause: error })
   const code = (error as { code?: unknown }).code
   if (error instanceof ResultCodeError) return resultProblem(error, target, at)
   if (typeof code === 'string' && isCertificateCode(code)) {
@@ -40,7 +34,7 @@ export function directoryProblem (error: unknown, target: DirectoryTarget, at: D
   if (typeof code === 'string' && (code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
     return DirectoryTlsFailed({ detail: `The TLS handshake with the directory at ${target.address} failed (${code}); does port ${target.port} speak ${target.secure ? 'ldaps' : 'StartTLS'}?`, cause: error })
   }
-  const reason = typeof code === 'string' ? networkReason(code, target) : timeoutReason(error.message, at, timeoutMs)
+  const reason = typeof code === 'string' ? connectionReason(code, target) : timeoutReason(error.message, at, timeoutMs)
   if (reason === undefined) return error
   return DirectoryUnavailable({ detail: `The directory at ${target.address} is unavailable: ${reason}`, cause: error })
 }
@@ -64,8 +58,8 @@ function resultProblem (error: ResultCodeError, target: DirectoryTarget, at: Dir
   return DirectorySearchRefused({ detail: `The directory at ${target.address} refused the ${at.step}${where}: ${why}${said}`, cause: error })
 }
 
-function networkReason (code: string, target: DirectoryTarget): string | undefined {
-  const reason = NETWORK_REASONS[code]
+function connectionReason (code: string, target: DirectoryTarget): string | undefined {
+  const reason = networkReason(code)
   // A plain LDAP server resets a TLS hello: say so when that is the likely cause.
   return reason && code === 'ECONNRESET' && target.secure ? `${reason} (is port ${target.port} an ldaps port?)` : reason
 }
@@ -75,10 +69,6 @@ function timeoutReason (message: string, at: DirectoryStep, timeoutMs: number): 
   if (message.endsWith('Operation timed out')) return `no answer to the ${at.step} within ${timeoutMs / 1000} s`
   if (message.startsWith('Connection closed') || message.startsWith('Socket error')) return `connection closed during the ${at.step}`
   return undefined
-}
-
-function isCertificateCode (code: string): boolean {
-  return code.startsWith('ERR_TLS_CERT') || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)
 }
 
 // RFC 4511 §4.1.9 names of the results a reader meets, which admins know and search for.

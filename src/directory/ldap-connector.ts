@@ -4,7 +4,7 @@ import type { ReadPlan, SourceConnector } from '../sources/source-connector.js'
 import type { SourceItem } from '../sources/source-records.js'
 import { dnKey, type DirectoryAccount, type DirectoryGroup } from './directory-records.js'
 import { directoryFlavour, parseLdapSourceConfig, type LdapSourceConfig } from './ldap-source-config.js'
-import { ldapReader, type DirectoryReader } from './ldap-reader.js'
+import type { DirectoryReader } from './ldap-reader.js'
 import { updateSequenceNumber } from './account-entry.js'
 
 /** What an ldap source remembers between runs (sources.state). */
@@ -25,7 +25,7 @@ export type LdapSourceState = {
  * are linked (directory, base DNs, filters, attributes, correlation), the next run is full:
  * the mark says nothing about entries the old filter left out.
  */
-export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader = ldapReader, now: () => number = Date.now): SourceConnector | undefined {
+export function ldapConnector (source: SourceConfig, state: Record<string, unknown>, reader: (config: LdapSourceConfig) => DirectoryReader, now: () => number = Date.now): SourceConnector | undefined {
   if (source.kind !== 'ldap') return undefined
   const config = parseLdapSourceConfig(source.config)
   const previous = state as LdapSourceState

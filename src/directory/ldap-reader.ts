@@ -1,7 +1,7 @@
 import type { Entry, SearchOptions } from 'ldapts'
 import type { DirectoryAccount, DirectoryGroup } from './directory-records.js'
 import { dnKey } from './directory-records.js'
-import { openDirectory, type DirectorySession } from './directory-session.js'
+import { openDirectory, type DirectoryGuard, type DirectorySession } from './directory-session.js'
 import { accountAttributeNames, binaryAttributeNames, toDirectoryAccount, updateSequenceNumber } from './account-entry.js'
 import { GROUP_ATTRIBUTE_NAMES, toDirectoryGroup } from './group-entry.js'
 import { entryAttributes, firstText, type EntryValue } from './entry-values.js'
@@ -46,12 +46,12 @@ export interface DirectoryReader {
  * down, bind refused, timeout) throws a directory problem, possibly after some entries
  * were yielded, so the consumer must apply nothing until the iteration completes.
  */
-export function ldapReader (config: LdapSourceConfig): DirectoryReader {
+export function ldapReader (config: LdapSourceConfig, outbound: DirectoryGuard): DirectoryReader {
   return {
     async * readAccounts (options = {}) {
       const filter = options.since === undefined ? config.user_filter : andFilter(config.user_filter, changedSince(config, options.since))
       const search = { filter, attributes: accountAttributeNames(config), explicitBufferAttributes: binaryAttributeNames(config) }
-      const session = await openDirectory(config, options.signal)
+      const session = await openDirectory(config, outbound, options.signal)
       try {
         for await (const page of pages(session, config.user_base_dn, search, config.page_size, options)) {
           for (const entry of page) yield toDirectoryAccount(entry, config)
@@ -64,7 +64,7 @@ export function ldapReader (config: LdapSourceConfig): DirectoryReader {
     async * readGroups (options = {}) {
       const baseDn = config.group_base_dn
       if (baseDn === undefined) return
-      const session = await openDirectory(config, options.signal)
+      const session = await openDirectory(config, outbound, options.signal)
       try {
         // First the groups' DNs only, so members can be told apart as groups or not while
         // the groups stream (a member may be a group that comes on a later page).
@@ -84,7 +84,7 @@ export function ldapReader (config: LdapSourceConfig): DirectoryReader {
     },
 
     async highestCommittedUsn (options = {}) {
-      const session = await openDirectory(config, options.signal)
+      const session = await openDirectory(config, outbound, options.signal)
       try {
         const { searchEntries } = await session.run({ step: 'search', baseDn: '' }, () =>
           session.client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['highestCommittedUSN'] }))

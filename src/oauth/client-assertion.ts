@@ -119,7 +119,8 @@ export function normalisedTyp (typ: unknown): string | undefined {
 
 function refusal (error: unknown): Error {
   if (!(error instanceof Error) || error instanceof OAuthError) return error as Error
-  if (error instanceof JwksUnavailable) return invalidClient(`the client's jwks_uri could not be read: ${error.message}`)
+  // Unauthenticated callers learn no more than this: the reason is in the server log.
+  if (error instanceof JwksUnavailable) return invalidClient('the relying party\'s jwks_uri could not be read')
   if (error instanceof joseErrors.JWKSNoMatchingKey) return invalidClient('no registered key matches the assertion\'s kid and alg')
   if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return invalidClient('several registered keys match: name one with kid')
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalidClient('the signature does not verify')

@@ -93,7 +93,8 @@ async function verifySubjectToken (token: string, idp: StoredIdentityProvider, c
     return payload as Record<string, unknown>
   } catch (error) {
     if (error instanceof OAuthError) throw error
-    if (error instanceof JwksUnavailable) throw invalidSubjectToken(`the identity provider's jwks_uri could not be read: ${error.message}`)
+    // The reason is in the server log, not in the answer.
+    if (error instanceof JwksUnavailable) throw invalidSubjectToken('the identity provider\'s jwks_uri could not be read')
     if (error instanceof joseErrors.JWTExpired) throw invalidSubjectToken('the subject_token has expired')
     if (error instanceof joseErrors.JWTClaimValidationFailed) throw invalidSubjectToken(`the subject_token's ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not acceptable'}`)
     if (error instanceof joseErrors.JOSEError) throw invalidSubjectToken(`the subject_token does not verify (${error.code})`)

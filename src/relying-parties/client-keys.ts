@@ -1,9 +1,11 @@
-import { request } from 'node:https'
 import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from 'jose'
 import { publicKeyProblem, type ClientJwk, type RelyingPartyDocument } from './relying-party-document.js'
 import type { StoredRelyingParty } from './repository.js'
+import type { OutboundFetch } from '../net/outbound-fetch.js'
+import { OutboundFailed } from '../net/outbound-errors.js'
 
 export interface JwksFetchOptions {
+  /** For the whole fetch, redirects included (not per read). */
   timeoutMs?: number
   maxBytes?: number
   /** How long a fetched set is used before it is fetched again. */
@@ -26,13 +28,13 @@ export interface ClientKeys {
 
 interface CachedSet { uri: string, lookup: KeyLookup, fetchedAt: number }
 
-export function clientKeys (options: JwksFetchOptions = {}): ClientKeys {
+export function clientKeys (outbound: Pick<OutboundFetch, 'get'>, options: JwksFetchOptions = {}): ClientKeys {
   const cacheMs = options.cacheMs ?? 300_000
   const cooldownMs = options.refetchCooldownMs ?? 10_000
   const remote = new Map<string, CachedSet>()
 
   async function fetchSet (clientId: string, uri: string): Promise<CachedSet> {
-    const jwks = await fetchJwks(uri, options)
+    const jwks = await fetchJwks(uri, outbound, options)
     const entry = { uri, lookup: createLocalJWKSet(jwks), fetchedAt: Date.now() }
     remote.set(clientId, entry)
     return entry
@@ -57,35 +59,26 @@ export function clientKeys (options: JwksFetchOptions = {}): ClientKeys {
   }
 }
 
+/** A jwks_uri could not be read. The message is the reason for an administrator; callers that answer unauthenticated requests show neither (the outbound guard logged the detail). */
 export class JwksUnavailable extends Error {
-  constructor (message: string) { super(message); this.name = 'JwksUnavailable' }
+  constructor (message: string, options?: ErrorOptions) { super(message, options); this.name = 'JwksUnavailable' }
 }
 
-/** GETs a JWK Set over HTTPS with a timeout and a size limit; keeps only usable public keys with a kid. */
-export function fetchJwks (uri: string, options: JwksFetchOptions = {}): Promise<JSONWebKeySet> {
-  const timeoutMs = options.timeoutMs ?? 5000
-  const maxBytes = options.maxBytes ?? 65_536
-  const url = new URL(uri)
-  if (url.protocol !== 'https:') return Promise.reject(new JwksUnavailable('jwks_uri must be https'))
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs, headers: { accept: 'application/jwk-set+json, application/json' }, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
-      if (res.statusCode !== 200) { res.resume(); reject(new JwksUnavailable(`${url.origin}${url.pathname} answered ${res.statusCode}`)); return }
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > maxBytes) { req.destroy(new JwksUnavailable(`${url.origin}${url.pathname} sent more than ${maxBytes} bytes`)); return }
-        chunks.push(chunk)
-      })
-      res.on('end', () => {
-        try { resolve(usableKeys(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)) } catch (error) { reject(new JwksUnavailable(`${url.origin}${url.pathname} did not send a JWK Set: ${(error as Error).message}`)) }
-      })
-      res.on('error', reject)
-    })
-    req.on('timeout', () => req.destroy(new JwksUnavailable(`${url.origin}${url.pathname} timed out after ${timeoutMs} ms`)))
-    req.on('error', (error) => reject(error instanceof JwksUnavailable ? error : new JwksUnavailable(`${url.origin}${url.pathname} failed: ${error.message}`)))
-    req.end()
-  })
+/** GETs a JWK Set through the outbound guard (https, public addresses, total deadline, size limit); keeps only usable public keys with a kid. */
+export async function fetchJwks (uri: string, outbound: Pick<OutboundFetch, 'get'>, options: JwksFetchOptions = {}): Promise<JSONWebKeySet> {
+  const fetchOptions = {
+    deadlineMs: options.timeoutMs ?? 5000,
+    maxBytes: options.maxBytes ?? 65_536,
+    headers: { accept: 'application/jwk-set+json, application/json' },
+    followRedirects: true,
+    ...(options.ca ? { ca: options.ca } : {})
+  }
+  try {
+    return await outbound.get(uri, fetchOptions, (body) => usableKeys(JSON.parse(body.toString('utf8')) as unknown))
+  } catch (error) {
+    if (error instanceof OutboundFailed) throw new JwksUnavailable(`the jwks_uri could not be read: ${error.reason}`, { cause: error })
+    throw error
+  }
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']

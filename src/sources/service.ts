@@ -2,7 +2,8 @@ import type { SecretBox } from '../crypto/secret-box.js'
 import type { JobQueue } from '../jobs/job-queue.js'
 import { Conflict } from '../http/errors.js'
 import type { SourceRepository, StoredSource } from './repository.js'
-import { parseSourceConfig, type SourceConfig } from './source-config.js'
+import { parseSourceConfig, withTruthfulTls, type SourceConfig } from './source-config.js'
+import type { OutboundPolicy } from '../net/outbound-policy.js'
 import { configuredSecrets, mergeSecrets, redactSecrets, splitSecrets } from './source-secrets.js'
 import type { SourceConnector } from './source-connector.js'
 import { UnknownSource } from './source-errors.js'
@@ -26,7 +27,11 @@ export interface SourceView extends SourceConfig {
 export type ConnectorFactory = (organisation: string, source: SourceConfig, state: Record<string, unknown>) => SourceConnector | undefined
 
 /** Registers sources, keeps their secrets sealed, and keeps pull schedules in the queue in step. */
-export function sourceService (deps: { sources: SourceRepository, box: SecretBox, queue: JobQueue, connectorFor: ConnectorFactory }) {
+export function sourceService (deps: {
+  sources: SourceRepository, box: SecretBox, queue: JobQueue, connectorFor: ConnectorFactory
+  /** The outbound guard's exception list: which directories may be read without TLS. */
+  outbound: Pick<OutboundPolicy, 'excepts'>
+}) {
   const scheduleKey = (organisation: string, id: string): string => `source:${organisation}:${id}`
 
   function seal (source: SourceConfig, secrets: Record<string, unknown>): string | null {
@@ -39,7 +44,7 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
   async function view (organisation: string, stored: StoredSource, secrets: Record<string, unknown>): Promise<SourceView> {
     const full = mergeSecrets(stored.source, secrets)
     const next = await deps.queue.nextRun(scheduleKey(organisation, stored.source.id))
-    return { ...redactSecrets(full), secrets_configured: configuredSecrets(full), next_run_at: next ? next.toISOString() : null, created_at: stored.created_at, updated_at: stored.updated_at }
+    return { ...withTruthfulTls(redactSecrets(full)), secrets_configured: configuredSecrets(full), next_run_at: next ? next.toISOString() : null, created_at: stored.created_at, updated_at: stored.updated_at }
   }
   async function syncSchedule (organisation: string, source: SourceConfig): Promise<void> {
     if (source.schedule && source.kind !== 'scim') {
@@ -56,7 +61,7 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
 
   return {
     async create (organisation: string, document: unknown, actor: AuditActor = SERVICE_ACTOR): Promise<SourceView> {
-      const source = parseSourceConfig(document)
+      const source = parseSourceConfig(document, deps.outbound)
       const { publicConfig, secrets } = splitSecrets(source)
       const audit = { actor, details: sourceCreatedDetails(publicConfig, Object.keys(secrets)) }
       if (!await deps.sources.insert(organisation, publicConfig, seal(publicConfig, secrets), audit)) {
@@ -77,7 +82,7 @@ export function sourceService (deps: { sources: SourceRepository, box: SecretBox
      */
     async replace (organisation: string, id: string, document: unknown, actor: AuditActor = SERVICE_ACTOR): Promise<SourceView> {
       const stored = await load(organisation, id)
-      const source = parseSourceConfig({ ...(document as object), id })
+      const source = parseSourceConfig({ ...(document as object), id }, deps.outbound)
       if (source.kind !== stored.source.kind) throw Conflict({ detail: 'A source cannot change kind; delete it and register a new one' })
       const { publicConfig, secrets } = splitSecrets(source)
       const before = openSecrets(stored)

@@ -6,7 +6,9 @@ import { SourceConfigInvalid } from './errors.js'
 import { encodePointerToken } from '../http/json-pointer.js'
 import type { SourceKind } from './source-connector.js'
 import { sourceValidator } from './source-schemas.js'
-import { parseLdapSourceConfig } from '../directory/ldap-source-config.js'
+import { parseLdapSourceConfig, type LdapSourceConfig } from '../directory/ldap-source-config.js'
+import { plaintextProblem, usesTls } from '../directory/ldap-transport.js'
+import type { OutboundPolicy } from '../net/outbound-policy.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js'
 
 /** A source config as schemas/source.schema.json describes it, with its defaults filled in. */
@@ -45,13 +47,32 @@ export function validateSourceConfig (document: unknown): SourceConfigResult {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, source: copy as SourceConfig }
 }
 
-/** `validateSourceConfig`, throwing `source-config-invalid` (422) with the pointers. */
-export function parseSourceConfig (document: unknown): SourceConfig {
+const NO_EXCEPTIONS: Pick<OutboundPolicy, 'excepts'> = { excepts: () => false }
+
+/**
+ * `validateSourceConfig`, throwing `source-config-invalid` (422) with the pointers. An ldap
+ * source must use TLS (ldaps:// or start_tls) unless `outbound`'s exception list names its
+ * host; without `outbound`, nothing is excepted.
+ */
+export function parseSourceConfig (document: unknown, outbound: Pick<OutboundPolicy, 'excepts'> = NO_EXCEPTIONS): SourceConfig {
   const result = validateSourceConfig(document)
   if (!result.ok) throw SourceConfigInvalid({ detail: result.errors.map((e) => `${e.pointer || '/'} ${e.detail}`).join('; '), errors: result.errors })
-  // What the schema cannot say: each LDAP filter is one well-formed RFC 4515 filter.
-  if (result.source.kind === 'ldap') parseLdapSourceConfig(result.source.config)
-  return result.source
+  if (result.source.kind !== 'ldap') return result.source
+  // What the schema cannot say: each LDAP filter is one well-formed RFC 4515 filter, and no plain text.
+  const ldap = parseLdapSourceConfig(result.source.config)
+  const plaintext = plaintextProblem(ldap, outbound)
+  if (plaintext) throw SourceConfigInvalid({ detail: `${plaintext.pointer} ${plaintext.detail}`, errors: [plaintext] })
+  return withTruthfulTls(result.source)
+}
+
+/**
+ * `tls_verify: true` says the server's certificate is checked; a plain ldap:// source (one
+ * the exception list allows) has no TLS and no certificate, so it does not carry the member.
+ */
+export function withTruthfulTls (source: SourceConfig): SourceConfig {
+  if (source.kind !== 'ldap' || !('tls_verify' in source.config) || usesTls(source.config as Pick<LdapSourceConfig, 'url' | 'start_tls'>)) return source
+  const { tls_verify: _shownButUntrue, ...config } = source.config
+  return { ...source, config }
 }
 
 /** Why a schedule is not usable, or undefined: five cron fields (or @daily etc.) that cron-parser accepts. */

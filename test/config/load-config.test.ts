@@ -43,3 +43,9 @@ t.test('signing keys: ES256 by default, EdDSA selectable, pre-publication shorte
   t.ok(err instanceof ConfigError)
   t.match(err.message, /BEHORIG_KEY_PREPUBLISH_SECONDS \(7200\) must be less than BEHORIG_KEY_ROTATION_SECONDS \(7200\)/)
 })
+
+t.test('the outbound exception list: unset is none; host names, addresses and CIDRs; anything else stops start-up', async (t) => {
+  t.same(loadConfig({}).outbound, { allowPrivate: [] })
+  t.same(loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: ' 127.0.0.1, ::1 ,10.0.0.0/8,fd00::/8, dc1.intern ' }).outbound, { allowPrivate: ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', 'dc1.intern'] })
+  t.throws(() => loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: '10.0.0.0/40' }), /BEHORIG_ALLOW_PRIVATE_FETCH: "10.0.0.0\/40" is neither a host name nor an IP address or CIDR network/)
+})

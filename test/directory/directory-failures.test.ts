@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { ProblemError } from '../../src/http/problem.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
 import type { DirectoryAccount } from '../../src/directory/directory-records.js'
 import { freshLdapOu, requireLdap } from '../helpers/services.js'
 import { fixtureConfig, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
@@ -16,7 +17,7 @@ await loadEntries(ldap, directory.entries)
 async function readUntilFailure (config: ReturnType<typeof fixtureConfig>): Promise<{ yielded: DirectoryAccount[], error: unknown }> {
   const yielded: DirectoryAccount[] = []
   try {
-    for await (const account of ldapReader(config).readAccounts()) yielded.push(account)
+    for await (const account of ldapReader(config, loopbackGuard).readAccounts()) yielded.push(account)
   } catch (error) {
     return { yielded, error }
   }
@@ -40,7 +41,7 @@ t.test('a closed port fails with directory-unavailable naming host and port, bef
 })
 
 t.test('a host name that does not resolve fails with directory-unavailable', async (t) => {
-  const { error } = await readUntilFailure(fixtureConfig(ldap, directory, { url: 'ldap://directory.invalid:389' }))
+  const { error } = await readUntilFailure(fixtureConfig(ldap, directory, { url: 'ldaps://directory.invalid:389' }))
   t.match(problemOf(t, error, 'directory-unavailable').detail, /directory\.invalid:389 is unavailable: host name (not found|lookup failed)/)
 })
 
@@ -94,7 +95,7 @@ t.test('a connection lost in the middle fails the read after the pages already y
 
 t.test('an abort stops the read with the abort reason', async (t) => {
   const controller = new AbortController()
-  const reader = ldapReader(fixtureConfig(ldap, directory, { page_size: 2 }))
+  const reader = ldapReader(fixtureConfig(ldap, directory, { page_size: 2 }), loopbackGuard)
   let seen = 0
   const reading = (async () => {
     for await (const _account of reader.readAccounts({ signal: controller.signal })) {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { ProblemError } from '../../src/http/problem.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
 import { parseLdapSourceConfig } from '../../src/directory/ldap-source-config.js'
 import type { DirectoryAccount } from '../../src/directory/directory-records.js'
 import { requireLdap } from '../helpers/services.js'
@@ -23,7 +24,7 @@ function config (overrides: Record<string, unknown>): ReturnType<typeof parseLda
 async function read (overrides: Record<string, unknown>): Promise<DirectoryAccount[] | ProblemError> {
   const accounts: DirectoryAccount[] = []
   try {
-    for await (const account of ldapReader(config(overrides)).readAccounts()) accounts.push(account)
+    for await (const account of ldapReader(config(overrides), loopbackGuard).readAccounts()) accounts.push(account)
   } catch (error) {
     if (error instanceof ProblemError) return error
     throw error

@@ -2,6 +2,7 @@ import t from 'tap'
 import { GroupResolver, describeMembership } from '../../src/directory/group-resolver.js'
 import { dnKey, type DirectoryGroup } from '../../src/directory/directory-records.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
 import { freshLdapOu, requireLdap } from '../helpers/services.js'
 import { fixtureConfig, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
 
@@ -93,7 +94,7 @@ t.test('resolves the municipal directory read from OpenLDAP', async (t) => {
   const directory = municipalDirectory(ou.baseDN)
   await loadEntries(ldap, directory.entries)
   const r = new GroupResolver()
-  for await (const group of ldapReader(fixtureConfig(ldap, directory, { page_size: 4 })).readGroups()) r.add(group)
+  for await (const group of ldapReader(fixtureConfig(ldap, directory, { page_size: 4 }), loopbackGuard).readGroups()) r.add(group)
   const g = directory.groups
   const keysOf = (user: string): Array<[string, string[]]> =>
     r.groupsOf(directory.users[user] as string).map((m) => [dnKey(m.dn), (m.via ?? []).map(dnKey)])

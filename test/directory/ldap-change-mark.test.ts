@@ -5,10 +5,13 @@ import { freshLdapOu, requireLdap } from '../helpers/services.js'
 import { fixtureConfig, fixtureDocument, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
 import { ChangeMark, ldapConnector, type LdapSourceState } from '../../src/directory/ldap-connector.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
+import type { LdapSourceConfig } from '../../src/directory/ldap-source-config.js'
 import { dnKey } from '../../src/directory/directory-records.js'
 import type { SourceConfig } from '../../src/sources/source-config.js'
 import type { ReadPlan, SourceConnector } from '../../src/sources/source-connector.js'
 
+const readWithLoopback = (config: LdapSourceConfig): ReturnType<typeof ldapReader> => ldapReader(config, loopbackGuard)
 const ldap = requireLdap()
 const ou = await freshLdapOu(ldap)
 t.teardown(ou.drop)
@@ -16,7 +19,7 @@ const directory = municipalDirectory(ou.baseDN)
 await loadEntries(ldap, directory.entries)
 
 const source: SourceConfig = { id: 'ad', kind: 'ldap', schedule: null, safety: { max_end_percent: 100 }, config: fixtureDocument(ldap, directory, { page_size: 5 }) }
-const connector = (state: LdapSourceState, now?: () => number): SourceConnector => ldapConnector(source, state, undefined, now) as SourceConnector
+const connector = (state: LdapSourceState, now?: () => number): SourceConnector => ldapConnector(source, state, readWithLoopback, now) as SourceConnector
 
 interface Read { accounts: string[], state: LdapSourceState }
 
@@ -100,8 +103,8 @@ t.test('Active Directory: the mark is compared and capped as a number, by highes
 
 t.test('a directory without highestCommittedUSN (OpenLDAP) read as Active Directory: no ceiling, and the run still reads', async (t) => {
   const adLike = { ...fixtureDocument(ldap, directory), attributes: { disabled: 'userAccountControl' }, disabled_attribute: { values: ['disabled'] } }
-  t.equal(await ldapReader(fixtureConfig(ldap, directory, adLike)).highestCommittedUsn(), undefined, 'the root DSE was asked, and has none')
-  const ad = ldapConnector({ ...source, config: adLike }, { change_mark: 'not-a-number', config_digest: 'x' }) as SourceConnector
+  t.equal(await ldapReader(fixtureConfig(ldap, directory, adLike), loopbackGuard).highestCommittedUsn(), undefined, 'the root DSE was asked, and has none')
+  const ad = ldapConnector({ ...source, config: adLike }, { change_mark: 'not-a-number', config_digest: 'x' }, readWithLoopback) as SourceConnector
   t.same(ad.plan?.(), { mode: 'full' }, 'a stored mark that is no uSN means a full run')
   const read = await run(ad, { mode: 'full' })
   t.equal(read.accounts.length, Object.keys(directory.users).length)
@@ -110,8 +113,8 @@ t.test('a directory without highestCommittedUSN (OpenLDAP) read as Active Direct
 
 t.test('clock_skew_seconds sets how far before the run\'s start the mark may go', async (t) => {
   const at = Date.parse('2020-06-01T12:00:00Z')
-  const tight = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 0 } }, {}, undefined, () => at) as SourceConnector
+  const tight = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 0 } }, {}, readWithLoopback, () => at) as SourceConnector
   t.equal((await run(tight, { mode: 'full' })).state.change_mark, '2020-06-01T12:00:00.000Z')
-  const wide = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 3600 } }, {}, undefined, () => at) as SourceConnector
+  const wide = ldapConnector({ ...source, config: { ...source.config, clock_skew_seconds: 3600 } }, {}, readWithLoopback, () => at) as SourceConnector
   t.equal((await run(wide, { mode: 'full' })).state.change_mark, '2020-06-01T11:00:00.000Z')
 })

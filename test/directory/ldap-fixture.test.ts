@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ldapFixtureEntries, ldapFixtureLdif, ldifRecord, rdnValue } from '../../scripts/bench/ldap-fixture.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
 import { parseLdapSourceConfig } from '../../src/directory/ldap-source-config.js'
 import { dnKey, type DirectoryAccount, type DirectoryGroup } from '../../src/directory/directory-records.js'
 import { GroupResolver } from '../../src/directory/group-resolver.js'
@@ -48,8 +49,8 @@ t.test('a generated directory loads into OpenLDAP with ldapadd and reads back wh
   })
   const accounts: DirectoryAccount[] = []
   const groups: DirectoryGroup[] = []
-  for await (const account of ldapReader(config).readAccounts()) accounts.push(account)
-  for await (const group of ldapReader(config).readGroups()) groups.push(group)
+  for await (const account of ldapReader(config, loopbackGuard).readAccounts()) accounts.push(account)
+  for await (const group of ldapReader(config, loopbackGuard).readGroups()) groups.push(group)
   const generated = [...ldapFixtureEntries(options)]
   t.equal(accounts.length, 600)
   t.equal(groups.length, 30)

@@ -3,6 +3,7 @@ import { Change, Attribute, Client } from 'ldapts'
 import { freshLdapOu, requireLdap } from '../helpers/services.js'
 import { fixtureConfig, loadEntries, municipalDirectory, USER_KEYS } from './helpers/municipal-directory.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { loopbackGuard } from '../helpers/outbound.js'
 import { dnKey, type DirectoryAccount, type DirectoryGroup } from '../../src/directory/directory-records.js'
 
 const ldap = requireLdap()
@@ -22,7 +23,7 @@ const byKey = (accounts: DirectoryAccount[], key: string): DirectoryAccount | un
 
 t.test('reads every account page by page when there are more accounts than one page holds', async (t) => {
   const pages: number[] = []
-  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory, { page_size: 5 })).readAccounts({ onPage: (n) => pages.push(n) }))
+  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory, { page_size: 5 }), loopbackGuard).readAccounts({ onPage: (n) => pages.push(n) }))
   t.equal(accounts.length, USER_KEYS.length)
   t.same(pages, [5, 5, 5, 5, 3], 'five pages of at most five')
   t.same(new Set(accounts.map((a) => dnKey(a.dn))), new Set(Object.values(directory.users).map(dnKey)))
@@ -30,7 +31,7 @@ t.test('reads every account page by page when there are more accounts than one p
 })
 
 t.test('maps the configured attributes, keeping å, ä and ö', async (t) => {
-  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory)).readAccounts())
+  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory), loopbackGuard).readAccounts())
   const asa = byKey(accounts, 'asa')
   t.match(asa, {
     employee_number: '100301',
@@ -48,14 +49,14 @@ t.test('maps the configured attributes, keeping å, ä and ö', async (t) => {
 })
 
 t.test('flags the disabled account, and only it', async (t) => {
-  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory)).readAccounts())
+  const accounts = await collect(ldapReader(fixtureConfig(ldap, directory), loopbackGuard).readAccounts())
   t.same(accounts.filter((a) => a.disabled).map((a) => a.employee_number), ['100404'])
-  const ignoring = await collect(ldapReader(fixtureConfig(ldap, directory, { attributes: {}, disabled_attribute: undefined })).readAccounts())
+  const ignoring = await collect(ldapReader(fixtureConfig(ldap, directory, { attributes: {}, disabled_attribute: undefined }), loopbackGuard).readAccounts())
   t.equal(ignoring.filter((a) => a.disabled).length, 0, 'without attributes.disabled no account is disabled')
 })
 
 t.test('an iteration stopped early closes its connection and a new one reads again', async (t) => {
-  const reader = ldapReader(fixtureConfig(ldap, directory, { page_size: 2 }))
+  const reader = ldapReader(fixtureConfig(ldap, directory, { page_size: 2 }), loopbackGuard)
   let seen = 0
   for await (const _account of reader.readAccounts()) if (++seen === 3) break
   t.equal(seen, 3)
@@ -63,7 +64,7 @@ t.test('an iteration stopped early closes its connection and a new one reads aga
 })
 
 t.test('reads groups with members by DN, telling nested groups from accounts', async (t) => {
-  const groups = await collect(ldapReader(fixtureConfig(ldap, directory, { page_size: 3 })).readGroups())
+  const groups = await collect(ldapReader(fixtureConfig(ldap, directory, { page_size: 3 }), loopbackGuard).readGroups())
   const find = (dn: string): DirectoryGroup | undefined => groups.find((g) => dnKey(g.dn) === dnKey(dn))
   t.equal(groups.length, 9)
   t.same(find(directory.groups.ebHandlaggare)?.nested_groups.sort(), [dnKey(directory.groups.ebNorr), dnKey(directory.groups.ebSyd)].sort())
@@ -76,7 +77,7 @@ t.test('reads groups with members by DN, telling nested groups from accounts', a
 })
 
 t.test('two groups with the same cn in different branches stay two groups', async (t) => {
-  const groups = await collect(ldapReader(fixtureConfig(ldap, directory)).readGroups())
+  const groups = await collect(ldapReader(fixtureConfig(ldap, directory), loopbackGuard).readGroups())
   const handlaggare = groups.filter((g) => g.cn === 'Handläggare')
   t.equal(handlaggare.length, 2)
   const members = Object.fromEntries(handlaggare.map((g) => [dnKey(g.dn), g.members.sort()]))
@@ -89,11 +90,11 @@ t.test('two groups with the same cn in different branches stay two groups', asyn
 t.test('a source without group_base_dn reads no groups', async (t) => {
   const config = fixtureConfig(ldap, directory)
   delete config.group_base_dn
-  t.same(await collect(ldapReader(config).readGroups()), [])
+  t.same(await collect(ldapReader(config, loopbackGuard).readGroups()), [])
 })
 
 t.test('an incremental read returns only the entries changed since the mark', async (t) => {
-  const reader = ldapReader(fixtureConfig(ldap, directory))
+  const reader = ldapReader(fixtureConfig(ldap, directory), loopbackGuard)
   const before = await collect(reader.readAccounts())
   const latest = before.map((a) => a.change_mark as string).sort().at(-1) as string
   // Directory timestamps have whole seconds: change Karin in a later second than any entry so far.
@@ -108,7 +109,7 @@ t.test('an incremental read returns only the entries changed since the mark', as
 })
 
 t.test('a mark that is not a time is refused before any filter is built', async (t) => {
-  const reader = ldapReader(fixtureConfig(ldap, directory))
+  const reader = ldapReader(fixtureConfig(ldap, directory), loopbackGuard)
   await t.rejects(collect(reader.readAccounts({ since: '*)(uid=*' })), RangeError)
   await t.rejects(collect(reader.readAccounts({ since: '2024-05-01 10:00' })), RangeError, 'no time zone')
 })

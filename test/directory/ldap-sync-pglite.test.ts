@@ -7,10 +7,11 @@ import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { requireLdap } from '../helpers/services.js'
 import { dnKey } from '../../src/directory/directory-records.js'
 import { expectedGroups, groupsOf, latestChange, modifyAfter, setUpMunicipality, syncAndWait } from './helpers/ldap-sync.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 
 const ldap = requireLdap()
 const store = await openTestStore('pglite')
-const testApp = await buildTestApp(store)
+const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
 t.test('on PGlite, a full run links accounts and resolves nested groups, and an incremental run follows', async (t) => {

@@ -11,10 +11,11 @@ import { dnKey } from '../../src/directory/directory-records.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 import { closedPort, cuttingRelay } from './helpers/tcp-stand-ins.js'
 import { groupsOf, latestChange, ldapSourceConfig, modifyAfter, replaceLdapSource, setUpMunicipality, syncAndWait, withDirectory } from './helpers/ldap-sync.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 
 const ldap = requireLdap()
 const store = await openTestStore()
-const testApp = await buildTestApp(store)
+const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
 const problem = (slug: string): string => `https://behorig.se/problems/${slug}`

@@ -9,10 +9,11 @@ import { requireLdap } from '../helpers/services.js'
 import { dnKey } from '../../src/directory/directory-records.js'
 import { expectedGroups, groupsOf, hrRows, person, replaceLdapSource, ldapSourceConfig, setUpMunicipality, syncAndWait, withDirectory, replace } from './helpers/ldap-sync.js'
 import { Attribute, Change } from 'ldapts'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 
 const ldap = requireLdap()
 const store = await openTestStore()
-const testApp = await buildTestApp(store)
+const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
 t.test('a full run pages through the directory and gives each correlated person their nested groups, with the path', async (t) => {

@@ -10,6 +10,7 @@ import { Client, FilterParser, type Filter } from 'ldapts'
 import { andFilter, comparisonFilter, equalityFilter, escapeFilterValue, isOneFilter } from '../../src/directory/ldap-filter.js'
 import { parseLdapSourceConfig } from '../../src/directory/ldap-source-config.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
+import { allowLoopbackFetch, loopbackGuard } from '../helpers/outbound.js'
 import { buildTestApp, adminHeaders, openTestStore } from '../helpers/app.js'
 import { freshLdapOu, requireLdap } from '../helpers/services.js'
 
@@ -97,14 +98,14 @@ t.test('the change mark is checked before it reaches a filter', async (t) => {
   for (const since of [...HOSTILE, '20240101000000Z)(uid=*', '2024-05-01T10:15:00Z)(|(uid=*', '1)(uid=*', '1*', '']) {
     for (const [name, config] of [['ldap', ldapConfig], ['active-directory', adConfig]] as const) {
       // The port is closed: a RangeError (not a connection error) shows it never got that far.
-      await t.rejects(ldapReader(config).readAccounts({ since }).next(), RangeError, `${name}: since ${JSON.stringify(since)}`)
+      await t.rejects(ldapReader(config, loopbackGuard).readAccounts({ since }).next(), RangeError, `${name}: since ${JSON.stringify(since)}`)
     }
   }
   t.equal(comparisonFilter('uSNChanged', '>=', '1)(uid=*'), '(uSNChanged>=1\\29\\28uid=\\2a)', 'and escaped even if it got there')
 })
 
 t.test('hostile filters in a source config are refused at the API', async (t) => {
-  const { app, createOrganisation } = await buildTestApp(await openTestStore())
+  const { app, createOrganisation } = await buildTestApp(await openTestStore(), allowLoopbackFetch)
   const org = await createOrganisation()
   const post = (config: Record<string, unknown>, id = 'ad') => app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id, kind: 'ldap', config: { url: 'ldaps://dc1.exempel.se', user_base_dn: 'ou=people,dc=exempel,dc=se', ...config } } })
   const breakouts = ['(objectClass=inetOrgPerson))(|(uid=*)', '(|(objectClass=*)', '(objectClass=*)(uid=*)', '(cn=a\\)(uid=*)', '(cn=a\\', 'objectClass=*)(uid=*', '(cn=*)) (|(cn=*', '(cn=(x))', '(cn=\\zz)', '(cn=x)\u0000(uid=*)']
@@ -145,7 +146,7 @@ t.test('against OpenLDAP, hostile values match only the entry that literally hol
   const config = (userFilter: string) => parseLdapSourceConfig({ url: ldap.url, bind_dn: ldap.bindDN, bind_password: ldap.bindPassword, user_base_dn: people, user_filter: userFilter, timeout_seconds: 10 })
   const read = async (userFilter: string, since?: string): Promise<string[]> => {
     const dns: string[] = []
-    for await (const account of ldapReader(config(userFilter)).readAccounts(since === undefined ? {} : { since })) dns.push(account.dn.toLowerCase())
+    for await (const account of ldapReader(config(userFilter), loopbackGuard).readAccounts(since === undefined ? {} : { since })) dns.push(account.dn.toLowerCase())
     return dns.sort()
   }
   for (const value of literal) {
@@ -157,5 +158,5 @@ t.test('against OpenLDAP, hostile values match only the entry that literally hol
   t.same(await read(equalityFilter('cn', '*'), '20000101000000Z'), [dnOf.get('*')], 'an escaped value inside the incremental (&…)')
   // Groups are read after a first pass over the group DNs, so the mark is checked on a live connection.
   const groups = parseLdapSourceConfig({ url: ldap.url, bind_dn: ldap.bindDN, bind_password: ldap.bindPassword, user_base_dn: people, group_base_dn: people, timeout_seconds: 10 })
-  for (const since of ['20240101000000Z)(uid=*', '*', '1)(uid=*']) await t.rejects(ldapReader(groups).readGroups({ since }).next(), RangeError, `groups: since ${JSON.stringify(since)}`)
+  for (const since of ['20240101000000Z)(uid=*', '*', '1)(uid=*']) await t.rejects(ldapReader(groups, loopbackGuard).readGroups({ since }).next(), RangeError, `groups: since ${JSON.stringify(since)}`)
 })

@@ -19,6 +19,7 @@ import { freshLdapOu } from '../helpers/services.js'
 import { mappingYaml, publishMapping } from '../mapping/helpers/mapping-app.js'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 
 const ISSUER = 'https://behorig.test'
 /** Not secret: shows the search below finds what the log does hold. */
@@ -36,7 +37,7 @@ const forms = (p: ReturnType<typeof personnummer>): string[] => [p.full, p.dashe
 let logs = ''
 const logStream = new Writable({ write (chunk: Buffer, _enc, done) { logs += chunk.toString(); done() } })
 const store = await openTestStore()
-const { app, createOrganisation } = await buildTestApp(store, { LOG_LEVEL: 'trace', BEHORIG_ISSUER: ISSUER }, { logStream })
+const { app, createOrganisation } = await buildTestApp(store, { LOG_LEVEL: 'trace', BEHORIG_ISSUER: ISSUER, ...allowLoopbackFetch }, { logStream })
 
 // Every answer with a 4xx or 5xx status, whoever made the request (the helpers included).
 const errorBodies: string[] = []

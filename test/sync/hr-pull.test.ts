@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { csv, staff, waitForRun } from '../helpers/sync.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 
 // A municipal HR system that publishes its export over HTTPS with a private CA and a token.
@@ -25,7 +26,7 @@ t.teardown(() => new Promise<void>((resolve) => hr.close(() => resolve())))
 const url = `https://127.0.0.1:${(hr.address() as AddressInfo).port}/export.csv`
 
 const store = await openTestStore()
-const { app, createOrganisation } = await buildTestApp(store)
+const { app, createOrganisation } = await buildTestApp(store, allowLoopbackFetch)
 
 async function register (org: string, config: Record<string, unknown>, schedule: string | null = null) {
   const res = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'heroma', kind: 'hr', schedule, config } })
@@ -76,4 +77,16 @@ t.test('an HR system that refuses, or whose certificate is not trusted, fails th
   t.equal(requests, before, 'no request reached the server over an unverified connection')
   const people = await app.inject({ method: 'GET', url: `/v1/organisations/${org2}/people`, headers: adminHeaders })
   t.same(people.json().items, [])
+})
+
+t.test('an HR URL on a loopback address is not fetched without an exception; the run says why without the address', async (t) => {
+  const { app: strict, createOrganisation: createStrictOrganisation } = await buildTestApp(store)
+  const org = await createStrictOrganisation()
+  const res = await strict.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'heroma', kind: 'hr', config: { url, bearer_token: 'hr-export-token', ca_pem: cert } } })
+  t.equal(res.statusCode, 201, res.body)
+  const before = requests
+  const sync = await strict.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/heroma/sync`, headers: adminHeaders })
+  const run = await waitForRun(strict, org, sync.json().run_id)
+  t.match(run, { state: 'failed', error: { type: 'https://behorig.se/problems/source-config-invalid', errors: [{ pointer: '/config/url', detail: /loopback address/ }] } })
+  t.equal(requests, before, 'the HR server was never reached')
 })
