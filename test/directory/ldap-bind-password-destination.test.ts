@@ -5,6 +5,7 @@
  */
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { requireLdap } from '../helpers/services.js'
 import { waitForRun } from '../helpers/sync.js'
 import { ldapSourceConfig, setUpMunicipality, syncAndWait } from './helpers/ldap-sync.js'
@@ -12,7 +13,7 @@ import { recordingRelay } from './helpers/tcp-stand-ins.js'
 
 const ldap = requireLdap()
 const store = await openTestStore()
-const testApp = await buildTestApp(store)
+const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
 t.test('a new directory url without the password clears it, and the new directory never receives it', async (t) => {

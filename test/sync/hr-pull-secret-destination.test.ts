@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { csv, staff, waitForRun } from '../helpers/sync.js'
 
 const dir = t.testdir()
@@ -36,7 +37,7 @@ async function hrServer (): Promise<{ url: string, requests: IncomingHttpHeaders
 const hr = await hrServer()
 const foreign = await hrServer()
 const store = await openTestStore()
-const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
+const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store, allowLoopbackFetch)
 
 async function pull (t: Test, org: string, headers: { authorization: string }) {
   const res = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/heroma/sync`, headers })
