@@ -16,6 +16,7 @@
  * read the token's status at `idx`: 0 valid, anything else refused.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
+import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
 const ALGORITHMS = ['ES256', 'EdDSA']
@@ -141,6 +142,7 @@ export async function main (argv: string[]): Promise<number> {
   return result.valid ? 0 : 1
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command also when started through a symlink: argv[1] is the path as typed, import.meta.url the real one.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await main(process.argv.slice(2))
 }

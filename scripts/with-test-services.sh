@@ -25,7 +25,7 @@
 # An external LDAP_URL needs LDAP_BIND_DN, LDAP_BIND_PASSWORD and LDAP_BASE_DN too.
 #
 # Missing binaries: as root the Debian packages are installed (postgresql,
-# redis-server, slapd + ldap-utils) without starting system services; otherwise
+# redis-server, slapd + ldap-utils, and curl + jq for the doc test) without starting system services; otherwise
 # the script exits 1 with the apt-get command to run.
 #
 # Knobs: TEST_SERVICES_KEEP=1 keeps the temp directory (logs) after the run;
@@ -528,6 +528,9 @@ if [[ -n "${LDAP_URL:-}" ]]; then
   ((${#missing[@]} == 0)) ||
     die "LDAP_URL is set, so ${missing[*]} must be set too (or unset LDAP_URL to get a throwaway slapd)"
 fi
+
+# The doc test (test/docs/doc-commands.test.ts) runs the README's commands, which use curl and jq.
+command -v curl >/dev/null && command -v jq >/dev/null || install_or_explain curl jq
 
 if [[ -n "${DATABASE_URL:-}" ]]; then say "postgres: using DATABASE_URL from the environment"; else start_pg; fi
 if [[ -n "${REDIS_URL:-}" ]]; then say "redis: using REDIS_URL from the environment"; else start_redis; fi

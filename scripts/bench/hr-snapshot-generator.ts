@@ -13,6 +13,7 @@
  */
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
 import { pick, random } from './seeded-random.js'
@@ -196,6 +197,7 @@ function parseArguments (argv: string[]): GeneratorOptions {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command also when started through a symlink: argv[1] is the path as typed, import.meta.url the real one.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   await pipeline(Readable.from(generateHrSnapshot(parseArguments(process.argv.slice(2)))), process.stdout)
 }

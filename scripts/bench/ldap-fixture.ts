@@ -15,7 +15,7 @@
  *   Without --out the whole LDIF goes to stdout. --base DN (default ou=bench,dc=exempel,dc=se)
  *   is written as the first entry unless --no-base-entry; its parent must exist.
  */
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, realpathSync } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
@@ -175,7 +175,8 @@ function parseArguments (argv: string[]): { options: LdapFixtureOptions, out: st
   return { options, out: value('out'), split: argv.includes('--split') }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command also when started through a symlink: argv[1] is the path as typed, import.meta.url the real one.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const { options, out, split } = parseArguments(process.argv.slice(2))
   if (out === undefined) await write(ldapFixtureLdif(options), process.stdout)
   else if (!split) await write(ldapFixtureLdif(options), createWriteStream(`${out}.ldif`))

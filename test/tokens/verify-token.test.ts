@@ -1,4 +1,6 @@
 import t from 'tap'
+import { symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { importAndWait } from '../helpers/sync.js'
@@ -27,8 +29,9 @@ async function attributeToken (employeeNumber: string): Promise<string> {
   return (await res.json() as { attribute_token: string }).attribute_token
 }
 
-function runCli (args: string[], stdin = ''): Promise<ProcessResult> {
-  const script = fileURLToPath(new URL('../../scripts/verify-token.ts', import.meta.url))
+const verifier = fileURLToPath(new URL('../../scripts/verify-token.ts', import.meta.url))
+
+function runCli (args: string[], stdin = '', script = verifier): Promise<ProcessResult> {
   return runProcess(process.execPath, ['--import', 'tsx', script, ...args], { stdin })
 }
 
@@ -66,6 +69,14 @@ t.test('the command line prints usage, verifies, and fails on a revoked token', 
   t.match(JSON.parse(ok.stdout), { valid: true, claims: { aud: 'fk' } })
   const fromStdin = await runCli(['--issuer', issuer, '--audience', 'fk', '-'], token + '\n')
   t.equal(fromStdin.code, 0, fromStdin.stderr)
+
+  // Started through a link (a copy of the repository made of links, node_modules/.bin), it
+  // still verifies rather than exiting 0 having done nothing.
+  const linked = join(t.testdir(), 'verify-token.ts')
+  symlinkSync(verifier, linked)
+  const throughLink = await runCli(['--issuer', issuer, '--audience', 'other', token], '', linked)
+  t.equal(throughLink.code, 1, 'another audience is refused')
+  t.match(throughLink.stderr, /refused: /)
 
   const waitFor = recomputes(app)
   const run = await importAndWait(app, org, snapshotWithPin(JOBS.filter((j) => j.employee_number !== '1001')), 'application/json')
