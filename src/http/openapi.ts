@@ -24,6 +24,7 @@ declare module 'fastify' {
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' }
 const PROBLEM_DESCRIPTIONS: Record<string, string> = {
   '4xx': 'A problem (RFC 9457): 400 malformed input, 401 missing or unknown credentials, 403 a scope the key lacks or another organisation, 404 not found, 409 a conflict with the stored state, 413 too large, 415 unsupported media type, 422 a document that fails validation (JSON Pointers in `errors`), 429 too many requests. Each `type` is documented in docs/problems.md.',
+  429: 'Too many requests from this address: a problem; retry after `Retry-After` seconds.',
   503: 'Not ready: a problem naming the failing checks; retry after `Retry-After` seconds.'
 }
 
