@@ -24,10 +24,13 @@ export const IdentityProviderDocument = Type.Object({
 })
 export type IdentityProviderDocument = Static<typeof IdentityProviderDocument>
 
-export const IdentityProviderView = Type.Intersect([IdentityProviderDocument, Type.Object({
+// One object, not an allOf with the document: its additionalProperties: false would refuse
+// these three members, so no response could satisfy the intersection as JSON Schema reads it.
+export const IdentityProviderView = Type.Object({
+  ...IdentityProviderDocument.properties,
   organisation: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
-})], {
+}, {
   examples: [{ issuer: 'https://idp.exempelkommun.se', jwks_uri: 'https://idp.exempelkommun.se/.well-known/jwks.json', subject: { claim: 'employee_number', type: 'employee-number' }, audiences: ['ekonomiskt-bistand-e-tjanst'], organisation: '2129999997', created_at: '2026-03-02T13:00:00.000Z', updated_at: '2026-03-02T13:00:00.000Z' }]
 })
