@@ -74,7 +74,9 @@ export async function registerOpenApi (app: FastifyInstance, options: { issuer: 
       const { openapiObject } = documentObject
       // A fresh object on every generation, so ordering it in place is safe.
       if (openapiObject.paths) openapiObject.paths = pathsInTagOrder(openapiObject.paths)
-      return openapiObject
+      // Shared objects (tags, examples) would become YAML anchors and aliases in openapi.yaml,
+      // which readers and some generators stumble over; a copy shares nothing.
+      return JSON.parse(JSON.stringify(openapiObject)) as typeof openapiObject
     }
   })
 
