@@ -120,7 +120,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
   await installSecurityHeaders(app)
   await installCors(app)
-  await registerOpenApi(app)
+  await registerOpenApi(app, { issuer: config.issuer })
 
   const organisations = organisationRepository(store.db)
   const apiKeys = apiKeyRepository(store.db)

@@ -17,11 +17,20 @@ export const IdentityProviderDocument = Type.Object({
     type: Type.Enum([...IDP_SUBJECT_TYPES], { description: 'What that claim holds: the HR employee number, the e-mail address, or the service identity.' })
   }, { additionalProperties: false }),
   audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20, description: 'Further `aud` values accepted besides behorig\'s issuer and the requesting client_id (e.g. the client_id an e-service has at the IdP).' }))
-}, { additionalProperties: false, description: 'An organisation\'s identity provider, whose tokens relying parties may exchange for attribute tokens (RFC 8693).' })
+}, {
+  additionalProperties: false,
+  description: 'An organisation\'s identity provider, whose tokens relying parties may exchange for attribute tokens (RFC 8693).',
+  examples: [{ issuer: 'https://idp.exempelkommun.se', jwks_uri: 'https://idp.exempelkommun.se/.well-known/jwks.json', subject: { claim: 'employee_number', type: 'employee-number' }, audiences: ['ekonomiskt-bistand-e-tjanst'] }]
+})
 export type IdentityProviderDocument = Static<typeof IdentityProviderDocument>
 
-export const IdentityProviderView = Type.Intersect([IdentityProviderDocument, Type.Object({
+// One object, not an allOf with the document: its additionalProperties: false would refuse
+// these three members, so no response could satisfy the intersection as JSON Schema reads it.
+export const IdentityProviderView = Type.Object({
+  ...IdentityProviderDocument.properties,
   organisation: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
-})])
+}, {
+  examples: [{ issuer: 'https://idp.exempelkommun.se', jwks_uri: 'https://idp.exempelkommun.se/.well-known/jwks.json', subject: { claim: 'employee_number', type: 'employee-number' }, audiences: ['ekonomiskt-bistand-e-tjanst'], organisation: '2129999997', created_at: '2026-03-02T13:00:00.000Z', updated_at: '2026-03-02T13:00:00.000Z' }]
+})

@@ -7,8 +7,9 @@ import { authorizationServerMetadata, TOKEN_ENDPOINT_PATH } from './metadata.js'
 import { AuthorizationServerMetadata, OAuthErrorResponse, TokenRequest, TokenResponse } from './schemas.js'
 import type { ClientCredentials } from './client-assertion.js'
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../http/errors.js'
+import { documented } from '../http/openapi-response.js'
+import type { ApiTag } from '../http/openapi-tags.js'
 
-const TAGS = ['oauth']
 const FORM = 'application/x-www-form-urlencoded'
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
 
@@ -25,7 +26,18 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
 
   app.post(TOKEN_ENDPOINT_PATH, {
     config: { auth: false },
-    schema: { tags: TAGS, summary: 'Token endpoint: client credentials with private_key_jwt (RFC 6749 §4.4, RFC 7523)', consumes: [FORM], body: TokenRequest, response: { 200: TokenResponse, '4xx': OAuthErrorResponse } }
+    schema: {
+      tags: ['OAuth'] satisfies ApiTag[],
+      operationId: 'requestAccessToken',
+      summary: 'Token endpoint: client credentials with private_key_jwt (RFC 6749 §4.4, RFC 7523)',
+      description: 'Step 5 of the flow, for a registered relying party. Sign a client assertion with the private key whose public half you registered (iss = sub = client_id, aud = the issuer, a fresh jti, exp within 5 minutes) and send it with `grant_type=client_credentials`; the access token is the bearer for `POST /v1/attribute-tokens`. With token exchange (RFC 8693) the answer is an attribute token directly. Errors are RFC 6749 §5.2 JSON, not problem+json.',
+      consumes: [FORM],
+      body: TokenRequest,
+      response: {
+        200: documented('The access token (or, for token exchange, the attribute token). Not cached: `Cache-Control: no-store`.', TokenResponse, [{ access_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6InNqd211ekNuSU90OTJRTnZsOWVJSVZIX1NPWVUwZTNfWmZPSi1qNHNNbmMiLCJ0eXAiOiJhdCtqd3QifQ.eyJpc3MiOiJodHRwczovL2JlaG9yaWcuZXhhbXBsZS5zZSIsInN1YiI6ImZrLXNzYnRlayIsImNsaWVudF9pZCI6ImZrLXNzYnRlayJ9.c2lnbmF0dXJl', token_type: 'Bearer', expires_in: 300, scope: 'attribute-tokens' }]),
+        '4xx': documented('An OAuth error (RFC 6749 §5.2): invalid_client when the assertion does not verify, invalid_grant, unsupported_grant_type, invalid_request.', OAuthErrorResponse)
+      }
+    }
   }, async function token (request, reply) {
     reply.headers(NO_STORE)
     if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) throw invalidRequest(`send the request as ${FORM}`)
@@ -37,7 +49,13 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
 
   app.get('/.well-known/oauth-authorization-server', {
     config: { auth: false },
-    schema: { tags: TAGS, summary: 'Authorization server metadata (RFC 8414)', response: { 200: AuthorizationServerMetadata } }
+    schema: {
+      tags: ['Discovery'] satisfies ApiTag[],
+      operationId: 'getAuthorizationServerMetadata',
+      summary: 'Authorization server metadata (RFC 8414)',
+      description: 'Where an agency\'s client library starts: the issuer, the token endpoint, the JWKS, the grants and the client authentication it accepts.',
+      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [{ ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }]) }
+    }
   }, async function metadata (_request, reply) {
     reply.header('cache-control', 'public, max-age=3600')
     return { ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }

@@ -10,7 +10,11 @@ export const TokenRequest = Type.Object({
   subject_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` or `urn:ietf:params:oauth:token-type:id_token`.' })),
   requested_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` (the attribute token); the default.' })),
   domain: Type.Optional(Type.String({ description: 'Token exchange: the catalog domain of the attribute token, as in POST /v1/attribute-tokens.' }))
-}, { additionalProperties: true, description: 'application/x-www-form-urlencoded token request (RFC 6749 §4.4, RFC 7523 §2.2).' })
+}, {
+  additionalProperties: true,
+  description: 'application/x-www-form-urlencoded token request (RFC 6749 §4.4, RFC 7523 §2.2).',
+  examples: [{ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImZrLTIwMjYtMDEiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJmay1zc2J0ZWsiLCJzdWIiOiJmay1zc2J0ZWsiLCJhdWQiOiJodHRwczovL2JlaG9yaWcuZXhhbXBsZS5zZSIsImlhdCI6MTc3MjQ0NDgwMCwiZXhwIjoxNzcyNDQ0OTAwLCJqdGkiOiI0ZjNjMmIxYS05ZDhlLTRhN2YtYjZjNS0xZTJkM2Y0YTViNmMifQ.Zm9yLWRvY3VtZW50YXRpb24tb25seS1ub3QtYS1yZWFsLXNpZ25hdHVyZS0wMTIzNDU2Nzg5YWJjZGVm', scope: 'attribute-tokens' }]
+})
 export type TokenRequest = Static<typeof TokenRequest>
 
 export const TokenResponse = Type.Object({

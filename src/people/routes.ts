@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { OrgParams } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { documented } from '../http/openapi-response.js'
+import type { ApiTag } from '../http/openapi-tags.js'
+import { personExample } from './people-examples.js'
+import { explanationExample } from '../mapping/mapping-examples.js'
 import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { PeopleList, PeopleQuery, Person, PersonParams } from './schemas.js'
 import type { PeopleRepository } from './repository.js'
@@ -11,11 +15,20 @@ import type { MappingService } from '../mapping/service.js'
 export interface PeopleRouteOptions { people: PeopleRepository, explain: MappingService['explain'] }
 
 const auth = { scope: 'people:read', orgParam: 'org' } as const
+const TAGS: ApiTag[] = ['People']
 
 export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async (app, { people, explain }) => {
   app.get('/v1/organisations/:org/people', {
     config: { auth },
-    schema: { tags: ['people'], summary: 'List people with their employments, groups and effective attributes (filter by attribute to list its holders)', params: OrgParams, querystring: PeopleQuery, response: { 200: PeopleList, '4xx': ProblemSchema } }
+    schema: {
+      tags: TAGS,
+      operationId: 'listPeople',
+      summary: 'List people with their employments, groups and effective attributes (filter by attribute to list its holders)',
+      description: 'After a sync run or a publish, a steward checks the result: find one person by `employee_number` or `email`, or everyone holding an attribute with `attribute=socialtjanst.eb.handlaggare`. Paged by `cursor`.',
+      params: OrgParams,
+      querystring: PeopleQuery,
+      response: { 200: documented('A page of people.', PeopleList, [{ items: [personExample], next_cursor: null }]), '4xx': ProblemSchema }
+    }
   }, async function listPeople (request) {
     const { limit, cursor, employee_number: employeeNumber, email, attribute } = request.query
     const after = decodeCursor(cursor, cursorKey.text)
@@ -25,7 +38,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async
 
   app.get('/v1/organisations/:org/people/:id', {
     config: { auth },
-    schema: { tags: ['people'], summary: 'Read a person with employments, groups and effective attributes', params: PersonParams, response: { 200: Person, '4xx': ProblemSchema } }
+    schema: { tags: TAGS, operationId: 'getPerson', summary: 'Read a person with employments, groups and effective attributes', description: 'Everything behorig knows of one person, the personnummer excepted (only whether one is stored). Each attribute carries its provenance: the rule and the employments or groups that justify it.', params: PersonParams, response: { 200: documented('The person.', Person, [personExample]), '4xx': ProblemSchema } }
   }, async function getPerson (request) {
     const person = await people.find(request.params.org, request.params.id)
     if (!person) throw UnknownPerson(`No person ${request.params.id}`)
@@ -35,11 +48,12 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async
   app.get('/v1/organisations/:org/people/:id/attributes/:attr/explain', {
     config: { auth },
     schema: {
-      tags: ['people'],
+      tags: TAGS,
+      operationId: 'explainAttribute',
       summary: 'Why the person holds (or does not hold) an attribute today, in words and data',
       description: 'Evaluated now from the domain\'s active mapping and the person\'s current employments and groups. When not held, names the granting rule that came nearest and what it is missing.',
       params: ExplainParams,
-      response: { 200: ExplanationSchema, '4xx': ProblemSchema }
+      response: { 200: documented('The explanation.', ExplanationSchema, [explanationExample]), '4xx': ProblemSchema }
     }
   }, async function explainAttribute (request) {
     const { org, id, attr } = request.params

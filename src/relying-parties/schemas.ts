@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
 import { Cursor } from '../http/cursor.js'
+import { relyingPartyDocumentExample, relyingPartyViewExample } from './relying-party-examples.js'
 
 export const CLIENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
 
@@ -10,7 +11,8 @@ export const RelyingPartyParams = Type.Object({
 
 export const RelyingPartyDocumentSchema = Type.Object({}, {
   additionalProperties: true,
-  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.'
+  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',
+  examples: [relyingPartyDocumentExample]
 })
 
 export const RelyingPartyViewSchema = Type.Object({
@@ -30,11 +32,11 @@ export const RelyingPartyViewSchema = Type.Object({
   disabled: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
-}, { description: 'The stored relying party, with defaults filled in.' })
+}, { description: 'The stored relying party, with defaults filled in.', examples: [relyingPartyViewExample] })
 
 export const RelyingPartyListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' }),
   cursor: Type.Optional(Cursor)
 }, { additionalProperties: false })
 
-export const RelyingPartyList = Type.Object({ items: Type.Array(RelyingPartyViewSchema), next_cursor: Nullable(Type.String()) })
+export const RelyingPartyList = Type.Object({ items: Type.Array(RelyingPartyViewSchema), next_cursor: Nullable(Type.String()) }, { examples: [{ items: [relyingPartyViewExample], next_cursor: null }] })

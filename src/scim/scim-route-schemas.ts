@@ -1,4 +1,6 @@
 import { Type } from 'typebox'
+import { documented } from '../http/openapi-response.js'
+import type { ApiTag } from '../http/openapi-tags.js'
 import { OrganisationNumber } from '../organisations/schemas.js'
 import { ScimErrorResponseSchema } from './scim-schemas.js'
 import { SCIM_CONTENT_TYPE } from './scim-urns.js'
@@ -23,9 +25,12 @@ export const ScimReadQuery = Type.Object({
   excludedAttributes: Type.Optional(Type.String({ description: 'Comma-separated attributes to leave out, e.g. members.' }))
 })
 
-export const ScimErrors = { '4xx': ScimErrorResponseSchema, '5xx': ScimErrorResponseSchema }
+export const ScimErrors = {
+  '4xx': documented('A SCIM error (RFC 7644 §3.12): 400 with a `scimType` such as invalidFilter or invalidValue, 401, 403, 404, 409 uniqueness, 412 a stale If-Match, 413, 429.', ScimErrorResponseSchema),
+  '5xx': documented('A SCIM error (RFC 7644 §3.12): the service could not take the request now; retry.', ScimErrorResponseSchema)
+}
 
-export const SCIM_TAGS = ['scim']
+export const SCIM_TAGS: ApiTag[] = ['SCIM']
 
 /** For openapi.yaml: SCIM's media type answers; requests may also be plain JSON (RFC 7644 §3.1). */
 export const SCIM_MEDIA = { produces: [SCIM_CONTENT_TYPE] }

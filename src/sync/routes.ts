@@ -4,6 +4,8 @@ import { OrgParams } from '../organisations/schemas.js'
 import { SourceParams } from '../sources/schemas.js'
 import type { SourceService } from '../sources/service.js'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { documented } from '../http/openapi-response.js'
+import type { ApiTag } from '../http/openapi-tags.js'
 import { Conflict } from '../http/errors.js'
 import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
@@ -14,8 +16,10 @@ import type { SyncEngine } from './sync-engine.js'
 import { QuarantineList, QuarantineQuery, RunAccepted, RunListQuery, SyncQuery, RunParams, SyncRunList, SyncRunView } from './schemas.js'
 import { runView } from './run-view.js'
 import { RunNotAwaitingApproval, UnknownSyncRun } from './errors.js'
+import { awaitingRunExample, csvSnapshotExample, jsonSnapshotExample, quarantineExample, runAcceptedExample, succeededRunExample } from './sync-examples.js'
 
-const TAGS = ['sync']
+const TAGS: ApiTag[] = ['Sources & sync']
+const accepted = documented('Accepted: the run is queued; `Location` names it. Follow it with `GET …/sync-runs/{run}`.', RunAccepted, [runAcceptedExample])
 const read = { scope: 'sources:read', orgParam: 'org' } as const
 const write = { scope: 'sources:write', orgParam: 'org' } as const
 
@@ -31,10 +35,15 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
       config: { auth: write },
       schema: {
         tags: TAGS,
+        operationId: 'importHrSnapshot',
         summary: 'Upload a full HR snapshot (text/csv or application/json, streamed)',
-        description: 'Formats: schemas/hr-snapshot.schema.json (JSON) and the CSV header documented in the README. Employments missing from the snapshot have ended. A file that cannot be read at all is refused with 422 and changes nothing; bad records are quarantined and the rest goes on.',
+        description: 'The HR system\'s (or the steward\'s) export of every current employment, to an `hr` source. Formats: schemas/hr-snapshot.schema.json (JSON) and the CSV columns documented in the README (`;` or `,`, UTF-8 with or without BOM). Employments missing from the snapshot have ended. A file that cannot be read at all is refused with 422 and changes nothing; bad records are quarantined and the rest goes on. Then follow the run, and check its quarantine.',
         params: SourceParams,
-        response: { 202: RunAccepted, '4xx': ProblemSchema }
+        documentedBody: {
+          'text/csv': { type: 'string', description: 'One row per employment, a header row.', examples: [csvSnapshotExample] },
+          'application/json': { type: 'object', description: 'As schemas/hr-snapshot.schema.json.', examples: [jsonSnapshotExample] }
+        },
+        response: { 202: accepted, '4xx': ProblemSchema }
       }
     }, async function importSnapshot (request, reply) {
       const { org, id } = request.params
@@ -52,11 +61,12 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     config: { auth: write },
     schema: {
       tags: TAGS,
+      operationId: 'startSync',
       summary: 'Start a pull run now (HR URL or directory)',
-      description: 'A directory source reads only what changed since its last run, except every config.full_every-th run, which reads everything and so notices deletions; mode=full asks for a full run now.',
+      description: 'Pulls now instead of waiting for the schedule: an `hr` source fetches `config.url`, an `ldap` source reads the directory. A directory source reads only what changed since its last run, except every config.full_every-th run, which reads everything and so notices deletions; mode=full asks for a full run now.',
       params: SourceParams,
       querystring: SyncQuery,
-      response: { 202: RunAccepted, '4xx': ProblemSchema }
+      response: { 202: accepted, '4xx': ProblemSchema }
     }
   }, async function startSync (request, reply) {
     await sources.get(request.params.org, request.params.id)
@@ -66,7 +76,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
 
   app.get('/v1/organisations/:org/sync-runs', {
     config: { auth: read },
-    schema: { tags: TAGS, summary: 'List sync runs, newest first', params: OrgParams, querystring: RunListQuery, response: { 200: SyncRunList, '4xx': ProblemSchema } }
+    schema: { tags: TAGS, operationId: 'listSyncRuns', summary: 'List sync runs, newest first', description: 'What each source delivered and when; filter by `source`.', params: OrgParams, querystring: RunListQuery, response: { 200: documented('A page of runs.', SyncRunList, [{ items: [succeededRunExample], next_cursor: null }]), '4xx': ProblemSchema } }
   }, async function listRuns (request) {
     const { source, limit, cursor } = request.query
     const rows = await engine.tenantRuns.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, cursorKey.text) } : {}) })
@@ -76,7 +86,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
 
   app.get('/v1/organisations/:org/sync-runs/:run', {
     config: { auth: read },
-    schema: { tags: TAGS, summary: 'Read a sync run', params: RunParams, response: { 200: SyncRunView, '4xx': ProblemSchema } }
+    schema: { tags: TAGS, operationId: 'getSyncRun', summary: 'Read a sync run', description: 'Poll after an import or pull until `state` is `succeeded`, `failed` or `awaiting-approval`. `counts.quarantined` above 0: read the quarantine. `awaiting-approval`: the run would end more employments than the source\'s safety threshold allows; approve or reject it.', params: RunParams, response: { 200: documented('The run.', SyncRunView, [succeededRunExample, awaitingRunExample]), '4xx': ProblemSchema } }
   }, async function getRun (request) {
     const run = await engine.tenantRuns.find(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
@@ -85,7 +95,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
 
   app.get('/v1/organisations/:org/sync-runs/:run/quarantine', {
     config: { auth: read },
-    schema: { tags: TAGS, summary: 'Records a run held back, with row, pointer and reason', params: RunParams, querystring: QuarantineQuery, response: { 200: QuarantineList, '4xx': ProblemSchema } }
+    schema: { tags: TAGS, operationId: 'listQuarantine', summary: 'Records a run held back, with row, pointer and reason', description: 'Fix these in the HR system (or the file) and upload again; the rest of the run was applied.', params: RunParams, querystring: QuarantineQuery, response: { 200: documented('A page of quarantined records.', QuarantineList, [quarantineExample]), '4xx': ProblemSchema } }
   }, async function listQuarantine (request) {
     const run = await engine.tenantRuns.find(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
@@ -103,9 +113,15 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
       config: { auth: write },
       schema: {
         tags: TAGS,
+        operationId: `${decision}SyncRun`,
         summary: decision === 'approve' ? 'Approve a run held by its safety threshold (it is then applied)' : 'Reject a run held by its safety threshold (nothing changes)',
+        description: decision === 'approve'
+          ? 'For a run in `awaiting-approval` whose endings are real (e.g. a reorganisation): it is queued again and applied. Answers 202.'
+          : 'For a run in `awaiting-approval` whose endings are a broken export: nothing of it is applied. Answers 200.',
         params: RunParams,
-        response: { 200: SyncRunView, 202: SyncRunView, '4xx': ProblemSchema }
+        response: decision === 'approve'
+          ? { 202: documented('The run, queued to be applied.', SyncRunView, [{ ...awaitingRunExample, state: 'queued', decided_by: 'api-key:Kq3vX9mTa2LbR7wE', decided_at: '2026-03-02T07:45:00.000Z' }]), '4xx': ProblemSchema }
+          : { 200: documented('The run, rejected.', SyncRunView, [{ ...awaitingRunExample, state: 'rejected', decided_by: 'api-key:Kq3vX9mTa2LbR7wE', decided_at: '2026-03-02T07:45:00.000Z' }]), '4xx': ProblemSchema }
       }
     }, async function decide (request, reply) {
       const { org, run: runId } = request.params

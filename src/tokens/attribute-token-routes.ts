@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
+import type { ApiTag } from '../http/openapi-tags.js'
+import { documented } from '../http/openapi-response.js'
 import { AttributeTokenRequest, AttributeTokenResponse } from './attribute-token-schemas.js'
 import type { AttributeTokenService } from './attribute-token-service.js'
 
@@ -7,10 +9,12 @@ export const attributeTokenRoutes: FastifyPluginAsyncTypebox<{ attributeTokens: 
   app.post('/v1/attribute-tokens', {
     config: { auth: { relyingParty: true } },
     schema: {
-      tags: ['tokens'],
+      tags: ['Attribute tokens'] satisfies ApiTag[],
+      operationId: 'requestAttributeToken',
       summary: 'Issue an attribute token for one person (bearer: an access token from /oauth/token)',
+      description: 'Step 5 of the flow: the agency names the person (employee number, e-mail, service identity or personnummer) and their employer, and gets a signed JWT with the attributes its release policy allows that the person holds today, and a `status` claim pointing into a status list. Every issuance is recorded as a disclosure in the organisation\'s audit log. Verify the token with `/.well-known/jwks.json`; docs/tokens.md lists its claims.',
       body: AttributeTokenRequest,
-      response: { 200: AttributeTokenResponse, '4xx': ProblemSchema }
+      response: { 200: documented('The attribute token. Not cached: `Cache-Control: no-store`.', AttributeTokenResponse), '4xx': ProblemSchema }
     }
   }, async function issueAttributeToken (request, reply) {
     const principal = request.principal

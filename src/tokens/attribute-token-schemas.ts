@@ -9,10 +9,15 @@ export const AttributeTokenRequest = Type.Object({
     organisation: Type.String({ pattern: '^[0-9]{6}-?[0-9]{4}$', description: 'The organisation number of the person\'s employer (10 digits; a hyphen is accepted).' })
   }, { additionalProperties: false }),
   domain: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'The catalog domain the token is for. One token covers one domain; without it, the first domain (alphabetically) in which the policy releases something to this person.' }))
-}, { additionalProperties: false })
+}, { additionalProperties: false, examples: [{ subject: { type: 'employee-number', value: '100234', organisation: '2129999997' }, domain: 'socialtjanst' }] })
 export type AttributeTokenRequest = Static<typeof AttributeTokenRequest>
 
 export const AttributeTokenResponse = Type.Object({
   attribute_token: Type.String({ description: 'A JWS, header typ attribute-token+jwt; claims iss, sub, aud, iat, nbf, exp, jti, organisation, attributes, catalog, source_as_of, status (see docs/tokens.md).' }),
   expires_in: Type.Integer({ description: 'Seconds until the attribute token expires (the relying party\'s token_lifetime).' })
+}, {
+  examples: [{
+    attribute_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6InNqd211ekNuSU90OTJRTnZsOWVJSVZIX1NPWVUwZTNfWmZPSi1qNHNNbmMiLCJ0eXAiOiJhdHRyaWJ1dGUtdG9rZW4rand0In0.eyJpc3MiOiJodHRwczovL2JlaG9yaWcuZXhhbXBsZS5zZSIsImF1ZCI6ImZrLXNzYnRlayIsIm9yZ2FuaXNhdGlvbiI6IjIxMjk5OTk5OTciLCJhdHRyaWJ1dGVzIjpbeyJpZCI6InNvY2lhbHRqYW5zdC5lYi5oYW5kbGFnZ2FyZSIsInVuaXQiOiJzb2MtZWItbm9yciJ9XX0.c2lnbmF0dXJl',
+    expires_in: 300
+  }]
 })

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { UnitRepository } from './repository.js'
 import { OrgParams, ListQuery } from '../organisations/schemas.js'
 import { ProblemSchema } from '../http/problem-schema.js'
+import { documented } from '../http/openapi-response.js'
 import { Nullable } from '../http/nullable.js'
 import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 
@@ -15,11 +16,20 @@ const Unit = Type.Object({
   source: Type.String(),
   removed_at: Nullable(Type.String({ format: 'date-time', description: 'When its source stopped listing it.' }))
 })
+const UnitList = Type.Object({ items: Type.Array(Unit), next_cursor: Nullable(Type.String()) })
 
 export const unitRoutes: FastifyPluginAsyncTypebox<{ units: UnitRepository }> = async (app, { units }) => {
   app.get('/v1/organisations/:org/units', {
     config: { auth: { scope: 'organisation:read', orgParam: 'org' } },
-    schema: { tags: ['organisations'], summary: 'The organisation\'s unit tree, as its sources report it', params: OrgParams, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Unit), next_cursor: Nullable(Type.String()) }), '4xx': ProblemSchema } }
+    schema: {
+      tags: ['Organisations'],
+      operationId: 'listUnits',
+      summary: 'The organisation\'s unit tree, as its sources report it',
+      description: 'Unit ids and kinds are what mapping rules name (`unit_within`, `unit_kinds`): check them here after the first sync run. Ordered by id, one page at a time.',
+      params: OrgParams,
+      querystring: ListQuery,
+      response: { 200: documented('A page of units.', UnitList, [{ items: [{ id: 'soc-eb', name: 'Ekonomiskt bistånd', parent_id: 'soc', kind: 'avdelning', hsa_id: null, source: 'hr', removed_at: null }, { id: 'soc-eb-norr', name: 'Ekonomiskt bistånd norr', parent_id: 'soc-eb', kind: 'enhet', hsa_id: null, source: 'hr', removed_at: null }], next_cursor: 'c29jLWViLW5vcnI' }]), '4xx': ProblemSchema }
+    }
   }, async function listUnits (request) {
     const { limit, cursor } = request.query
     const rows = await units.list(request.params.org, { after: decodeCursor(cursor, cursorKey.text), limit: limit + 1 })
