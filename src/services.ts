@@ -63,7 +63,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   const box = secretBox(kek.key)
   const queue = overrides.queue ?? openQueue(config, log)
   const sources = sourceService({ sources: sourceRepository(store.db), box, queue, connectorFor: (_org, source, state) => hrUrlConnector(source) ?? ldapConnector(source, state) })
-  const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, sourceOf: (org, id) => sources.runtime(org, id) })
+  const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, issuer: config.issuer, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
     db: store.db, catalogs: storedCatalogSource(), log,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),

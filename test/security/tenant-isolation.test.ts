@@ -13,7 +13,8 @@ import { adminHeaders } from '../helpers/app.js'
 import { createHrSource, importAndWait } from '../helpers/sync.js'
 import { publishMapping, snapshot, type Job } from '../mapping/helpers/mapping-app.js'
 import { scimClient } from '../scim/helpers/scim-client.js'
-import { agency, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { agency, ISSUER, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const ATTRIBUTE = 'socialtjanst.eb.handlaggare'
 const test = await tokenTestApp()
@@ -134,7 +135,7 @@ t.test('a foreign key holding every scope gets 403 and no data on every organisa
     const what = `${route.method} ${url}`
     t.equal(res.statusCode, 403, what)
     if (route.url.startsWith('/scim/v2/')) t.match(res.json(), { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403' }, what)
-    else t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', what)
+    else t.equal(res.json().type, problemType('foreign-organisation', ISSUER), what)
     t.same(leaks(res, url), [], `${what}: none of the victim's data`)
   }
 })
@@ -171,7 +172,7 @@ t.test('organisation keys get nothing from platform-admin routes, with real ids'
       const url = fill(route.url, victim.org, victim)
       const res = await send(route.method, url, headers)
       t.equal(res.statusCode, 403, `${route.method} ${url}`)
-      t.equal(res.json().type, 'https://behorig.se/problems/platform-admin-only', `${route.method} ${url}`)
+      t.equal(res.json().type, problemType('platform-admin-only', ISSUER), `${route.method} ${url}`)
       t.same(leaks(res, url), [], `${route.method} ${url}: none of the victim's data`)
       t.notOk(res.body.includes(relyingParty.name as string), `${route.method} ${url}: nothing of the relying party`)
     }
