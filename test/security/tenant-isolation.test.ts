@@ -52,6 +52,8 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
     apiKey: key.json().id as string,
     headers: { authorization: `Bearer ${key.json().key as string}` },
     people: people.map((p) => p.id),
+    /** An employee number only this organisation has (both employ a 7701). */
+    employeeNumber: jobs[1]?.employee_number as string,
     scimUser: user['id'] as string,
     scimGroup: group['id'] as string,
     emails: jobs.map((j) => emailOf(j.employee_number))
@@ -85,6 +87,7 @@ function fill (route: string, org: string, ids: Organisation): string {
       case ':version': return String(ids.version)
       case ':attr': return ATTRIBUTE
       case ':client_id': return 'fk'
+      case ':employee_number': return ids.employeeNumber
       case ':name': if (before === 'ResourceTypes') return 'User'; if (before === 'Schemas') return USER_SCHEMA; break
       case ':id': {
         const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup }
@@ -97,7 +100,7 @@ function fill (route: string, org: string, ids: Organisation): string {
 }
 
 /** Parameters whose value is one organisation's own identifier (not a catalog name or a per-organisation counter). */
-const TENANT_IDS = /:(run|id)\b/
+const TENANT_IDS = /:(run|id|employee_number)\b/
 
 const orgRoutes = app.routeSummaries.filter((r) => r.auth && 'orgParam' in r.auth)
 const platformRoutes = app.routeSummaries.filter((r) => r.auth === undefined || (r.auth !== false && 'platform' in r.auth))
