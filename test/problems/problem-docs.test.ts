@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { registeredProblems } from '../../src/http/problem.js'
@@ -89,4 +90,11 @@ t.test('documentation text is escaped, and only web and same-page links become l
   t.match(html, '<pre><code>&#60;/pre&#62;&#60;script&#62;')
   const page = problemTypePage({ slug: 'x', type: 'https://a.example/problems/x', title: '<script>t()</script>', status: 400 }, '400. <script>d()</script>', 'https://a.example/problems')
   t.notMatch(page, /<script/)
+})
+
+t.test('docs/problems.md ships with the package, since the service reads it at start-up', async (t) => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { files?: string[] }
+  // Without `files` npm packs everything git tracks; with it, the docs must be named.
+  if (pkg.files) t.ok(pkg.files.some((f) => ['docs', 'docs/', 'docs/problems.md', 'docs/*.md'].includes(f)), `files ${JSON.stringify(pkg.files)} include docs/problems.md`)
+  else t.pass('no files list: docs/ is packed')
 })
