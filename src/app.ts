@@ -47,6 +47,8 @@ import { identityProviderRepository } from './identity-providers/repository.js'
 import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
 import { auditRoutes } from './audit/routes.js'
+import { problemRoutes } from './problems/routes.js'
+import { loadProblemDocs } from './problems/problem-docs.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
 import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
@@ -113,7 +115,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
       if (method !== 'HEAD') routeSummaries.push({ method, url: route.url, get auth () { return route.config?.auth } })
     }
   })
-  installErrorHandling(app)
+  installErrorHandling(app, config.issuer)
   installRouteErrors(app)
   installBodyLimits(app)
   installJsonDepthLimit(app)
@@ -154,6 +156,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (catalog.recorded.length) app.log.info({ versions: catalog.recorded.map((v) => `${v.domain}@${v.version}`) }, 'published catalog versions')
 
   await app.register(healthRoutes, { checks: readiness })
+  await app.register(problemRoutes, { issuer: config.issuer, docs: loadProblemDocs() })
   await app.register(catalogRoutes, { catalog: catalog.index })
   await app.register(organisationRoutes, { organisations })
   await app.register(identityProviderRoutes, { identityProviders: identityProviderService({ identityProviders: identityProviderRepository(store.db), organisations }) })

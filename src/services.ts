@@ -70,7 +70,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     sources: sourceRepository(store.db), box, queue, outbound,
     connectorFor: (_org, source, state) => hrUrlConnector(source, outbound, { maxBytes: config.importLimit }) ?? ldapConnector(source, state, (settings) => ldapReader(settings, outbound))
   })
-  const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, sourceOf: (org, id) => sources.runtime(org, id) })
+  const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, issuer: config.issuer, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
     db: store.db, catalogs: storedCatalogSource(), log,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ProblemError, type ProblemFieldError } from './problem.js'
+import { ProblemError, problemTypeUri, type ProblemFieldError } from './problem.js'
 import { distinctErrors, errorPointer } from './schema-errors.js'
 import { isUnstorableText, UNSTORABLE_TEXT_DETAIL } from './unstorable-text.js'
 import { MAX_JSON_DEPTH } from './json-depth.js'
@@ -11,8 +11,16 @@ const LOCATIONS: Record<string, NonNullable<ProblemFieldError['location']>> = {
   body: 'body', querystring: 'query', params: 'path', headers: 'header'
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The URI of a problem type on this deployment: `<issuer>/problems/<slug>`. */
+    problemType (slug: string): string
+  }
+}
+
 /** Renders every error as RFC 9457 problem+json; 5xx never show internals. */
-export function installErrorHandling (app: FastifyInstance): void {
+export function installErrorHandling (app: FastifyInstance, issuer: string): void {
+  app.decorate('problemType', function problemType (slug: string) { return problemTypeUri(issuer, slug) })
   app.setErrorHandler(function renderError (error: FastifyError, request, reply) {
     const problem = toProblem(error)
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
@@ -22,7 +30,7 @@ export function installErrorHandling (app: FastifyInstance): void {
 
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   const body: Record<string, unknown> = {
-    type: problem.definition.type,
+    type: request.server.problemType(problem.definition.slug),
     title: problem.definition.title,
     status: problem.status,
     ...(problem.detail ? { detail: problem.detail } : {}),

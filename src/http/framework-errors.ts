@@ -35,12 +35,12 @@ export function answerClientError (this: FastifyInstance, error: Error & { code?
       ? RequestTimeout('The request did not arrive in time')
       : MalformedRequest('The request is not valid HTTP/1.1')
   this.log.debug({ code: error.code }, 'refused a malformed request')
-  if (socket.writable) socket.write(rawProblem(problem))
+  if (socket.writable) socket.write(rawProblem(this.problemType(problem.definition.slug), problem))
   socket.destroy(error)
 }
 
-function rawProblem (problem: ProblemError): string {
-  const body = JSON.stringify({ type: problem.definition.type, title: problem.definition.title, status: problem.status, detail: problem.detail })
+function rawProblem (type: string, problem: ProblemError): string {
+  const body = JSON.stringify({ type, title: problem.definition.title, status: problem.status, detail: problem.detail })
   return `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
 }

@@ -4,6 +4,7 @@
  */
 export const API_TAGS = [
   { name: 'Discovery', description: 'Where everything is: the authorization server metadata (RFC 8414) names the token endpoint, the JWKS and the supported grants. Start here when writing a client.' },
+  { name: 'Problem types', description: 'What each RFC 9457 problem `type` URI means and what to do about it: every error\'s `type` resolves here.' },
   { name: 'Organisations', description: 'Step 1 (platform admin): register the municipality, region or agency by its organisation number; optionally its identity provider. Stewards read their organisation and its unit tree.' },
   { name: 'API keys', description: 'Step 1, continued: keys for an organisation\'s stewards and integrations, each with the scopes it needs (e.g. `sources:write` for HR imports, `mappings:write` to publish). A key is shown once.' },
   { name: 'Sources & sync', description: 'Step 2 (steward): register where people come from (HR file or URL, SCIM, LDAP), feed it, and follow each sync run: counts, quarantined records, runs held for approval.' },

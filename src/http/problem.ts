@@ -1,9 +1,23 @@
 /**
  * RFC 9457 problem details. Every capability declares its problems once, in its own
  * `errors.ts`, with `defineProblem`; the error handler renders them. The registry lets a
- * test check that every problem type is documented in docs/problems.md.
+ * test check that every problem type is documented in docs/problems.md, and lets the
+ * service serve that documentation at each type's URI (src/problems/routes.ts).
  */
-export const PROBLEM_BASE = 'https://behorig.se/problems/'
+
+/**
+ * A problem type's URI: `<issuer>/problems/<slug>`, which this deployment serves, so an
+ * integrator can follow it (RFC 9457 §3.1.1 asks for a type URI that resolves to
+ * human-readable documentation). The only place a type URI is built.
+ */
+export function problemTypeUri (issuer: string, slug: string): string {
+  return `${problemIndexUri(issuer)}/${slug}`
+}
+
+/** Where every problem type is listed. */
+export function problemIndexUri (issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/problems`
+}
 
 export interface ProblemFieldError {
   /** JSON Pointer (RFC 6901) into the request document, or to a query/path parameter. */
@@ -14,8 +28,8 @@ export interface ProblemFieldError {
 }
 
 export interface ProblemDefinition {
+  /** The last segment of the type URI; the URI itself depends on the issuer (problemTypeUri). */
   slug: string
-  type: string
   title: string
   status: number
 }
@@ -68,7 +82,7 @@ export function defineProblem (slug: string, title: string, status: number): Pro
   if (existing && (existing.title !== title || existing.status !== status)) {
     throw new Error(`problem type ${slug} declared twice with different title or status`)
   }
-  const definition: ProblemDefinition = { slug, type: PROBLEM_BASE + slug, title, status }
+  const definition: ProblemDefinition = { slug, title, status }
   registry.set(slug, definition)
   const factory = (options?: ProblemOptions | string): ProblemError =>
     new ProblemError(definition, typeof options === 'string' ? { detail: options } : options)

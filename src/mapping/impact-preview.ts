@@ -5,7 +5,7 @@ import { compileVersion, personPages } from './attribute-recompute.js'
 import { PreviewAccumulator, type MappingPreview } from './mapping-diff.js'
 import type { MappingVersion } from './mapping-version-repository.js'
 import { mappingVersionRepository } from './mapping-version-repository.js'
-import { personFactsRepository } from './person-facts-repository.js'
+import { personFactsRepository, type PersonName } from './person-facts-repository.js'
 
 export interface ImpactPreview extends MappingPreview {
   version: number
@@ -13,6 +13,8 @@ export interface ImpactPreview extends MappingPreview {
   day: string
   /** The active version of the domain it is compared with; null when none is published yet. */
   compared_with: number | null
+  /** Every person the gained, lost and rescoped lists name, by id: how stewards know them. */
+  listed_people: Record<string, PersonName>
 }
 
 /**
@@ -32,5 +34,10 @@ export async function previewImpact (trx: Transaction<Database>, catalogs: Catal
       accumulator.add(person.person_id, current ? current.compiled.evaluatePerson(person, day) : [], candidate.compiled.evaluatePerson(person, day))
     }
   }
-  return { version: version.version, domain: version.domain, day, compared_with: active?.version ?? null, ...accumulator.result() }
+  const preview = accumulator.result()
+  const listed = new Set(Object.values(preview.attributes).flatMap((change) => [...change.gained, ...change.lost, ...change.rescoped]))
+  // Read in the same snapshot as the facts, so every listed id has its name.
+  const names = await facts.names(version.organisation, [...listed])
+  const listedPeople = Object.fromEntries([...listed].sort().flatMap((id) => { const name = names.get(id); return name ? [[id, name]] : [] }))
+  return { version: version.version, domain: version.domain, day, compared_with: active?.version ?? null, ...preview, listed_people: listedPeople }
 }

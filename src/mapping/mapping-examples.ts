@@ -73,7 +73,12 @@ export const previewExample = {
     }
   },
   rule_matches: { 'eb-handlaggare': 23 },
-  rules_matching_nobody: []
+  rules_matching_nobody: [],
+  listed_people: {
+    '5b0c7f1e-2a43-4d8e-9b61-0f3e2c7a9d15': { employee_number: '100234', given_name: 'Anna', family_name: 'Svensson' },
+    '9e4a2d7c-6b18-4f03-8c5e-1a7d3b9f0e62': { employee_number: '100871', given_name: 'Örjan', family_name: 'Åberg' },
+    'c3f81a6d-0e92-47b5-a4d7-6e2b9c1f8a30': { employee_number: '100412', given_name: 'Märta', family_name: 'Lindqvist' }
+  }
 }
 
 const annaId = '5b0c7f1e-2a43-4d8e-9b61-0f3e2c7a9d15'

@@ -6,6 +6,8 @@ import type { UnitRecord } from './unit-tree.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
+const NAME_SLICE = 5000
+
 /** What mappings are evaluated against, read from what the sync runs maintain. */
 export function personFactsRepository (db: Db) {
   return {
@@ -52,6 +54,18 @@ export function personFactsRepository (db: Db) {
         .onConflict((oc) => oc.column('organisation').doUpdateSet(evaluation)).execute()
     },
 
+    /** How stewards know the given people: employee number and name, by id (ids of no person are left out). */
+    async names (organisation: string, ids: readonly string[]): Promise<Map<string, PersonName>> {
+      const names = new Map<string, PersonName>()
+      // In slices: a preview may list tens of thousands, and a statement takes at most 65 535 parameters.
+      for (let i = 0; i < ids.length; i += NAME_SLICE) {
+        const rows = await db.selectFrom('people').select(['id', 'employee_number', 'given_name', 'family_name'])
+          .where('organisation', '=', organisation).where('id', 'in', ids.slice(i, i + NAME_SLICE)).execute()
+        for (const { id, ...name } of rows) names.set(id, name)
+      }
+      return names
+    },
+
     /** Which of `ids` exist in the organisation. */
     async existing (organisation: string, ids: readonly string[]): Promise<string[]> {
       if (ids.length === 0) return []
@@ -81,6 +95,8 @@ export function personFactsRepository (db: Db) {
 export type PersonFactsRepository = ReturnType<typeof personFactsRepository>
 
 export interface Evaluation { day: string, units_hash: string }
+
+export interface PersonName { employee_number: string | null, given_name: string | null, family_name: string | null }
 
 /** What of the unit tree evaluation depends on: each unit's parent and kind (not its name). */
 export function unitsHash (units: readonly UnitRecord[]): string {

@@ -76,7 +76,7 @@ const AttributeChange = Type.Object({
   gained_count: Type.Integer(),
   lost_count: Type.Integer(),
   rescoped_count: Type.Integer({ description: 'People holding it before and after, for a different set of units.' }),
-  gained: Type.Array(Type.String(), { description: 'Person ids, at most `limit`.' }),
+  gained: Type.Array(Type.String(), { description: 'Person ids, at most `limit`; `listed_people` names each.' }),
   lost: Type.Array(Type.String()),
   rescoped: Type.Array(Type.String())
 })
@@ -89,7 +89,12 @@ export const MappingPreviewSchema = Type.Object({
   people: Type.Integer({ description: 'People evaluated.' }),
   attributes: Type.Record(Type.String(), AttributeChange, { description: 'Per attribute id that anyone holds before or after.' }),
   rule_matches: Type.Record(Type.String(), Type.Integer(), { description: 'Per rule id: how many people it matches.' }),
-  rules_matching_nobody: Type.Array(Type.String())
+  rules_matching_nobody: Type.Array(Type.String()),
+  listed_people: Type.Record(Type.String(), Type.Object({
+    employee_number: Nullable(Type.String()),
+    given_name: Nullable(Type.String()),
+    family_name: Nullable(Type.String())
+  }), { description: 'Every person id in the gained, lost and rescoped lists, with the employee number and name stewards know the person by.' })
 })
 
 export const ProvenanceSchema = Type.Object({

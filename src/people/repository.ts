@@ -22,6 +22,12 @@ export function peopleRepository (db: Kysely<Database>) {
       return withEmployments(db, organisation, people)
     }),
 
+    /** The id of the person with this employee number (unique in an organisation), if the organisation has one. */
+    idByEmployeeNumber: (organisation: string, employeeNumber: string) => withTenant(db, organisation, async (db) => {
+      const person = await db.selectFrom('people').select('id').where('organisation', '=', organisation).where('employee_number', '=', employeeNumber).executeTakeFirst()
+      return person?.id
+    }),
+
     find: (organisation: string, id: string) => withTenant(db, organisation, async (db) => {
       const person = await db.selectFrom('people').selectAll().where('organisation', '=', organisation).where('id', '=', id).executeTakeFirst()
       return person ? (await withEmployments(db, organisation, [person]))[0] : undefined

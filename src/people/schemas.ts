@@ -2,14 +2,19 @@ import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
 import { Cursor } from '../http/cursor.js'
 import { EMPLOYMENT_TYPES } from '../sources/source-records.js'
-import { EffectiveAttributeSchema } from '../mapping/schemas.js'
+import { EffectiveAttributeSchema, ExplainParams } from '../mapping/schemas.js'
 
 const OrgNumber = Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' })
 
 export const PersonParams = Type.Object({ org: OrgNumber, id: Type.String({ format: 'uuid', description: 'Person id.' }) })
 
+const EmployeeNumber = Type.String({ minLength: 1, maxLength: 64, description: 'The person\'s employee number, as the HR source gives it (exact match).', examples: ['100234'] })
+
+export const EmployeeNumberParams = Type.Object({ org: OrgNumber, employee_number: EmployeeNumber })
+export const ExplainByEmployeeNumberParams = Type.Object({ org: OrgNumber, employee_number: EmployeeNumber, attr: ExplainParams.properties.attr })
+
 export const PeopleQuery = Type.Object({
-  employee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Exact employee number.' })),
+  employee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Exact employee number (GET …/people/by-employee-number/{employee_number} reads one person directly).' })),
   email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Email, case-insensitive.' })),
   attribute: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 200, description: 'Only holders of this catalog attribute (for any unit), e.g. socialtjanst.eb.handlaggare.' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),

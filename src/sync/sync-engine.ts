@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { JobQueue } from '../jobs/job-queue.js'
-import { ProblemError } from '../http/problem.js'
+import { ProblemError, problemTypeUri } from '../http/problem.js'
 import type { AccountRecord, GroupRecord, SourceItem } from '../sources/source-records.js'
 import type { ReadPlan, SourceConnector, SourceKind } from '../sources/source-connector.js'
 import { directoryApplyRepository } from './directory-apply-repository.js'
@@ -32,6 +32,8 @@ export interface SyncEngineDeps {
   sourceOf (organisation: string, source: string): Promise<{ kind: SourceKind, maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
   /** How long an upload's run is held without renewal before the janitor takes it for abandoned (BEHORIG_UPLOAD_LEASE_MS). */
   uploadLeaseMs: number
+  /** BEHORIG_ISSUER: a failed run's `error.type` is a problem type URI under it. */
+  issuer: string
 }
 
 /**
@@ -52,7 +54,7 @@ export function syncEngine (deps: SyncEngineDeps) {
   }
 
   async function fail (run: SyncRun, err: unknown): Promise<void> {
-    await recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err), finished: true })
+    await recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err, deps.issuer), finished: true })
     await staging.clear(run.id)
   }
 
@@ -237,7 +239,7 @@ export function syncEngine (deps: SyncEngineDeps) {
           await fail(run, err)
           if (permanent) return
         } else {
-          await runs.transition(run.id, ['running'], 'running', { error: { ...problemSummary(err), retrying: true } })
+          await runs.transition(run.id, ['running'], 'running', { error: { ...problemSummary(err, deps.issuer), retrying: true } })
         }
         throw err
       }
@@ -291,8 +293,8 @@ export function tripsSafety (diff: EmploymentDiff, maxEndPercent: number, full =
 }
 
 /** What a run shows of an error: a problem's own words, never an unexpected error's internals. */
-function problemSummary (err: unknown): { type?: string, title?: string, detail: string, errors?: unknown[] } {
+function problemSummary (err: unknown, issuer: string): { type?: string, title?: string, detail: string, errors?: unknown[] } {
   return err instanceof ProblemError
-    ? { type: err.definition.type, title: err.definition.title, detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}) }
+    ? { type: problemTypeUri(issuer, err.definition.slug), title: err.definition.title, detail: err.detail ?? err.definition.title, ...(err.errors ? { errors: err.errors } : {}) }
     : { detail: 'The run failed unexpectedly; the service log has the details.' }
 }

@@ -4,6 +4,7 @@ import { appendAudit } from '../../src/audit/audit-log.js'
 import type { AuditEventInput } from '../../src/audit/audit-event.js'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { clientKey, registerRelyingParty, relyingPartyDocument } from '../helpers/relying-party.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -95,7 +96,7 @@ t.test('bad filters and cursors are problems', async (t) => {
   for (const query of ['?action=token.stolen', '?from=yesterday', '?limit=0', '?cursor=not-a-cursor', '?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', '?colour=blue']) {
     const res = await get(`/v1/organisations/${org}/audit${query}`)
     t.equal(res.statusCode, 400, query)
-    t.equal(res.json().type, 'https://behorig.se/problems/validation-failed', query)
+    t.equal(res.json().type, problemType('validation-failed'), query)
   }
 })
 
@@ -121,7 +122,7 @@ t.test('disclosures of someone not in the organisation are a 404', async (t) => 
   for (const id of [randomUUID(), foreigner]) {
     const res = await get(`/v1/organisations/${org}/people/${id}/disclosures`)
     t.equal(res.statusCode, 404)
-    t.equal(res.json().type, 'https://behorig.se/problems/unknown-person')
+    t.equal(res.json().type, problemType('unknown-person'))
   }
 })
 
@@ -129,11 +130,11 @@ t.test('another organisation\'s key reads nothing', async (t) => {
   for (const url of [`/v1/organisations/${org}/audit`, `/v1/organisations/${org}/people/${anna}/disclosures`, `/v1/audit/verify?organisation=${org}`, '/v1/audit/verify']) {
     const res = await get(url, foreignHeaders)
     t.equal(res.statusCode, 403, url)
-    t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', url)
+    t.equal(res.json().type, problemType('foreign-organisation'), url)
   }
   const noScope = await get(`/v1/organisations/${org}/audit`, await apiKeyHeaders(org, ['people:read']))
   t.equal(noScope.statusCode, 403)
-  t.equal(noScope.json().type, 'https://behorig.se/problems/insufficient-scope')
+  t.equal(noScope.json().type, problemType('insufficient-scope'))
   t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/audit` })).statusCode, 401)
 })
 
@@ -180,6 +181,6 @@ t.test('the platform chain: relying parties, keys and the token endpoint, for th
 
   const orgKey = await platform('', headers)
   t.equal(orgKey.statusCode, 403, 'an organisation key, even with audit:read, reads no platform event')
-  t.equal(orgKey.json().type, 'https://behorig.se/problems/platform-admin-only')
+  t.equal(orgKey.json().type, problemType('platform-admin-only'))
   t.equal((await app.inject({ method: 'GET', url: '/v1/audit/platform' })).statusCode, 401)
 })

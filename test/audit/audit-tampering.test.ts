@@ -5,6 +5,7 @@ import { eventHash } from '../../src/audit/audit-hash.js'
 import type { AuditEventInput } from '../../src/audit/audit-event.js'
 import { withTenant } from '../../src/store/tenant-scope.js'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 // Tampering is done as the database owner with raw SQL, as an operator (or an intruder
 // with the owner's credentials) would; the tenant role cannot change rows at all.
@@ -166,7 +167,7 @@ t.test('an organisation key verifies its own chain, and no other', async (t) => 
   for (const url of [`/v1/audit/verify?organisation=${other}`, '/v1/audit/verify']) {
     const res = await app.inject({ method: 'GET', url, headers })
     t.equal(res.statusCode, 403, url)
-    t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation')
+    t.equal(res.json().type, problemType('foreign-organisation'))
   }
   const noScope = await app.inject({ method: 'GET', url: `/v1/audit/verify?organisation=${org}`, headers: await apiKeyHeaders(org, ['people:read']) })
   t.equal(noScope.statusCode, 403)

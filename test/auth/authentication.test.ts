@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { parseApiKey } from '../../src/auth/secrets.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -9,14 +10,14 @@ t.test('asks for credentials when none are sent', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/v1/organisations' })
   t.equal(res.statusCode, 401)
   t.equal(res.headers['www-authenticate'], 'Bearer realm="behorig"')
-  t.equal(res.json().type, 'https://behorig.se/problems/unauthenticated')
+  t.equal(res.json().type, problemType('unauthenticated'))
 })
 
 t.test('refuses a wrong admin token, a malformed header and a made-up API key', async (t) => {
   for (const authorization of ['Bearer wrong-token', 'Basic dXNlcjpwYXNz', `Bearer bhk_AAAAAAAAAAAAAAAA_${'A'.repeat(43)}`, 'Bearer']) {
     const res = await app.inject({ method: 'GET', url: '/v1/organisations', headers: { authorization } })
     t.equal(res.statusCode, 401, authorization)
-    t.equal(res.json().type, 'https://behorig.se/problems/invalid-credentials', authorization)
+    t.equal(res.json().type, problemType('invalid-credentials'), authorization)
   }
 })
 
@@ -36,11 +37,11 @@ t.test('an API key works for its scopes and organisation only', async (t) => {
   const noScope = await apiKeyHeaders(org, ['sources:read'])
   const res = await app.inject({ method: 'GET', url: `/v1/organisations/${org}`, headers: noScope })
   t.equal(res.statusCode, 403)
-  t.match(res.json(), { type: 'https://behorig.se/problems/insufficient-scope', required_scope: 'organisation:read' })
+  t.match(res.json(), { type: problemType('insufficient-scope'), required_scope: 'organisation:read' })
 
   const platformOnly = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}`, headers: reader, payload: { name: 'X', kind: 'municipality' } })
   t.equal(platformOnly.statusCode, 403)
-  t.equal(platformOnly.json().type, 'https://behorig.se/problems/platform-admin-only')
+  t.equal(platformOnly.json().type, problemType('platform-admin-only'))
 })
 
 t.test('shows a key once, stores only its hash, and revokes it', async (t) => {
@@ -73,7 +74,7 @@ t.test('a key cannot create a key with scopes it does not hold', async (t) => {
   t.equal(ok.statusCode, 201)
   const escalate = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/api-keys`, headers: keyAdmin, payload: { scopes: ['audit:read'] } })
   t.equal(escalate.statusCode, 403)
-  t.equal(escalate.json().type, 'https://behorig.se/problems/scope-escalation')
+  t.equal(escalate.json().type, problemType('scope-escalation'))
 })
 
 t.test('a key can revoke only keys whose scopes it holds itself; the platform admin any', async (t) => {
@@ -85,7 +86,7 @@ t.test('a key can revoke only keys whose scopes it holds itself; the platform ad
   const refused = await revoke(stronger.id, keysOnly)
   t.equal(refused.statusCode, 403)
   t.match(refused.headers['content-type'], /^application\/problem\+json/)
-  t.match(refused.json(), { type: 'https://behorig.se/problems/scope-escalation', missing_scopes: ['audit:read'] })
+  t.match(refused.json(), { type: problemType('scope-escalation'), missing_scopes: ['audit:read'] })
   t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/api-keys`, headers: { authorization: `Bearer ${stronger.key}` } })).statusCode, 200, 'the stronger key still works')
   const equal = await create(['api-keys:write'])
   t.equal((await revoke(equal.id, keysOnly)).statusCode, 204, 'a key with the same scopes may be revoked')

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { SCOPES } from '../../src/auth/scopes.js'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -21,7 +22,7 @@ t.test('a foreign organisation key is refused on every organisation route', asyn
       // SCIM clients read RFC 7644 error bodies: the same refusal, in SCIM's format.
       t.match(res.json(), { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403', detail: /its own organisation/ }, `${route.method} ${route.url}`)
     } else {
-      t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', `${route.method} ${route.url}`)
+      t.equal(res.json().type, problemType('foreign-organisation'), `${route.method} ${route.url}`)
     }
     t.notOk(res.body.includes('Offerkommun'), 'no data of the other organisation')
   }
@@ -36,7 +37,7 @@ t.test('an organisation key is refused on every platform-admin route', async (t)
     const url = route.url.replace(':org', org).replace(/:[a-z_]+/g, 'x')
     const res = await app.inject({ method: route.method as 'GET', url, headers: { ...key, 'content-type': 'application/json' }, payload: ['GET', 'DELETE'].includes(route.method) ? undefined : '{}' })
     t.equal(res.statusCode, 403, `${route.method} ${route.url}`)
-    t.equal(res.json().type, 'https://behorig.se/problems/platform-admin-only')
+    t.equal(res.json().type, problemType('platform-admin-only'))
   }
 })
 

@@ -6,6 +6,7 @@ import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../helpers/app.js'
 import { defaultCatalogDir } from '../../src/catalog/catalog-loader.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 // A catalog folder of this test's own: the shipped one plus the 1.1.0 fixture, so diff has two versions.
@@ -69,7 +70,7 @@ t.test('unknown domain, version and attribute are 404 problems', async (t) => {
   ] as const) {
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.statusCode, 404, url)
-    t.equal(res.json().type, `https://behorig.se/problems/${type}`, url)
+    t.equal(res.json().type, problemType(type), url)
   }
 })
 

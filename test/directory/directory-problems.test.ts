@@ -13,6 +13,6 @@ t.test('a directory that is down or has TLS trouble is retried (5xx); refusals o
 
 t.test('the problems render their type URI', async (t) => {
   const error = problems.DirectoryBindRefused('refused')
-  t.equal(error.definition.type, 'https://behorig.se/problems/directory-bind-refused')
+  t.equal(error.definition.slug, 'directory-bind-refused')
   t.equal(error.detail, 'refused')
 })

@@ -10,6 +10,7 @@ import { requireLdap } from '../helpers/services.js'
 import { waitForRun } from '../helpers/sync.js'
 import { ldapSourceConfig, setUpMunicipality, syncAndWait } from './helpers/ldap-sync.js'
 import { recordingRelay } from './helpers/tcp-stand-ins.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const ldap = requireLdap()
 const store = await openTestStore()
@@ -36,7 +37,7 @@ t.test('a new directory url without the password clears it, and the new director
   const sync = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/ad/sync`, headers: writer })
   t.equal(sync.statusCode, 202, sync.body)
   const run = await waitForRun(app, org, sync.json().run_id)
-  t.match(run, { state: 'failed', error: { type: 'https://behorig.se/problems/directory-bind-refused', detail: /No password is set for the bind DN/ } })
+  t.match(run, { state: 'failed', error: { type: problemType('directory-bind-refused'), detail: /No password is set for the bind DN/ } })
   t.notOk(foreign.received().includes(ldap.bindPassword), 'the password never reached the new directory')
 
   const audit = await app.inject({ method: 'GET', url: `/v1/organisations/${org}/audit?action=source.updated`, headers: adminHeaders })
@@ -64,5 +65,5 @@ t.test('a new bind DN without the password clears it: the password is not tried 
     payload: { kind: 'ldap', safety: { max_end_percent: 10 }, config: ldapSourceConfig(ldap, directory, { bind_dn: `cn=nagon-annan,${ldap.baseDN}`, bind_password: undefined }) }
   })
   t.same(res.json().secrets_configured, [])
-  t.match(await syncAndWait(app, org), { state: 'failed', error: { type: 'https://behorig.se/problems/directory-bind-refused', detail: /No password is set/ } })
+  t.match(await syncAndWait(app, org), { state: 'failed', error: { type: problemType('directory-bind-refused'), detail: /No password is set/ } })
 })

@@ -12,13 +12,13 @@ import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 import { closedPort, cuttingRelay } from './helpers/tcp-stand-ins.js'
 import { groupsOf, latestChange, ldapSourceConfig, modifyAfter, replaceLdapSource, setUpMunicipality, syncAndWait, withDirectory } from './helpers/ldap-sync.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const ldap = requireLdap()
 const store = await openTestStore()
 const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
-const problem = (slug: string): string => `https://behorig.se/problems/${slug}`
 
 /** What the store holds of one account, by the DN the fixture gave it. */
 async function account (org: string, dn: string) {
@@ -102,7 +102,7 @@ t.test('a directory that is down fails the run after the retries, naming it, and
   t.match(failed, {
     state: 'failed',
     attempts: 2,
-    error: { type: problem('directory-unavailable'), detail: `The directory at 127.0.0.1:${port} is unavailable: connection refused` }
+    error: { type: problemType('directory-unavailable'), detail: `The directory at 127.0.0.1:${port} is unavailable: connection refused` }
   }, 'retried with backoff (two attempts in the tests), then failed')
   t.notOk(failed.error.retrying)
   t.same(await groupsOf(app, org, '100234'), annasGroups)
@@ -120,7 +120,7 @@ t.test('a connection lost in the middle of a full read applies nothing of what w
   t.teardown(relay.close)
   await replaceLdapSource(app, org, ldapSourceConfig(ldap, directory, { page_size: 5, url: relay.url }), { maxEndPercent: 100 })
   const failed = await syncAndWait(app, org, 'full')
-  t.match(failed, { state: 'failed', attempts: 2, error: { type: problem('directory-unavailable'), detail: /connection closed during the search$/ } })
+  t.match(failed, { state: 'failed', attempts: 2, error: { type: problemType('directory-unavailable'), detail: /connection closed during the search$/ } })
   t.same(await groupsOf(app, org, '100234'), annasGroups, 'the five accounts of the first page did not make the others end')
   const live = await store.db.selectFrom('directory_accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation', '=', org).where('ended_at', 'is', null).executeTakeFirstOrThrow()
   t.equal(Number(live.n), 23)
@@ -132,7 +132,7 @@ t.test('a wrong bind password fails the run at once with directory-bind-refused,
   const password = 'Fel-lösenord-1234'
   await replaceLdapSource(app, org, ldapSourceConfig(ldap, directory, { bind_password: password }))
   const failed = await syncAndWait(app, org)
-  t.match(failed, { state: 'failed', attempts: 1, error: { type: problem('directory-bind-refused'), detail: `refused the bind as "${ldap.bindDN}": invalid credentials` } })
+  t.match(failed, { state: 'failed', attempts: 1, error: { type: problemType('directory-bind-refused'), detail: `refused the bind as "${ldap.bindDN}": invalid credentials` } })
   t.notOk(JSON.stringify(failed).includes(password), 'the password is not on the run')
   t.equal(Object.keys(await groupsOf(app, org, '100234')).length, 4)
 })

@@ -8,6 +8,7 @@ import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
 import { CORS_ROUTES } from '../../src/http/cors.js'
 import { claimedClientId } from '../../src/oauth/claimed-client.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const ISSUER = 'https://behorig.test'
 const store = await openTestStore()
@@ -46,7 +47,7 @@ async function agencyBearer (clientId: string, address: string): Promise<{ key: 
 function assertRateLimitedProblem (t: Test, res: Awaited<ReturnType<FastifyInstance['inject']>>): void {
   t.equal(res.statusCode, 429, res.body)
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.match(res.json(), { type: 'https://behorig.se/problems/rate-limited', title: 'Too many requests', status: 429 })
+  t.match(res.json(), { type: problemType('rate-limited', ISSUER), title: 'Too many requests', status: 429 })
   const retryAfter = Number(res.headers['retry-after'])
   t.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${String(res.headers['retry-after'])} is whole seconds within the window`)
 }
@@ -150,7 +151,7 @@ t.test('token routes take a few kB of body; admin documents up to BEHORIG_BODY_L
   const { headers } = await agencyBearer('rl-body', '10.6.0.1')
   const big = await app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers, payload: { subject: { type: 'email', value: 'x'.repeat(9000), organisation: '2120000142' } } })
   t.equal(big.statusCode, 413)
-  t.equal(big.json().type, 'https://behorig.se/problems/payload-too-large')
+  t.equal(big.json().type, problemType('payload-too-large', ISSUER))
   // The token endpoint keeps RFC 6749's error form for every refusal, this one included.
   const form = await tokenRequest(app, `grant_type=client_credentials&client_assertion=${'x'.repeat(9000)}`, '10.6.0.2')
   t.equal(form.statusCode, 400)
@@ -160,7 +161,7 @@ t.test('token routes take a few kB of body; admin documents up to BEHORIG_BODY_L
   t.equal(mid.statusCode, 400, 'a 20 kB admin document is read (and refused for its unknown member, not its size)')
   const huge = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}`, headers: adminHeaders, payload: { name: 'x'.repeat(1_100_000), kind: 'municipality' } })
   t.equal(huge.statusCode, 413)
-  t.equal(huge.json().type, 'https://behorig.se/problems/payload-too-large')
+  t.equal(huge.json().type, problemType('payload-too-large', ISSUER))
 })
 
 t.test('API security headers on answers and refusals; the Swagger UI has its own policy', async (t) => {

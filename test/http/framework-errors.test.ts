@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { connect } from 'node:net'
 import { ADMIN_TOKEN, buildTestApp, openTestStore } from '../helpers/app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation } = await buildTestApp(store, { BEHORIG_BODY_LIMIT: '2048' })
@@ -41,7 +42,7 @@ const json = (a: RawAnswer): { type: string, status: number, detail?: string, er
 function assertProblem (t: Test, answer: RawAnswer, status: number, slug: string): void {
   t.equal(answer.status, status, slug)
   t.match(answer.headers['content-type'], /^application\/problem\+json/, `${slug}: problem+json`)
-  t.match(json(answer), { type: `https://behorig.se/problems/${slug}`, status })
+  t.match(json(answer), { type: problemType(slug), status })
 }
 
 const CASES: Array<[string, string, number, string]> = [

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { registeredProblems } from '../../src/http/problem.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app } = await buildTestApp(store, { BEHORIG_BODY_LIMIT: '2048' })
@@ -14,31 +15,31 @@ t.test('unknown routes get a 404 problem', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' })
   t.equal(res.statusCode, 404)
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.match(res.json(), { type: 'https://behorig.se/problems/not-found', status: 404, instance: '/v1/nothing-here' })
+  t.match(res.json(), { type: problemType('not-found'), status: 404, instance: '/v1/nothing-here' })
 })
 
 t.test('a body over the limit gets 413', async (t) => {
   const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${randomOrganisationNumber()}`, headers: adminHeaders, payload: { name: 'x'.repeat(4000), kind: 'municipality' } })
   t.equal(res.statusCode, 413)
-  t.equal(res.json().type, 'https://behorig.se/problems/payload-too-large')
+  t.equal(res.json().type, problemType('payload-too-large'))
 })
 
 t.test('an unsupported content type gets 415', async (t) => {
   const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${randomOrganisationNumber()}`, headers: { ...adminHeaders, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x' })
   t.equal(res.statusCode, 415)
-  t.equal(res.json().type, 'https://behorig.se/problems/unsupported-media-type')
+  t.equal(res.json().type, problemType('unsupported-media-type'))
 })
 
 t.test('malformed JSON gets a 400 problem', async (t) => {
   const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${randomOrganisationNumber()}`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: '{"name": ' })
   t.equal(res.statusCode, 400)
-  t.equal(res.json().type, 'https://behorig.se/problems/validation-failed')
+  t.equal(res.json().type, problemType('validation-failed'))
 })
 
 t.test('a 500 never shows internals', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/test/boom' })
   t.equal(res.statusCode, 500)
-  t.match(res.json(), { type: 'https://behorig.se/problems/internal-error', status: 500 })
+  t.match(res.json(), { type: problemType('internal-error'), status: 500 })
   t.notOk(res.body.includes('10.0.0.7'))
   t.notOk(res.body.includes('password'))
 })

@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { JOB_NAMES } from '../../src/jobs/job-handlers.js'
 import { KEY_ROTATION_JOB } from '../../src/keys/service.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const logs: string[] = []
 const logStream = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
@@ -34,7 +35,7 @@ t.test('forcing a rotation needs the platform admin', async (t) => {
   const org = await createOrganisation()
   const res = await app.inject({ method: 'POST', url: '/v1/keys/rotate', headers: await apiKeyHeaders(org, ['sources:write']) })
   t.equal(res.statusCode, 403)
-  t.equal(res.json().type, 'https://behorig.se/problems/platform-admin-only')
+  t.equal(res.json().type, problemType('platform-admin-only'))
 })
 
 t.test('a forced rotation leaves no verification gap', async (t) => {

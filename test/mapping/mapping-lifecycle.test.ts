@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { sql } from 'kysely'
 import { adminHeaders } from '../helpers/app.js'
 import { importJobs, mappingTestApp, mappingYaml, submit } from './helpers/mapping-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const { app, store, createOrganisation, apiKeyHeaders } = await mappingTestApp()
 const example = readFileSync(new URL('../../examples/mappings/exempelkommun.yaml', import.meta.url), 'utf8')
@@ -62,7 +63,7 @@ t.test('refuses an unacceptable mapping with 422 and a JSON Pointer per problem'
   t.equal(res.statusCode, 422)
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
   const body = res.json()
-  t.equal(body.type, 'https://behorig.se/problems/invalid-mapping')
+  t.equal(body.type, problemType('invalid-mapping'))
   // The schema is checked first: nothing else is meaningful while the shape is wrong.
   t.same(body.errors.map((e: { pointer: string }) => e.pointer).sort(), ['/rules/0/when/position_codes/0', '/rules/2/when/shoe_size'])
   t.match(body.errors.find((e: { pointer: string }) => e.pointer === '/rules/0/when/position_codes/0').detail, /quote it in YAML/)
@@ -87,10 +88,10 @@ t.test('refuses a body that is not YAML or JSON with 400 and the line', async (t
   const org = await createOrganisation()
   const res = await submit(app, org, 'domain: socialtjanst\nrules: [\n  - id: x', 'application/yaml')
   t.equal(res.statusCode, 400)
-  t.match(res.json(), { type: 'https://behorig.se/problems/malformed-mapping', line: Number })
+  t.match(res.json(), { type: problemType('malformed-mapping'), line: Number })
   const json = await submit(app, org, '{"domain": "socialtjanst", "domain": "x"}', 'application/json')
   t.equal(json.statusCode, 400)
-  t.equal(json.json().type, 'https://behorig.se/problems/malformed-mapping')
+  t.equal(json.json().type, problemType('malformed-mapping'))
 })
 
 t.test('warns about deprecated attributes, naming the replacement, and about units not synced', async (t) => {
@@ -132,7 +133,7 @@ t.test('published versions are immutable: publishing again is 409 and the store 
   t.equal((await post(org, '/1/publish')).statusCode, 200)
   const again = await post(org, '/1/publish')
   t.equal(again.statusCode, 409)
-  t.match(again.json(), { type: 'https://behorig.se/problems/mapping-not-draft', status: 409, mapping_status: 'active' })
+  t.match(again.json(), { type: problemType('mapping-not-draft'), status: 409, mapping_status: 'active' })
   await t.rejects(sql`update mapping_versions set document = '{}'::json where organisation = ${org} and version = 1`.execute(store.db), /immutable/)
   await t.rejects(sql`update mapping_versions set status = 'draft' where organisation = ${org} and version = 1`.execute(store.db), /cannot go from active to draft/)
   t.equal((await get(org, '/1')).json().document.rules[0].id, 'eb')
@@ -140,7 +141,7 @@ t.test('published versions are immutable: publishing again is 409 and the store 
 
 t.test('unknown versions are 404 problems', async (t) => {
   const org = await createOrganisation()
-  t.equal((await get(org, '/7')).json().type, 'https://behorig.se/problems/unknown-mapping-version')
+  t.equal((await get(org, '/7')).json().type, problemType('unknown-mapping-version'))
   t.equal((await post(org, '/7/publish')).statusCode, 404)
   t.equal((await post(org, '/7/preview')).statusCode, 404)
 })

@@ -59,3 +59,25 @@ t.test('a later version previews gains, losses and rescoping against the active 
   const active = (await preview(org, 2)).json()
   t.match(active.attributes['socialtjanst.eb.handlaggare'], { before: 3, after: 3, gained_count: 0, lost_count: 0, rescoped_count: 0 }, 'the active version previews as no change')
 })
+
+t.test('the preview names every person it lists by employee number and name', async (t) => {
+  const other = await createOrganisation('Grannkommun')
+  await importJobs(app, other, [{ employee_number: '1', unit_id: 'soc-eb-norr' }, { employee_number: '2', unit_id: 'vof-lss' }])
+  const draft = await submit(app, other, mappingYaml(`  - id: eb
+    when: { position_codes: ["151010"], unit_within: soc-eb }
+    grant: [socialtjanst.eb.handlaggare]
+  - id: lss
+    when: { unit_within: vof-lss }
+    grant: [socialtjanst.eb.administrator]
+`))
+  const body = (await preview(other, draft.json().version)).json()
+  const one = (await personByNumber(app, other, '1')).id
+  const two = (await personByNumber(app, other, '2')).id
+  t.same(body.attributes['socialtjanst.eb.handlaggare'].gained, [one])
+  t.same(body.listed_people, {
+    [one]: { employee_number: '1', given_name: 'Test', family_name: 'Person 1' },
+    [two]: { employee_number: '2', given_name: 'Test', family_name: 'Person 2' }
+  }, 'exactly the people the lists name, each once')
+  const capped = (await preview(other, draft.json().version, '?limit=0')).json()
+  t.same(capped.listed_people, {}, 'no list, no names')
+})

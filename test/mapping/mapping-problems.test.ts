@@ -14,6 +14,6 @@ t.test('every mapping problem type is documented with its status', async (t) => 
 t.test('the problems render their type URI and status', async (t) => {
   const error = problems.MappingNotDraft('Version 3 is published')
   t.equal(error.status, 409)
-  t.equal(error.definition.type, 'https://behorig.se/problems/mapping-not-draft')
+  t.equal(error.definition.slug, 'mapping-not-draft')
   t.equal(error.detail, 'Version 3 is published')
 })

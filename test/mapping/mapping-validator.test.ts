@@ -94,7 +94,7 @@ t.test('assertValidMapping throws a 422 problem carrying errors and warnings', a
   const error = t.throws(() => assertValidMapping(doc, context())) as unknown as ProblemError
   t.ok(error instanceof ProblemError)
   t.equal(error.status, 422)
-  t.equal(error.definition.type, 'https://behorig.se/problems/invalid-mapping')
+  t.equal(error.definition.slug, 'invalid-mapping')
   t.same(error.errors, [{ pointer: '/rules/0/grant/1', detail: 'socialtjanst.eb.hemlig is not in catalog socialtjanst 1.0.0' }])
   t.match(error.extensions, { warnings: [{ code: 'deprecated-attribute', pointer: '/rules/0/grant/0' }] })
   const ok = assertValidMapping(mapping([eb('a')]), context())

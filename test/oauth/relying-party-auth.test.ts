@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest } from '../helpers/relying-party.js'
+import { problemType } from '../helpers/problem-type.js'
 
 // What POST /v1/attribute-tokens will declare: `auth: { relyingParty: true }`.
 const ISSUER = 'https://behorig.test'
@@ -28,12 +29,12 @@ t.test('a relying party\'s access token admits it and names it', async (t) => {
 t.test('nothing else gets in', async (t) => {
   const none = await call()
   t.equal(none.statusCode, 401)
-  t.equal(none.json().type, 'https://behorig.se/problems/unauthenticated')
+  t.equal(none.json().type, problemType('unauthenticated', ISSUER))
   const org = await createOrganisation()
   for (const headers of [adminHeaders, await apiKeyHeaders(org, ['organisation:read']), { authorization: 'Bearer not-a-token' }]) {
     const res = await call(headers)
     t.equal(res.statusCode, 401)
-    t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token')
+    t.equal(res.json().type, problemType('invalid-access-token', ISSUER))
     t.match(res.headers['www-authenticate'], /error="invalid_token"/)
   }
 })
@@ -41,7 +42,7 @@ t.test('nothing else gets in', async (t) => {
 t.test('an access token opens no administration route', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/v1/relying-parties', headers: await bearer() })
   t.equal(res.statusCode, 401)
-  t.equal(res.json().type, 'https://behorig.se/problems/invalid-credentials')
+  t.equal(res.json().type, problemType('invalid-credentials', ISSUER))
 })
 
 // Disabling a party shuts its live access token out of the attribute-token endpoint at its

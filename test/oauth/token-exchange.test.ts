@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
 import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
@@ -43,10 +44,10 @@ t.test('the platform admin registers an organisation\'s identity provider', asyn
   const other = await test.createOrganisation('Grannkommun')
   const taken = await registerIdp(other, idpDocument)
   t.equal(taken.statusCode, 409)
-  t.equal(taken.json().type, 'https://behorig.se/problems/identity-provider-issuer-taken')
+  t.equal(taken.json().type, problemType('identity-provider-issuer-taken', ISSUER))
   const bad = await registerIdp(other, { ...idpDocument, issuer: 'https://idp.grannkommun.test', jwks: { keys: [{ ...idpJwk, x: 'AAAA' }] } })
   t.equal(bad.statusCode, 422)
-  t.equal(bad.json().type, 'https://behorig.se/problems/identity-provider-invalid')
+  t.equal(bad.json().type, problemType('identity-provider-invalid', ISSUER))
   const both = await registerIdp(other, { ...idpDocument, issuer: 'https://idp.grannkommun.test', jwks_uri: 'https://idp.grannkommun.test/jwks' })
   t.equal(both.statusCode, 422)
   t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${other}/identity-provider`, headers: adminHeaders })).statusCode, 404)

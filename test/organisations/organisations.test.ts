@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app } = await buildTestApp(store)
@@ -23,7 +24,7 @@ t.test('refuses a bad organisation number, naming the rule', async (t) => {
     const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${number}`, headers: adminHeaders, payload: { name: 'X', kind: 'municipality' } })
     t.equal(res.statusCode, 400, number)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-    t.match(res.json(), { type: 'https://behorig.se/problems/invalid-organisation-number', status: 400, rule, errors: [{ pointer: '/org', location: 'path' }] }, number)
+    t.match(res.json(), { type: problemType('invalid-organisation-number'), status: 400, rule, errors: [{ pointer: '/org', location: 'path' }] }, number)
   }
 })
 
@@ -31,14 +32,14 @@ t.test('refuses a bad body with a pointer per failure', async (t) => {
   const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${randomOrganisationNumber()}`, headers: adminHeaders, payload: { name: '', kind: 'kommun', municipality_code: '12', colour: 'red' } })
   t.equal(res.statusCode, 400)
   const body = res.json()
-  t.equal(body.type, 'https://behorig.se/problems/validation-failed')
+  t.equal(body.type, problemType('validation-failed'))
   t.same(body.errors.map((e: { pointer: string }) => e.pointer).sort(), ['/colour', '/kind', '/municipality_code', '/name'])
 })
 
 t.test('answers 404 for an unknown organisation', async (t) => {
   const res = await app.inject({ method: 'GET', url: `/v1/organisations/${randomOrganisationNumber()}`, headers: adminHeaders })
   t.equal(res.statusCode, 404)
-  t.equal(res.json().type, 'https://behorig.se/problems/unknown-organisation')
+  t.equal(res.json().type, problemType('unknown-organisation'))
 })
 
 t.test('lists organisations page by page with an opaque cursor', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders } from '../helpers/app.js'
 import { account, group, groupDn, importJobs, mappingTestApp, mappingYaml, personByNumber, publishMapping, pushDirectory, TODAY } from '../mapping/helpers/mapping-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const { app, createOrganisation } = await mappingTestApp()
 const org = await createOrganisation()
@@ -58,7 +59,7 @@ t.test('explains an attribute not held: the nearest rule and what it lacks', asy
 t.test('unknown people are 404; attribute ids are checked', async (t) => {
   const missing = await explain('7d0f8c5e-0000-4000-8000-000000000000', 'socialtjanst.eb.handlaggare')
   t.equal(missing.statusCode, 404)
-  t.equal(missing.json().type, 'https://behorig.se/problems/unknown-person')
+  t.equal(missing.json().type, problemType('unknown-person'))
   const anna = await personByNumber(app, org, '1')
   t.equal((await explain(anna.id, 'Not%20An%20Id')).statusCode, 400)
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { clientKey, relyingPartyDocument } from '../helpers/relying-party.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -38,7 +39,7 @@ t.test('registers, reads, replaces, lists and deletes a relying party', async (t
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/relying-parties/csn-1', headers: adminHeaders })).statusCode, 204)
   const gone = await app.inject({ method: 'GET', url: '/v1/relying-parties/csn-1', headers: adminHeaders })
   t.equal(gone.statusCode, 404)
-  t.equal(gone.json().type, 'https://behorig.se/problems/unknown-relying-party')
+  t.equal(gone.json().type, problemType('unknown-relying-party'))
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/relying-parties/csn-1', headers: adminHeaders })).statusCode, 404)
 })
 
@@ -97,7 +98,7 @@ for (const [what, document, pointers] of invalid) {
   t.test(`refuses ${what} with a 422 pointing at it`, async (t) => {
     const res = await put('bad-client', JSON.parse(JSON.stringify(document)))
     t.equal(res.statusCode, 422, res.body)
-    t.equal(res.json().type, 'https://behorig.se/problems/relying-party-invalid')
+    t.equal(res.json().type, problemType('relying-party-invalid'))
     const got = (res.json().errors as Array<{ pointer: string }>).map((e) => e.pointer)
     for (const pointer of pointers) t.ok(got.includes(pointer), `points at "${pointer}" (got ${JSON.stringify(got)})`)
   })

@@ -22,6 +22,7 @@ import { agency, ISSUER, tokenTestApp } from '../tokens/helpers/token-app.js'
 import { clientAssertion } from '../helpers/relying-party.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
 import { mappingYaml, submit } from '../mapping/helpers/mapping-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20260529)
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 25)
@@ -256,13 +257,13 @@ t.test('documents nested thousands of levels deep are refused, not a stack overf
     const res = await app.inject({ method, url, headers: json, payload: deepObject })
     // Refused by the JSON parser every route shares, before any route code sees it.
     t.equal(res.statusCode, 400, `${method} ${url}`)
-    t.match(res.json(), { type: 'https://behorig.se/problems/validation-failed', errors: [{ pointer: '', detail: /nests deeper than 64 levels/ }] })
+    t.match(res.json(), { type: problemType('validation-failed', ISSUER), errors: [{ pointer: '', detail: /nests deeper than 64 levels/ }] })
   }
   // Before the fix, 1500 nested brackets (3 kB) in a mapping aborted the whole process.
   for (const [type, text] of [['application/json', '['.repeat(5000) + ']'.repeat(5000)], ['application/yaml', '- '.repeat(20000) + 'x\n'], ['application/yaml', 'rules: ' + '{"a":'.repeat(3000) + '1' + '}'.repeat(3000)]] as const) {
     const mapping = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/mappings`, headers: { ...adminHeaders, 'content-type': type }, payload: text })
     t.equal(mapping.statusCode, 400, `a deep ${type} mapping`)
-    t.match(mapping.json(), { type: 'https://behorig.se/problems/malformed-mapping', detail: /nests deeper than a mapping can/, line: 1 })
+    t.match(mapping.json(), { type: problemType('malformed-mapping', ISSUER), detail: /nests deeper than a mapping can/, line: 1 })
   }
   const res = await scimUsers.post('/Users', '['.repeat(5000) + ']'.repeat(5000))
   t.equal(res.statusCode, 400)
@@ -273,7 +274,7 @@ t.test('a NUL character or an unpaired surrogate in an otherwise valid body is a
   const before = (await app.inject({ method: 'GET', url: `/v1/organisations/${org}`, headers: adminHeaders })).json()
   const named = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}`, headers: adminHeaders, payload: { name: 'Fuzz\u0000kommun', kind: 'municipality' } })
   t.equal(named.statusCode, 400)
-  t.match(named.json(), { type: 'https://behorig.se/problems/validation-failed', detail: /NUL character/ })
+  t.match(named.json(), { type: problemType('validation-failed', ISSUER), detail: /NUL character/ })
   const after = await app.inject({ method: 'GET', url: `/v1/organisations/${org}`, headers: adminHeaders })
   t.same(after.json(), before, 'nothing changed')
 
@@ -291,10 +292,10 @@ t.test('a NUL character or an unpaired surrogate in an otherwise valid body is a
   const snapshot = JSON.stringify({ units: [{ id: 'soc', name: 'Social\u0000förvaltningen' }], employments: [] })
   const upload = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/hr/imports`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: snapshot })
   t.equal(upload.statusCode, 422, 'a JSON snapshot is refused like a CSV one with NUL bytes')
-  t.match(upload.json(), { type: 'https://behorig.se/problems/hr-snapshot-unreadable', errors: [{ pointer: '/units/0', detail: /NUL/ }] })
+  t.match(upload.json(), { type: problemType('hr-snapshot-unreadable', ISSUER), errors: [{ pointer: '/units/0', detail: /NUL/ }] })
   const halfPair = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/hr/imports`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: '{"units":[],"employments":[{"employee_number":"\\ud800"}]}' })
   t.equal(halfPair.statusCode, 422)
-  t.match(halfPair.json(), { type: 'https://behorig.se/problems/hr-snapshot-unreadable', errors: [{ pointer: '/employments/0', detail: /unpaired UTF-16 surrogate/ }] })
+  t.match(halfPair.json(), { type: problemType('hr-snapshot-unreadable', ISSUER), errors: [{ pointer: '/employments/0', detail: /unpaired UTF-16 surrogate/ }] })
 })
 
 t.test('form parameters named like Object.prototype members are ignored as unknown, not taken for repeats', async (t) => {
@@ -314,7 +315,7 @@ t.test('__proto__, constructor and prototype keys in bodies never reach Object.p
   // And directly: a body that tries it on a route that accepts JSON is refused, not merged.
   const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: '{"name":"X","kind":"municipality","__proto__":{"polluted":true}}' })
   t.equal(res.statusCode, 400)
-  t.equal(res.json().type, 'https://behorig.se/problems/validation-failed')
+  t.equal(res.json().type, problemType('validation-failed', ISSUER))
   t.equal(({} as Record<string, unknown>)['polluted'], undefined)
 })
 
@@ -332,7 +333,7 @@ t.test('sync runs of generated snapshots settle, and fail only for a documented 
   }
   t.ok(runs.length >= 1)
   // A refused snapshot is recorded as a failed run with its 4xx problem; an unexpected error has no type.
-  const clientProblems = new Set(registeredProblems().filter((p) => p.status < 500).map((p) => p.type))
+  const clientProblems = new Set(registeredProblems().filter((p) => p.status < 500).map((p) => problemType(p.slug, ISSUER)))
   const unexpected = runs.filter((r) => ['queued', 'running'].includes(r.state) || (r.state === 'failed' && !clientProblems.has(r.error?.type ?? '')))
   t.same(unexpected, [], 'every run settled, none with an unexpected error')
 })

@@ -13,6 +13,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { adminHeaders } from '../helpers/app.js'
 import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
@@ -316,7 +317,7 @@ t.test('forged or misused bearer tokens on /v1/attribute-tokens', async (t) => {
   for (const [name, token] of forged) {
     const res = await requestToken(app, { authorization: `Bearer ${token}` }, subject)
     t.equal(res.statusCode, 401, `${name}: ${res.body}`)
-    t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token', name)
+    t.equal(res.json().type, problemType('invalid-access-token', ISSUER), name)
     t.notOk('attribute_token' in res.json(), name)
   }
   t.equal(outboundRequests, fetchesBefore, 'still no fetch')

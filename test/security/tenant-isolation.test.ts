@@ -13,7 +13,8 @@ import { adminHeaders } from '../helpers/app.js'
 import { createHrSource, importAndWait } from '../helpers/sync.js'
 import { publishMapping, snapshot, type Job } from '../mapping/helpers/mapping-app.js'
 import { scimClient } from '../scim/helpers/scim-client.js'
-import { agency, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { agency, ISSUER, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const ATTRIBUTE = 'socialtjanst.eb.handlaggare'
 const test = await tokenTestApp()
@@ -51,6 +52,8 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
     apiKey: key.json().id as string,
     headers: { authorization: `Bearer ${key.json().key as string}` },
     people: people.map((p) => p.id),
+    /** An employee number only this organisation has (both employ a 7701). */
+    employeeNumber: jobs[1]?.employee_number as string,
     scimUser: user['id'] as string,
     scimGroup: group['id'] as string,
     emails: jobs.map((j) => emailOf(j.employee_number))
@@ -84,6 +87,7 @@ function fill (route: string, org: string, ids: Organisation): string {
       case ':version': return String(ids.version)
       case ':attr': return ATTRIBUTE
       case ':client_id': return 'fk'
+      case ':employee_number': return ids.employeeNumber
       case ':name': if (before === 'ResourceTypes') return 'User'; if (before === 'Schemas') return USER_SCHEMA; break
       case ':id': {
         const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup }
@@ -96,7 +100,7 @@ function fill (route: string, org: string, ids: Organisation): string {
 }
 
 /** Parameters whose value is one organisation's own identifier (not a catalog name or a per-organisation counter). */
-const TENANT_IDS = /:(run|id)\b/
+const TENANT_IDS = /:(run|id|employee_number)\b/
 
 const orgRoutes = app.routeSummaries.filter((r) => r.auth && 'orgParam' in r.auth)
 const platformRoutes = app.routeSummaries.filter((r) => r.auth === undefined || (r.auth !== false && 'platform' in r.auth))
@@ -134,7 +138,7 @@ t.test('a foreign key holding every scope gets 403 and no data on every organisa
     const what = `${route.method} ${url}`
     t.equal(res.statusCode, 403, what)
     if (route.url.startsWith('/scim/v2/')) t.match(res.json(), { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403' }, what)
-    else t.equal(res.json().type, 'https://behorig.se/problems/foreign-organisation', what)
+    else t.equal(res.json().type, problemType('foreign-organisation', ISSUER), what)
     t.same(leaks(res, url), [], `${what}: none of the victim's data`)
   }
 })
@@ -171,7 +175,7 @@ t.test('organisation keys get nothing from platform-admin routes, with real ids'
       const url = fill(route.url, victim.org, victim)
       const res = await send(route.method, url, headers)
       t.equal(res.statusCode, 403, `${route.method} ${url}`)
-      t.equal(res.json().type, 'https://behorig.se/problems/platform-admin-only', `${route.method} ${url}`)
+      t.equal(res.json().type, problemType('platform-admin-only', ISSUER), `${route.method} ${url}`)
       t.same(leaks(res, url), [], `${route.method} ${url}: none of the victim's data`)
       t.notOk(res.body.includes(relyingParty.name as string), `${route.method} ${url}: nothing of the relying party`)
     }

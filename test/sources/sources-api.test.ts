@@ -1,5 +1,6 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -43,7 +44,7 @@ t.test('refuses a bad source config with pointers', async (t) => {
   const org = await createOrganisation()
   const res = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { ...ldap, schedule: 'every minute', config: { ...ldap.config, url: 'http://dc1' } } })
   t.equal(res.statusCode, 422)
-  t.equal(res.json().type, 'https://behorig.se/problems/source-config-invalid')
+  t.equal(res.json().type, problemType('source-config-invalid'))
   const pointers = res.json().errors.map((e: { pointer: string }) => e.pointer)
   t.ok(pointers.includes('/schedule'), pointers.join(' '))
   t.ok(pointers.some((p: string) => p.startsWith('/config/url')), pointers.join(' '))
@@ -54,8 +55,8 @@ t.test('a duplicate id conflicts, an unknown one is 404, delete removes it', asy
   t.equal((await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'hr', kind: 'hr' } })).statusCode, 201)
   const dup = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'hr', kind: 'hr' } })
   t.equal(dup.statusCode, 409)
-  t.equal(dup.json().type, 'https://behorig.se/problems/conflict')
-  t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/sources/nope`, headers: adminHeaders })).json().type, 'https://behorig.se/problems/unknown-source')
+  t.equal(dup.json().type, problemType('conflict'))
+  t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/sources/nope`, headers: adminHeaders })).json().type, problemType('unknown-source'))
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/organisations/${org}/sources/hr`, headers: adminHeaders })).statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/sources/hr`, headers: adminHeaders })).statusCode, 404)
 })
@@ -65,7 +66,7 @@ t.test('a push-only source cannot be pulled', async (t) => {
   await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources`, headers: adminHeaders, payload: { id: 'hr', kind: 'hr' } })
   const res = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/hr/sync`, headers: adminHeaders })
   t.equal(res.statusCode, 409)
-  t.equal(res.json().type, 'https://behorig.se/problems/source-cannot-pull')
+  t.equal(res.json().type, problemType('source-cannot-pull'))
 })
 
 t.test('organisation keys need the sources scopes', async (t) => {

@@ -1,17 +1,19 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { isStoreUnavailable } from '../../src/store/store-unavailable.js'
-import { adminHeaders, buildTestApp, testConfig } from '../helpers/app.js'
+import { adminHeaders, buildTestApp } from '../helpers/app.js'
 import { openStore } from '../../src/store/open-store.js'
 import { throwawayPostgres } from '../helpers/throwaway-postgres.js'
 import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest } from '../helpers/relying-party.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const cluster = await throwawayPostgres()
 t.teardown(() => { cluster.remove() })
 const store = await openStore({ url: cluster.url, embeddedDir: '', poolSize: 3 })
 t.teardown(() => store.close())
-const { app, createOrganisation } = await buildTestApp(store)
-const { issuer } = testConfig()
+// An issuer other than the store's address, so "no internals" can look for that address anywhere in a body.
+const issuer = 'https://behorig.test'
+const { app, createOrganisation } = await buildTestApp(store, { BEHORIG_ISSUER: issuer })
 
 t.test('with PostgreSQL stopped: 503 with Retry-After everywhere, and service again once it is back', async (t) => {
   const org = await createOrganisation()
@@ -26,7 +28,7 @@ t.test('with PostgreSQL stopped: 503 with Retry-After everywhere, and service ag
   t.equal(down.statusCode, 503, down.body)
   t.equal(down.headers['retry-after'], '5')
   t.equal(down.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.match(down.json(), { type: 'https://behorig.se/problems/store-unavailable', status: 503 })
+  t.match(down.json(), { type: problemType('store-unavailable', issuer), status: 503 })
   t.notMatch(down.body, /ECONNREFUSED|127\.0\.0\.1|terminat/, 'no internals')
 
   const token = await tokenRequest(app, await clientAssertion(key, 'outage-client', issuer))
@@ -42,7 +44,7 @@ t.test('with PostgreSQL stopped: 503 with Retry-After everywhere, and service ag
   const ready = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(ready.statusCode, 503)
   t.equal(ready.headers['retry-after'], '5')
-  t.match(ready.json(), { type: 'https://behorig.se/problems/service-unavailable', failing: ['store'] })
+  t.match(ready.json(), { type: problemType('service-unavailable', issuer), failing: ['store'] })
 
   cluster.start()
 

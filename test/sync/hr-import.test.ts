@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { createHrSource, csv, importAndWait, staff, upload, waitForRun } from '../helpers/sync.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -86,14 +87,14 @@ t.test('a file that is not a snapshot fails whole, names the problem and changes
 
   const missing = await upload(app, org, 'employee_number;given_name\n1;Anna\n')
   t.equal(missing.statusCode, 422)
-  t.equal(missing.json().type, 'https://behorig.se/problems/hr-snapshot-header-invalid')
+  t.equal(missing.json().type, problemType('hr-snapshot-header-invalid'))
   t.match(missing.json().errors, [{ pointer: '/header/unit_id' }])
   const failed = await waitForRun(app, org, missing.json().run_id)
-  t.match(failed, { state: 'failed', error: { type: 'https://behorig.se/problems/hr-snapshot-header-invalid' } })
+  t.match(failed, { state: 'failed', error: { type: problemType('hr-snapshot-header-invalid') } })
 
   const notJson = await upload(app, org, '{"units": [', 'application/json')
   t.equal(notJson.statusCode, 422)
-  t.equal(notJson.json().type, 'https://behorig.se/problems/hr-snapshot-unreadable')
+  t.equal(notJson.json().type, problemType('hr-snapshot-unreadable'))
 
   const pdf = await upload(app, org, '%PDF-1.7', 'application/pdf')
   t.equal(pdf.statusCode, 415)
@@ -139,7 +140,7 @@ t.test('an upload over the import limit is refused', async (t) => {
   await createHrSource(small.app, org)
   const res = await upload(small.app, org, csv(staff(200)))
   t.equal(res.statusCode, 413)
-  t.equal(res.json().type, 'https://behorig.se/problems/snapshot-too-large')
+  t.equal(res.json().type, problemType('snapshot-too-large'))
 })
 
 t.test('organisation keys need sources:write to import and sources:read to read runs', async (t) => {

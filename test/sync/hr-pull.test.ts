@@ -8,6 +8,7 @@ import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { csv, staff, waitForRun } from '../helpers/sync.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
+import { problemType } from '../helpers/problem-type.js'
 
 // A municipal HR system that publishes its export over HTTPS with a private CA and a token.
 const dir = t.testdir()
@@ -67,7 +68,7 @@ t.test('an HR system that refuses, or whose certificate is not trusted, fails th
   const org = await createOrganisation()
   await register(org, { url, bearer_token: 'wrong', ca_pem: cert })
   const refused = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/heroma/sync`, headers: adminHeaders })
-  t.match(await waitForRun(app, org, refused.json().run_id), { state: 'failed', attempts: 2, error: { type: 'https://behorig.se/problems/source-unavailable', detail: /answered 401/ } })
+  t.match(await waitForRun(app, org, refused.json().run_id), { state: 'failed', attempts: 2, error: { type: problemType('source-unavailable'), detail: /answered 401/ } })
 
   const org2 = await createOrganisation()
   await register(org2, { url, bearer_token: 'hr-export-token' })

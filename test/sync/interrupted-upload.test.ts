@@ -6,11 +6,13 @@ import { freshDatabaseUrl } from '../helpers/services.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { startServer, stopServer, type ServerProcess } from '../helpers/server-process.js'
 import { openStore } from '../../src/store/open-store.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const database = await freshDatabaseUrl()
 t.teardown(() => database.drop())
 // A short lease so the test waits seconds, not a minute, for a dead upload's lease to run out.
-const env = { DATABASE_URL: database.url, BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_UPLOAD_LEASE_MS: '4000', BEHORIG_DEMO: 'false' }
+const ISSUER = 'https://behorig.test'
+const env = { DATABASE_URL: database.url, BEHORIG_ISSUER: ISSUER, BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_UPLOAD_LEASE_MS: '4000', BEHORIG_DEMO: 'false' }
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
 const org = randomOrganisationNumber()
 
@@ -84,7 +86,7 @@ t.test('a server killed mid-upload: the run is failed as interrupted and its sta
   t.teardown(() => stopServer(restarted, 'SIGKILL'))
 
   const failed = await runOf(killedRun)
-  t.match(failed, { state: 'failed', error: { type: 'https://behorig.se/problems/upload-interrupted', detail: /upload the snapshot again/ } })
+  t.match(failed, { state: 'failed', error: { type: problemType('upload-interrupted', ISSUER), detail: /upload the snapshot again/ } })
   t.equal(await stagedRows(killedRun), 0, 'its staging is removed')
   const shown = await fetch(`${restarted.url}/v1/organisations/${org}/sync-runs/${killedRun}`, { headers: admin })
   t.match(await shown.json(), { state: 'failed', error: { title: 'The upload was interrupted' } })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { createHrSource, csv, importAndWait, staff } from '../helpers/sync.js'
+import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
@@ -53,7 +54,7 @@ t.test('a rejected run changes nothing and cannot be approved later', async (t) 
   t.equal(await activeCount(org), 30)
   const late = await decide(org, held.id, 'approve')
   t.equal(late.statusCode, 409)
-  t.match(late.json(), { type: 'https://behorig.se/problems/run-not-awaiting-approval', state: 'rejected' })
+  t.match(late.json(), { type: problemType('run-not-awaiting-approval'), state: 'rejected' })
 })
 
 t.test('a snapshot with no records where there were some always waits, whatever the threshold', async (t) => {
@@ -80,5 +81,5 @@ t.test('approving a run of another organisation is not possible', async (t) => {
   const held = await importAndWait(app, org, csv(staff(1)))
   const res = await decide(other, held.id, 'approve')
   t.equal(res.statusCode, 404)
-  t.equal(res.json().type, 'https://behorig.se/problems/unknown-sync-run')
+  t.equal(res.json().type, problemType('unknown-sync-run'))
 })

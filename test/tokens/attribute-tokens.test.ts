@@ -6,6 +6,7 @@ import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument,
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { personByNumber } from '../mapping/helpers/mapping-app.js'
 import { agency, ISSUER, PIN, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from './helpers/token-app.js'
+import { problemType } from '../helpers/problem-type.js'
 
 let logs = ''
 const logStream = new Writable({ write (chunk: Buffer, _enc, done) { logs += chunk.toString(); done() } })
@@ -119,7 +120,7 @@ t.test('unknown subject, foreign organisation and nothing releasable get one ind
   ]
   const first = answers[0]!
   t.equal(first.statusCode, 404)
-  t.equal(first.json().type, 'https://behorig.se/problems/subject-not-found')
+  t.equal(first.json().type, problemType('subject-not-found', ISSUER))
   for (const res of answers) {
     t.equal(res.statusCode, 404)
     t.same(res.json(), first.json())
@@ -134,14 +135,14 @@ t.test('a disabled relying party is refused at once, its live access token too',
   await registerRelyingParty(app, 'soon-disabled', relyingPartyDocument([party.key], { release: { attributes: ['socialtjanst.eb.handlaggare'] }, disabled: true }))
   const res = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
   t.equal(res.statusCode, 401)
-  t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token')
+  t.equal(res.json().type, problemType('invalid-access-token', ISSUER))
   const refusal = await app.behorig.tokenServices.attributeTokens.issueFor('soon-disabled', org, { by: 'employee_number', value: '1001' })
     .then(() => undefined, (err: unknown) => err)
   t.match(refusal, { definition: { slug: 'relying-party-disabled', status: 403 } }, 'the service refuses a disabled party whatever let it in')
   await app.behorig.tokenServices.relyingParties.delete('soon-disabled')
   const deleted = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
   t.equal(deleted.statusCode, 401, 'a deleted party\'s live access token is refused too')
-  t.equal(deleted.json().type, 'https://behorig.se/problems/invalid-access-token')
+  t.equal(deleted.json().type, problemType('invalid-access-token', ISSUER))
 })
 
 t.test('an access token dies with the registration and the key set it was issued under', async (t) => {
@@ -151,7 +152,7 @@ t.test('an access token dies with the registration and the key set it was issued
   const refusedBearer = async (headers: { authorization: string }, why: string) => {
     const res = await requestToken(app, headers, subject)
     t.equal(res.statusCode, 401, why)
-    t.equal(res.json().type, 'https://behorig.se/problems/invalid-access-token')
+    t.equal(res.json().type, problemType('invalid-access-token', ISSUER))
     t.match(res.headers['www-authenticate'], /error="invalid_token"/, 'RFC 6750 §3.1')
   }
 
@@ -188,6 +189,6 @@ t.test('only relying parties may ask, and the request is validated', async (t) =
   t.equal((await requestToken(app, adminHeaders, { type: 'employee-number', value: '1001', organisation: org })).statusCode, 401)
   const bad = await requestToken(app, fkHeaders, { type: 'hsa-id', value: 'x', organisation: org })
   t.equal(bad.statusCode, 400)
-  t.equal(bad.json().type, 'https://behorig.se/problems/validation-failed')
+  t.equal(bad.json().type, problemType('validation-failed', ISSUER))
   t.equal(decodeProtectedHeader((await requestToken(app, fkHeaders, { type: 'employee-number', value: '1001', organisation: `${org.slice(0, 6)}-${org.slice(6)}` })).json().attribute_token).typ, 'attribute-token+jwt', 'NNNNNN-NNNN accepted')
 })

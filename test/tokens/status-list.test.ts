@@ -5,6 +5,7 @@ import { decodeStatusList, encodeStatusList, statusAt, withStatus, STATUS_LIST_M
 import { statusListRepository } from '../../src/tokens/status-list-repository.js'
 import { statusListService } from '../../src/tokens/status-list-service.js'
 import { ProblemError } from '../../src/http/problem.js'
+import { problemType } from '../helpers/problem-type.js'
 
 // draft-ietf-oauth-status-list §4.1: 16 statuses of 1 bit.
 const EXAMPLE_BYTES = [0xb9, 0xa3]
@@ -138,6 +139,6 @@ t.test('a status set and unset shows in the signed list at GET /status-lists/{id
 t.test('an unknown status list is a 404 problem', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/status-lists/424242' })
   t.equal(res.statusCode, 404)
-  t.equal(res.json().type, 'https://behorig.se/problems/unknown-status-list')
+  t.equal(res.json().type, problemType('unknown-status-list', ISSUER))
   t.equal((await app.inject({ method: 'GET', url: '/status-lists/abc' })).statusCode, 400)
 })
