@@ -1,5 +1,6 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
+import { problemType } from '../helpers/problem-type.js'
 import { createHrSource, csv, importAndWait, staff, upload, waitForRun } from '../helpers/sync.js'
 import { scimClient, scimOrganisation } from '../scim/helpers/scim-client.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
@@ -48,7 +49,7 @@ t.test('a file that cannot be read: the run is recorded as started and failed, w
   const recorded = of(await runEvents(org), runId)
   t.match(recorded, [
     { action: 'sync-run.started', actor: { kind: 'platform-admin' } },
-    { action: 'sync-run.finished', details: { state: 'failed', error: { type: /^https:\/\/behorig\.se\/problems\// } } }
+    { action: 'sync-run.finished', details: { state: 'failed', error: { type: problemType('') /* tmatch: a string matches what contains it */ } } }
   ])
   t.notOk('detail' in (recorded[1]?.details['error'] ?? {}), 'a problem detail may quote the file: not kept')
 })

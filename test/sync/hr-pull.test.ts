@@ -88,6 +88,6 @@ t.test('an HR URL on a loopback address is not fetched without an exception; the
   const before = requests
   const sync = await strict.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/heroma/sync`, headers: adminHeaders })
   const run = await waitForRun(strict, org, sync.json().run_id)
-  t.match(run, { state: 'failed', error: { type: 'https://behorig.se/problems/source-config-invalid', errors: [{ pointer: '/config/url', detail: /loopback address/ }] } })
+  t.match(run, { state: 'failed', error: { type: problemType('source-config-invalid'), errors: [{ pointer: '/config/url', detail: /loopback address/ }] } })
   t.equal(requests, before, 'the HR server was never reached')
 })
