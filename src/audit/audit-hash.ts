@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { canonicalJson } from '../crypto/canonical-json.js'
 
 /** Genesis: the `prev_hash` of every chain's first event. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -19,44 +20,10 @@ export interface HashedEvent {
 }
 
 /**
- * JSON Canonicalization Scheme (RFC 8785) for the JSON values a jsonb column gives back:
- * object keys sorted by UTF-16 code units, no whitespace, strings and numbers as
- * ECMAScript serialises them. PostgreSQL's jsonb reorders keys; hashing this form lets
- * anyone reproduce the hash from the stored values.
+ * SHA-256, lower-case hex, over the UTF-8 canonical JSON (RFC 8785) of the hashed fields.
+ * PostgreSQL's jsonb reorders keys; hashing the canonical form lets anyone reproduce the
+ * hash from the stored values.
  */
-export function canonicalJson (value: unknown): string {
-  return canonical(value) ?? 'null'
-}
-
-/**
- * Values as JSON.stringify sees them — `toJSON` first (a Date is its ISO string), and
- * undefined, functions and symbols left out of objects and null in arrays — so hashing a
- * value directly gives what hashing it after a trip through JSON (and jsonb) gives.
- * Undefined for what JSON.stringify leaves out.
- */
-function canonical (input: unknown): string | undefined {
-  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function'
-    ? (input as { toJSON: () => unknown }).toJSON()
-    : input
-  if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' || typeof value === 'symbol' ? undefined : JSON.stringify(value)
-  }
-  if (Array.isArray(value)) {
-    let out = '['
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (canonical(value[i]) ?? 'null')
-    return out + ']'
-  }
-  const keys = Object.keys(value).sort()
-  let out = '{'
-  for (const key of keys) {
-    const member = canonical((value as Record<string, unknown>)[key])
-    if (member === undefined) continue
-    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + member
-  }
-  return out + '}'
-}
-
-/** SHA-256, lower-case hex, over the UTF-8 canonical JSON of the hashed fields. */
 export function eventHash (event: HashedEvent): string {
   return hashedJson(event).hash
 }

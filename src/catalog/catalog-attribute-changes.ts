@@ -1,4 +1,4 @@
-import { canonicalJson } from './catalog-hash.js'
+import { canonicalJson } from '../crypto/canonical-json.js'
 import type { CatalogAttribute } from './catalog-types.js'
 
 export type VersionBump = 'major' | 'minor' | 'patch' | 'none'

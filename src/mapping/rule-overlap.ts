@@ -1,3 +1,4 @@
+import { canonicalJson } from '../crypto/canonical-json.js'
 import type { MappingDocument } from './mapping-types.js'
 import type { MappingWarning } from './mapping-validator.js'
 
@@ -10,7 +11,7 @@ export function rulePairWarnings (mapping: MappingDocument): MappingWarning[] {
   const warnings: MappingWarning[] = []
   const byCondition = new Map<string, Array<{ index: number, grants: Set<string> }>>()
   mapping.rules.forEach((rule, r) => {
-    const key = canonical(rule.when)
+    const key = canonicalJson(rule.when)
     const earlier = byCondition.get(key) ?? []
     const covering = earlier.find((e) => rule.grant.every((id) => e.grants.has(id)))
     if (covering) {
@@ -21,13 +22,4 @@ export function rulePairWarnings (mapping: MappingDocument): MappingWarning[] {
     byCondition.set(key, earlier)
   })
   return warnings
-}
-
-function canonical (value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
 }

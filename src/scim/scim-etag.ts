@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { canonicalJson } from '../crypto/canonical-json.js'
 import { preconditionFailed } from './scim-errors.js'
 
 /**
@@ -15,15 +16,6 @@ export function contentEtag (resource: Record<string, unknown>): string {
   const { meta: _meta, ...content } = resource
   const digest = createHash('sha256').update(canonicalJson(content)).digest('base64url')
   return versionEtag(digest.slice(0, 22))
-}
-
-function canonicalJson (value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
 }
 
 export interface EntityTag { weak: boolean, opaque: string }

@@ -1,4 +1,5 @@
-import { canonicalJson, contentHash } from '../catalog/catalog-hash.js'
+import { contentHash } from '../catalog/catalog-hash.js'
+import { canonicalJson } from '../crypto/canonical-json.js'
 import type { SourceConfig } from './source-config.js'
 
 /**
