@@ -1,18 +1,8 @@
 import type { Static } from 'typebox'
-import type {
-  ATTRIBUTE_SCOPES, ATTRIBUTE_STATUSES, CatalogAttributeSchema, CatalogDocumentSchema,
-  ConsumerSchema, ExternalMappingSchema, LegalReferenceSchema
-} from './catalog-document-schema.js'
+import type { CatalogAttributeSchema, CatalogDocumentSchema } from './catalog-document-schema.js'
 
 export type CatalogDocument = Static<typeof CatalogDocumentSchema>
 export type CatalogAttribute = Static<typeof CatalogAttributeSchema>
-export type LegalReference = Static<typeof LegalReferenceSchema>
-export type CatalogConsumer = Static<typeof ConsumerSchema>
-export type ExternalMapping = Static<typeof ExternalMappingSchema>
-export type LocalisedText = CatalogDocument['title']
-export type CodeEntry = CatalogDocument['areas'][number]
-export type AttributeStatus = typeof ATTRIBUTE_STATUSES[number]
-export type AttributeScope = typeof ATTRIBUTE_SCOPES[number]
 
 /** A catalog file as read from disk, before validation: the document may be anything. */
 export interface LoadedCatalogFile {

@@ -13,11 +13,6 @@ export interface PatchOperation {
   value?: unknown
 }
 
-export interface PatchRequest {
-  schemas: string[]
-  Operations: PatchOperation[]
-}
-
 /**
  * Applies a PatchOp request (RFC 7644 §3.5.2) to a SCIM resource and returns the new
  * resource; the input is not changed. Operations apply in order and all or none do: the first
