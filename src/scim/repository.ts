@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely, type SqlBool, type Transaction } fro
 import type { Database } from '../store/database-types.js'
 import type { ScimResourceType } from './scim-attributes.js'
 import { uniqueness } from './scim-errors.js'
-import type { StoreCondition } from './scim-filter-store.js'
+import type { StoreCondition } from './filter/store-query.js'
 import type { ScimResource } from './scim-resource-input.js'
 import { ENTERPRISE_USER_SCHEMA } from './scim-urns.js'
 

@@ -1,7 +1,7 @@
 import type { AttributeDefinition } from './scim-attributes.js'
 import { findDefinition, findKey, isObject } from './scim-attribute-lookup.js'
 import { invalidValue } from './scim-errors.js'
-import { parseDateTime } from './scim-filter-compare.js'
+import { parseDateTime } from './filter/compare.js'
 
 /**
  * A PATCH value checked against its attribute and brought to canonical form: known

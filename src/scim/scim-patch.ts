@@ -1,7 +1,7 @@
 import { RESOURCE_TYPE_DEFINITIONS, type ScimResourceType } from './scim-attributes.js'
 import { containerOf, findKey, isObject } from './scim-attribute-lookup.js'
 import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './scim-errors.js'
-import { isPresent } from './scim-filter-compare.js'
+import { isPresent } from './filter/compare.js'
 import { parsePatchPath, type PatchPath } from './scim-path.js'
 import { applyChange, type PatchOpName } from './scim-patch-target.js'
 import { readKey } from './scim-patch-values.js'

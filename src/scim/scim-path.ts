@@ -1,10 +1,10 @@
 import { RESOURCE_TYPE_DEFINITIONS, type ScimResourceType } from './scim-attributes.js'
 import { knownSchemaUrn, parseAttributePath, resolveAttribute, type AttributePath, type ResolvedAttribute } from './scim-attribute-lookup.js'
 import { invalidPath, ScimError } from './scim-errors.js'
-import type { ScimFilter } from './scim-filter-ast.js'
-import { tokenize } from './scim-filter-lexer.js'
-import { parseValueFilter } from './scim-filter-parser.js'
-import { checkFilter } from './scim-filter.js'
+import type { ScimFilter } from './filter/ast.js'
+import { tokenize } from './filter/lexer.js'
+import { parseValueFilter } from './filter/parser.js'
+import { checkFilter } from './filter/index.js'
 
 /**
  * A PATCH `path` (RFC 7644 §3.5.2: `PATH = attrPath / valuePath [subAttr]`), resolved against

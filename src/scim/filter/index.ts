@@ -1,13 +1,16 @@
-import type { ScimResourceType } from './scim-attributes.js'
-import { formatAttributePath, isObject } from './scim-attribute-lookup.js'
-import { invalidFilter } from './scim-errors.js'
-import type { CompareFilter, ScimFilter } from './scim-filter-ast.js'
-import { compareValue, isPresent, parseDateTime } from './scim-filter-compare.js'
-import { parseFilter } from './scim-filter-parser.js'
-import { locate, valueScope, type FilterScope } from './scim-filter-scope.js'
+import type { ScimResourceType } from '../scim-attributes.js'
+import { formatAttributePath, isObject } from '../scim-attribute-lookup.js'
+import { invalidFilter } from '../scim-errors.js'
+import type { CompareFilter, ScimFilter } from './ast.js'
+import { compareValue, isPresent, parseDateTime } from './compare.js'
+import { parseFilter } from './parser.js'
+import { locate, valueScope, type FilterScope } from './scope.js'
 
-export type { ScimFilter } from './scim-filter-ast.js'
-export { parseFilter } from './scim-filter-parser.js'
+// SCIM filters (RFC 7644 §3.4.2.2), the entry point: lexer.ts and parser.ts read the text into
+// ast.ts, scope.ts and compare.ts evaluate it against a resource, store-query.ts turns what a
+// repository can index into data, format.ts writes a filter back as text.
+export type { ScimFilter } from './ast.js'
+export { parseFilter } from './parser.js'
 
 /**
  * Parses a `filter` query parameter and checks it against the resource type's schema: throws

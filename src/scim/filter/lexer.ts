@@ -1,4 +1,4 @@
-import { invalidFilter } from './scim-errors.js'
+import { invalidFilter } from '../scim-errors.js'
 
 export type TokenKind = 'word' | 'string' | 'number' | '(' | ')' | '[' | ']' | 'subAttribute' | 'end'
 

@@ -1,4 +1,4 @@
-import type { AttributePath } from './scim-attribute-lookup.js'
+import type { AttributePath } from '../scim-attribute-lookup.js'
 
 /** The filter grammar of RFC 7644 §3.4.2.2 as a tree. */
 export const COMPARE_OPERATORS = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'] as const

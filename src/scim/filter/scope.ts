@@ -1,5 +1,5 @@
-import type { AttributeDefinition, ScimResourceType } from './scim-attributes.js'
-import { containerOf, findDefinition, findKey, isObject, resolveAttribute, type AttributePath } from './scim-attribute-lookup.js'
+import type { AttributeDefinition, ScimResourceType } from '../scim-attributes.js'
+import { containerOf, findDefinition, findKey, isObject, resolveAttribute, type AttributePath } from '../scim-attribute-lookup.js'
 
 /**
  * What a filter's attribute paths are relative to: a whole resource, or one value of a

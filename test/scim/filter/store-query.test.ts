@@ -1,7 +1,7 @@
 import t from 'tap'
-import { prepareFilter } from '../../src/scim/scim-filter.js'
-import { filterToStoreQuery } from '../../src/scim/scim-filter-store.js'
-import { ENTERPRISE_USER_SCHEMA } from '../../src/scim/scim-urns.js'
+import { prepareFilter } from '../../../src/scim/filter/index.js'
+import { filterToStoreQuery } from '../../../src/scim/filter/store-query.js'
+import { ENTERPRISE_USER_SCHEMA } from '../../../src/scim/scim-urns.js'
 
 const users = (filter: string) => filterToStoreQuery(prepareFilter(filter, 'User'), 'User')
 const groups = (filter: string) => filterToStoreQuery(prepareFilter(filter, 'Group'), 'Group')

@@ -1,5 +1,5 @@
-import { formatAttributePath } from './scim-attribute-lookup.js'
-import type { ScimFilter } from './scim-filter-ast.js'
+import { formatAttributePath } from '../scim-attribute-lookup.js'
+import type { ScimFilter } from './ast.js'
 
 /** A filter back as text, in canonical form (lower-case keywords, JSON strings); parses to the same tree. */
 export function formatFilter (filter: ScimFilter): string {

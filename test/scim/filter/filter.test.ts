@@ -1,8 +1,8 @@
 import t from 'tap'
-import { ScimError, renderScimError } from '../../src/scim/scim-errors.js'
-import { formatFilter } from '../../src/scim/scim-filter-format.js'
-import { matchesFilter, parseFilter, prepareFilter } from '../../src/scim/scim-filter.js'
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../src/scim/scim-urns.js'
+import { ScimError, renderScimError } from '../../../src/scim/scim-errors.js'
+import { formatFilter } from '../../../src/scim/filter/format.js'
+import { matchesFilter, parseFilter, prepareFilter } from '../../../src/scim/filter/index.js'
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../../src/scim/scim-urns.js'
 
 const anna = {
   schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],

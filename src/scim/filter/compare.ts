@@ -1,6 +1,6 @@
-import type { AttributeDefinition } from './scim-attributes.js'
-import { findDefinition, findKey, isObject } from './scim-attribute-lookup.js'
-import type { CompareOperator, FilterValue } from './scim-filter-ast.js'
+import type { AttributeDefinition } from '../scim-attributes.js'
+import { findDefinition, findKey, isObject } from '../scim-attribute-lookup.js'
+import type { CompareOperator, FilterValue } from './ast.js'
 
 /**
  * One attribute value against one filter value (RFC 7644 §3.4.2.2): strings honour the

@@ -1,7 +1,7 @@
-import { parseAttributePath, type AttributePath } from './scim-attribute-lookup.js'
-import { invalidFilter } from './scim-errors.js'
-import { COMPARE_OPERATORS, type CompareOperator, type FilterValue, type ScimFilter } from './scim-filter-ast.js'
-import { tokenize, type Token } from './scim-filter-lexer.js'
+import { parseAttributePath, type AttributePath } from '../scim-attribute-lookup.js'
+import { invalidFilter } from '../scim-errors.js'
+import { COMPARE_OPERATORS, type CompareOperator, type FilterValue, type ScimFilter } from './ast.js'
+import { tokenize, type Token } from './lexer.js'
 
 const MAX_DEPTH = 32
 

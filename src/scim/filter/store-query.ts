@@ -1,8 +1,8 @@
-import type { ScimResourceType } from './scim-attributes.js'
-import { resolveAttribute, type AttributePath } from './scim-attribute-lookup.js'
-import type { CompareFilter, ScimFilter } from './scim-filter-ast.js'
-import { parseDateTime } from './scim-filter-compare.js'
-import { ENTERPRISE_USER_SCHEMA } from './scim-urns.js'
+import type { ScimResourceType } from '../scim-attributes.js'
+import { resolveAttribute, type AttributePath } from '../scim-attribute-lookup.js'
+import type { CompareFilter, ScimFilter } from './ast.js'
+import { parseDateTime } from './compare.js'
+import { ENTERPRISE_USER_SCHEMA } from '../scim-urns.js'
 
 /**
  * The part of a filter a repository can answer with an index, as data rather than SQL: a
