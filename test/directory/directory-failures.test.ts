@@ -3,15 +3,12 @@ import { ProblemError } from '../../src/http/problem.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
 import { loopbackGuard } from '../helpers/outbound.js'
 import type { DirectoryAccount } from '../../src/directory/directory-records.js'
-import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { fixtureConfig, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
+import { requireLdap } from '../helpers/services.js'
+import { fixtureConfig, loadMunicipalDirectory } from './helpers/municipal-directory.js'
 import { closedPort, cuttingRelay, silentServer } from './helpers/tcp-stand-ins.js'
 
 const ldap = requireLdap()
-const ou = await freshLdapOu(ldap)
-t.teardown(ou.drop)
-const directory = municipalDirectory(ou.baseDN)
-await loadEntries(ldap, directory.entries)
+const directory = await loadMunicipalDirectory(t, ldap)
 
 /** Reads all accounts; returns what was yielded before the failure, and the failure. */
 async function readUntilFailure (config: ReturnType<typeof fixtureConfig>): Promise<{ yielded: DirectoryAccount[], error: unknown }> {
@@ -71,7 +68,7 @@ t.test('a bind DN without a password is refused before connecting, not sent as a
 })
 
 t.test('a base DN that does not exist fails with directory-search-refused', async (t) => {
-  const missing = `ou=finns-inte,${ou.baseDN}`
+  const missing = `ou=finns-inte,${directory.baseDn}`
   const { error } = await readUntilFailure(fixtureConfig(ldap, directory, { user_base_dn: missing }))
   const problem = problemOf(t, error, 'directory-search-refused')
   t.equal(problem.status, 422)

@@ -3,8 +3,8 @@ import { GroupResolver, describeMembership } from '../../src/directory/group-res
 import { dnKey, type DirectoryGroup } from '../../src/directory/directory-records.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
 import { loopbackGuard } from '../helpers/outbound.js'
-import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { fixtureConfig, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
+import { requireLdap } from '../helpers/services.js'
+import { fixtureConfig, loadMunicipalDirectory } from './helpers/municipal-directory.js'
 
 const ANNA = 'cn=Anna Svensson,ou=norr,dc=x'
 const KARIN = 'cn=Karin Nilsson,ou=bou,dc=x'
@@ -89,10 +89,7 @@ t.test('memberships() lists every account with its groups', async (t) => {
 
 t.test('resolves the municipal directory read from OpenLDAP', async (t) => {
   const ldap = requireLdap()
-  const ou = await freshLdapOu(ldap)
-  t.teardown(ou.drop)
-  const directory = municipalDirectory(ou.baseDN)
-  await loadEntries(ldap, directory.entries)
+  const directory = await loadMunicipalDirectory(t, ldap)
   const r = new GroupResolver()
   for await (const group of ldapReader(fixtureConfig(ldap, directory, { page_size: 4 }), loopbackGuard).readGroups()) r.add(group)
   const g = directory.groups

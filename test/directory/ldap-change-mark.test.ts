@@ -1,8 +1,8 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { Attribute, Change, Client } from 'ldapts'
-import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { fixtureConfig, fixtureDocument, loadEntries, municipalDirectory } from './helpers/municipal-directory.js'
+import { requireLdap } from '../helpers/services.js'
+import { fixtureConfig, fixtureDocument, loadMunicipalDirectory } from './helpers/municipal-directory.js'
 import { ChangeMark, ldapConnector, type LdapSourceState } from '../../src/directory/ldap-connector.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
 import { loopbackGuard } from '../helpers/outbound.js'
@@ -13,10 +13,7 @@ import type { ReadPlan, SourceConnector } from '../../src/sources/source-connect
 
 const readWithLoopback = (config: LdapSourceConfig): ReturnType<typeof ldapReader> => ldapReader(config, loopbackGuard)
 const ldap = requireLdap()
-const ou = await freshLdapOu(ldap)
-t.teardown(ou.drop)
-const directory = municipalDirectory(ou.baseDN)
-await loadEntries(ldap, directory.entries)
+const directory = await loadMunicipalDirectory(t, ldap)
 
 const source: SourceConfig = { id: 'ad', kind: 'ldap', schedule: null, safety: { max_end_percent: 100 }, config: fixtureDocument(ldap, directory, { page_size: 5 }) }
 const connector = (state: LdapSourceState, now?: () => number): SourceConnector => ldapConnector(source, state, readWithLoopback, now) as SourceConnector

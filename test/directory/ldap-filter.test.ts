@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Client, FilterParser } from 'ldapts'
 import { andFilter, checkAttributeName, comparisonFilter, equalityFilter, escapeFilterValue, isOneFilter, orFilter } from '../../src/directory/ldap-filter.js'
-import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { loadEntries, municipalDirectory, USER_KEYS } from './helpers/municipal-directory.js'
+import { requireLdap } from '../helpers/services.js'
+import { loadMunicipalDirectory, USER_KEYS } from './helpers/municipal-directory.js'
 
 const INJECTION = '*)(uid=*))(|(uid=*'
 
@@ -40,10 +40,7 @@ t.test('attribute names are checked, not escaped', async (t) => {
 
 t.test('against OpenLDAP: a hostile value finds nothing, a value with parentheses finds its entry', async (t) => {
   const ldap = requireLdap()
-  const ou = await freshLdapOu(ldap)
-  t.teardown(ou.drop)
-  const directory = municipalDirectory(ou.baseDN)
-  await loadEntries(ldap, directory.entries)
+  const directory = await loadMunicipalDirectory(t, ldap)
   const client = new Client({ url: ldap.url, timeout: 10000 })
   t.teardown(() => client.unbind())
   await client.bind(ldap.bindDN, ldap.bindPassword)

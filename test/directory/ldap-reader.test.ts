@@ -1,16 +1,13 @@
 import t from 'tap'
 import { Change, Attribute, Client } from 'ldapts'
-import { freshLdapOu, requireLdap } from '../helpers/services.js'
-import { fixtureConfig, loadEntries, municipalDirectory, USER_KEYS } from './helpers/municipal-directory.js'
+import { requireLdap } from '../helpers/services.js'
+import { fixtureConfig, loadMunicipalDirectory, USER_KEYS } from './helpers/municipal-directory.js'
 import { ldapReader } from '../../src/directory/ldap-reader.js'
 import { loopbackGuard } from '../helpers/outbound.js'
 import { dnKey, type DirectoryAccount, type DirectoryGroup } from '../../src/directory/directory-records.js'
 
 const ldap = requireLdap()
-const ou = await freshLdapOu(ldap)
-t.teardown(ou.drop)
-const directory = municipalDirectory(ou.baseDN)
-await loadEntries(ldap, directory.entries)
+const directory = await loadMunicipalDirectory(t, ldap)
 
 async function collect<T> (items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = []

@@ -5,12 +5,12 @@
  */
 import t from 'tap'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
-import { requireLdap } from '../helpers/services.js'
+import { requireLdap, withLdapAdmin } from '../helpers/services.js'
 import { waitForRun } from '../helpers/sync.js'
 import { dnKey } from '../../src/directory/directory-records.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 import { closedPort, cuttingRelay } from './helpers/tcp-stand-ins.js'
-import { groupsOf, latestChange, ldapSourceConfig, modifyAfter, replaceLdapSource, setUpMunicipality, syncAndWait, withDirectory } from './helpers/ldap-sync.js'
+import { groupsOf, latestChange, ldapSourceConfig, modifyAfter, replaceLdapSource, setUpMunicipality, syncAndWait } from './helpers/ldap-sync.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { problemType } from '../helpers/problem-type.js'
 
@@ -43,7 +43,7 @@ t.test('an incremental run reads only what changed since the last run and ends n
 
   // Now the mark is Karin's second: Johan changes after it, Mohammed is deleted.
   await modifyAfter(ldap, users['johan']!, 'mail', 'johan.eriksson@vaxjo.exempel.se', karinMark)
-  await withDirectory(ldap, (c) => c.del(users['mohammed']!))
+  await withLdapAdmin(ldap, (c) => c.del(users['mohammed']!))
   const second = await syncAndWait(app, org)
   t.match(second, { state: 'succeeded', mode: 'incremental', counts: { read: 2, updated: 1, unchanged: 1, created: 0, ended: 0 } }, 'Johan, and Karin again (the mark\'s own second)')
   t.equal((await account(org, users['johan']!)).email, 'johan.eriksson@vaxjo.exempel.se')
@@ -60,7 +60,7 @@ t.test('a full run that would end more than the threshold waits, changing nothin
   t.equal((await syncAndWait(app, org)).state, 'succeeded')
   const annasGroups = await groupsOf(app, org, '100234')
   t.equal(Object.keys(annasGroups).length, 4)
-  await withDirectory(ldap, async (c) => { for (const key of ['anna', 'asa', 'bjorn', 'per']) await c.del(directory.users[key]!) })
+  await withLdapAdmin(ldap, async (c) => { for (const key of ['anna', 'asa', 'bjorn', 'per']) await c.del(directory.users[key]!) })
 
   const held = await syncAndWait(app, org, 'full')
   t.match(held, { state: 'awaiting-approval', mode: 'full', counts: { read: 19, ended: 4, active_before: 23, max_end_percent: 10 } }, '4 of 23 is 17 %')

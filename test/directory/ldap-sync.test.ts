@@ -5,9 +5,9 @@
  */
 import t from 'tap'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
-import { requireLdap } from '../helpers/services.js'
+import { requireLdap, withLdapAdmin } from '../helpers/services.js'
 import { dnKey } from '../../src/directory/directory-records.js'
-import { expectedGroups, groupsOf, hrRows, person, replaceLdapSource, ldapSourceConfig, setUpMunicipality, syncAndWait, withDirectory, replace } from './helpers/ldap-sync.js'
+import { expectedGroups, groupsOf, hrRows, person, replaceLdapSource, ldapSourceConfig, setUpMunicipality, syncAndWait, replace } from './helpers/ldap-sync.js'
 import { Attribute, Change } from 'ldapts'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 
@@ -59,7 +59,7 @@ t.test('a disabled account grants no groups and is not listed as unmatched; enab
   t.notOk(run.unmatched.some((u: { dn: string }) => u.dn === dnKey(directory.users['orjan'] as string)))
   t.same(await groupsOf(app, org, '100401'), expectedGroups([g.ebSyd, []], [g.handlaggareEb, []], [g.ebHandlaggare, [g.ebSyd]], [g.alla, [g.ebSyd, g.ebHandlaggare]]), 'Märta, in the same group, has it')
 
-  await withDirectory(ldap, (c) => c.modify(directory.users['orjan'] as string, new Change({ operation: 'delete', modification: new Attribute({ type: 'employeeType' }) })))
+  await withLdapAdmin(ldap, (c) => c.modify(directory.users['orjan'] as string, new Change({ operation: 'delete', modification: new Attribute({ type: 'employeeType' }) })))
   const next = await syncAndWait(app, org)
   t.match(next, { state: 'succeeded', mode: 'incremental', counts: { created: 0, ended: 0 } })
   t.ok(next.counts.updated >= 1, 'the enabled account is read as changed')
@@ -80,7 +80,7 @@ t.test('accounts link by employee number, else by an e-mail exactly one person h
   })
   const g = directory.groups
   // Put Lena and Sara in a group, so which person they link to shows in people's groups.
-  await withDirectory(ldap, async (c) => {
+  await withLdapAdmin(ldap, async (c) => {
     await c.modify(g.handlaggareBou, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [directory.users['lena'] as string, directory.users['sara'] as string] }) }))
   })
   const run = await syncAndWait(app, org)
@@ -119,7 +119,7 @@ t.test('correlation.match_on decides which rule links an account, and a change t
   t.same(Object.keys(await groupsOf(app, org, '100501')), [dnKey(g.handlaggareBou)], 'Karin\'s e-mail is hers in HR too')
 
   await replaceLdapSource(app, org, ldapSourceConfig(ldap, directory, { correlation: { match_on: ['employee_number'] } }))
-  await withDirectory(ldap, (c) => c.modify(directory.users['anna'] as string, replace('employeeNumber', ['999999'])))
+  await withLdapAdmin(ldap, (c) => c.modify(directory.users['anna'] as string, replace('employeeNumber', ['999999'])))
   const byNumberOnly = await syncAndWait(app, org)
   t.equal(byNumberOnly.state, 'succeeded')
   t.same(await groupsOf(app, org, 'E-77'), {}, 'with match_on [employee_number] the e-mail is not tried')
@@ -136,11 +136,11 @@ t.test('a member added to a group reaches the person, through the nesting, at th
   t.same(await groupsOf(app, org, '200101'), {}, 'Ingrid is in no group yet')
   const member = (operation: 'add' | 'delete') => new Change({ operation, modification: new Attribute({ type: 'member', values: [directory.users['ingrid'] as string] }) })
 
-  await withDirectory(ldap, (c) => c.modify(g.ebNorr, member('add')))
+  await withLdapAdmin(ldap, (c) => c.modify(g.ebNorr, member('add')))
   t.match(await syncAndWait(app, org), { state: 'succeeded', mode: 'incremental', counts: { ended: 0 } })
   t.same(await groupsOf(app, org, '200101'), expectedGroups([g.ebNorr, []], [g.ebHandlaggare, [g.ebNorr]], [g.alla, [g.ebNorr, g.ebHandlaggare]]))
 
-  await withDirectory(ldap, (c) => c.modify(g.ebNorr, member('delete')))
+  await withLdapAdmin(ldap, (c) => c.modify(g.ebNorr, member('delete')))
   t.match(await syncAndWait(app, org), { state: 'succeeded', mode: 'incremental' })
   t.same(await groupsOf(app, org, '200101'), {})
   t.equal(Object.keys(await groupsOf(app, org, '100234')).length, 4, 'the group\'s other members keep it')

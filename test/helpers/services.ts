@@ -120,6 +120,17 @@ export interface FreshLdapOu {
   drop(): Promise<void>
 }
 
+/** Runs `fn` with a client bound as the test server's admin (`LDAP_BIND_DN`), unbound after. */
+export async function withLdapAdmin<T> (ldap: LdapSettings, fn: (client: LdapClient) => Promise<T>): Promise<T> {
+  const client = new LdapClient({ url: ldap.url, connectTimeout: 5000, timeout: 30000 })
+  try {
+    await client.bind(ldap.bindDN, ldap.bindPassword)
+    return await fn(client)
+  } finally {
+    await client.unbind()
+  }
+}
+
 /**
  * Creates `ou=behorig_t_<random>` under `LDAP_BASE_DN` (bound as `LDAP_BIND_DN`)
  * so a test file gets its own subtree in the shared directory.
@@ -127,15 +138,7 @@ export interface FreshLdapOu {
 export async function freshLdapOu(ldap: LdapSettings = requireLdap()): Promise<FreshLdapOu> {
   const ou = uniqueTestId()
   const baseDN = `ou=${ou},${ldap.baseDN}`
-  const withClient = async <T>(fn: (c: LdapClient) => Promise<T>): Promise<T> => {
-    const client = new LdapClient({ url: ldap.url, connectTimeout: 5000, timeout: 30000 })
-    try {
-      await client.bind(ldap.bindDN, ldap.bindPassword)
-      return await fn(client)
-    } finally {
-      await client.unbind()
-    }
-  }
+  const withClient = <T>(fn: (c: LdapClient) => Promise<T>): Promise<T> => withLdapAdmin(ldap, fn)
   await withClient((c) => c.add(baseDN, { objectClass: ['top', 'organizationalUnit'], ou }))
   let dropped: Promise<void> | undefined
   const drop = (): Promise<void> => {

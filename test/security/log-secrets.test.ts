@@ -14,8 +14,7 @@ import { requireLdap, type LdapSettings } from '../helpers/services.js'
 import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument } from '../helpers/relying-party.js'
 import { createHrSource, csv, importAndWait, waitForRun } from '../helpers/sync.js'
 import { hrRows, createLdapSource, ldapSourceConfig, syncAndWait } from '../directory/helpers/ldap-sync.js'
-import { loadEntries, municipalDirectory } from '../directory/helpers/municipal-directory.js'
-import { freshLdapOu } from '../helpers/services.js'
+import { loadMunicipalDirectory } from '../directory/helpers/municipal-directory.js'
 import { mappingYaml, publishMapping } from '../mapping/helpers/mapping-app.js'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
@@ -66,10 +65,7 @@ t.test('a full sync → mapping → token session', async (t) => {
 
   // The directory, and HR people carrying personnummer: 12 digits, 12 with a hyphen (both
   // valid), and the two 10-digit forms (refused as ambiguous: quarantined, still never logged).
-  const ou = await freshLdapOu(ldap)
-  t.teardown(ou.drop)
-  const directory = municipalDirectory(ou.baseDN)
-  await loadEntries(ldap, directory.entries)
+  const directory = await loadMunicipalDirectory(t, ldap)
   const [anna, asa, bjorn, per] = [personnummer(), personnummer(), personnummer(), personnummer()]
   for (const [who, p] of Object.entries({ anna, asa, bjorn, per })) for (const [i, form] of forms(p).entries()) secret(`${who}'s personnummer (form ${i + 1})`, form)
   const pins: Record<string, string> = { anna: anna.full, asa: asa.dashed, bjorn: bjorn.short, per: per.shortDashed }

@@ -6,13 +6,13 @@
  */
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { Attribute, Change, Client } from 'ldapts'
+import { Attribute, Change } from 'ldapts'
 import { adminHeaders, type TestApp } from '../../helpers/app.js'
-import { freshLdapOu, type LdapSettings } from '../../helpers/services.js'
+import { withLdapAdmin, type LdapSettings } from '../../helpers/services.js'
 import { createHrSource, csv, importAndWait, waitForRun, type Row } from '../../helpers/sync.js'
 import { dnKey } from '../../../src/directory/directory-records.js'
 import { parseGeneralizedTime } from '../../../src/directory/generalized-time.js'
-import { fixtureDocument, loadEntries, municipalDirectory, USER_KEYS, type MunicipalDirectory } from './municipal-directory.js'
+import { fixtureDocument, loadMunicipalDirectory, USER_KEYS, type MunicipalDirectory } from './municipal-directory.js'
 
 export interface MunicipalitySetup {
   /** HR rows for the directory's people (default: hrRows(directory)). */
@@ -27,10 +27,7 @@ export interface MunicipalitySetup {
  * at teardown), a new organisation, its people imported from HR, and an ldap source `ad`.
  */
 export async function setUpMunicipality (t: Test, testApp: TestApp, ldap: LdapSettings, setup: MunicipalitySetup = {}): Promise<{ org: string, directory: MunicipalDirectory }> {
-  const ou = await freshLdapOu(ldap)
-  t.teardown(ou.drop)
-  const directory = municipalDirectory(ou.baseDN)
-  await loadEntries(ldap, directory.entries)
+  const directory = await loadMunicipalDirectory(t, ldap)
   const org = await testApp.createOrganisation()
   await importPeople(testApp.app, org, (setup.hr ?? hrRows)(directory))
   await createLdapSource(testApp.app, org, ldapSourceConfig(ldap, directory, setup.config), setup.source)
@@ -116,23 +113,13 @@ export function expectedGroups (...memberships: Array<[string, string[]]>): Reco
   return Object.fromEntries(memberships.map(([dn, via]) => [dnKey(dn), via.map(dnKey)]))
 }
 
-export async function withDirectory<T> (ldap: LdapSettings, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ url: ldap.url, connectTimeout: 5000, timeout: 10000 })
-  try {
-    await client.bind(ldap.bindDN, ldap.bindPassword)
-    return await fn(client)
-  } finally {
-    await client.unbind()
-  }
-}
-
 export function replace (type: string, values: string[]): Change {
   return new Change({ operation: 'replace', modification: new Attribute({ type, values }) })
 }
 
 /** The latest modifyTimestamp under `baseDn`, as ISO 8601: what a run reading it all takes as its mark (at most). */
 export async function latestChange (ldap: LdapSettings, baseDn: string): Promise<string> {
-  const { searchEntries } = await withDirectory(ldap, (c) => c.search(baseDn, { scope: 'sub', attributes: ['modifyTimestamp'] }))
+  const { searchEntries } = await withLdapAdmin(ldap, (c) => c.search(baseDn, { scope: 'sub', attributes: ['modifyTimestamp'] }))
   return searchEntries.map((e) => parseGeneralizedTime(String(e['modifyTimestamp'])) as string).sort().at(-1) as string
 }
 
@@ -142,7 +129,7 @@ export async function latestChange (ldap: LdapSettings, baseDn: string): Promise
  * returns that timestamp.
  */
 export async function modifyAfter (ldap: LdapSettings, dn: string, attribute: string, value: string, after: string): Promise<string> {
-  return withDirectory(ldap, async (client) => {
+  return withLdapAdmin(ldap, async (client) => {
     for (let round = 0; round < 40; round++) {
       await client.modify(dn, replace(attribute, [value]))
       const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['modifyTimestamp'] })

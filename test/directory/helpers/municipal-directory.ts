@@ -11,9 +11,9 @@
  *              different OUs; a cycle Cykel-A ⊃ Cykel-B ⊃ Cykel-A; VOF-Hemtjanst is a
  *              groupOfUniqueNames.
  */
-import { Client } from 'ldapts'
 import { rdnValue, type LdapAttributes } from '../../../scripts/bench/ldap-fixture.js'
-import type { LdapSettings } from '../../helpers/services.js'
+import type { Test } from 'tap'
+import { freshLdapOu, withLdapAdmin, type LdapSettings } from '../../helpers/services.js'
 import { parseLdapSourceConfig, type LdapSourceConfig } from '../../../src/directory/ldap-source-config.js'
 
 export interface FixtureEntry { dn: string, attributes: LdapAttributes }
@@ -135,13 +135,18 @@ export function municipalDirectory (baseDn: string): MunicipalDirectory {
 
 /** Adds the entries over LDAP (so overlays such as memberof run), bound as the test server's admin. */
 export async function loadEntries (ldap: LdapSettings, entries: FixtureEntry[]): Promise<void> {
-  const client = new Client({ url: ldap.url, connectTimeout: 5000, timeout: 30000 })
-  try {
-    await client.bind(ldap.bindDN, ldap.bindPassword)
+  await withLdapAdmin(ldap, async (client) => {
     for (const entry of entries) await client.add(entry.dn, entry.attributes)
-  } finally {
-    await client.unbind()
-  }
+  })
+}
+
+/** The directory loaded under a fresh OU of its own, dropped when `t` ends. */
+export async function loadMunicipalDirectory (t: Pick<Test, 'teardown'>, ldap: LdapSettings): Promise<MunicipalDirectory> {
+  const ou = await freshLdapOu(ldap)
+  t.teardown(ou.drop)
+  const directory = municipalDirectory(ou.baseDN)
+  await loadEntries(ldap, directory.entries)
+  return directory
 }
 
 /** The ldap source document for this directory (employeeType: disabled marks disabled accounts). */
