@@ -2,6 +2,7 @@
 import pg from 'pg'
 import { openStore, type Store } from '../../src/store/open-store.js'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
+import type { BenchStoreKind } from './bench-cli.js'
 
 export interface BenchStore {
   store: Store
@@ -10,7 +11,7 @@ export interface BenchStore {
 }
 
 /** PGlite in memory, or a fresh database in DATABASE_URL's server (from scripts/with-test-services.sh). */
-export async function openBenchStore (kind: 'pglite' | 'postgres'): Promise<BenchStore> {
+export async function openBenchStore (kind: BenchStoreKind): Promise<BenchStore> {
   if (kind === 'pglite') return { store: await openStore({ url: undefined, embeddedDir: 'memory://', poolSize: 4 }), drop: async () => {} }
   const database = await createBenchDatabase()
   return { store: await openStore({ url: database.url, embeddedDir: 'memory://', poolSize: 4 }), drop: database.drop }

@@ -10,7 +10,6 @@
  * validate, no store), and the store's own bulk-insert rate for rows of the same width
  * (server-side INSERT … SELECT generate_series, no client in the way).
  */
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { generateHrSnapshot } from './hr-snapshot-generator.js'
@@ -18,18 +17,10 @@ import { readHrSnapshot } from '../../src/sources/hr-snapshot-reader.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices } from '../../src/services.js'
 import { createBenchOrganisation, openBenchStore } from './bench-store.js'
+import { arg, childStore, out, peakRss, quiet, runEachStore, timed, type BenchStoreKind } from './bench-cli.js'
 
-const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
 const employments = Number(arg('employments', '100000'))
 const units = Number(arg('units', '5000'))
-const quiet = { error () {}, info () {}, warn () {} }
-const out = (line: string): void => { process.stdout.write(line + '\n') }
-
-async function timed<T> (fn: () => Promise<T>): Promise<[T, number]> {
-  const start = process.hrtime.bigint()
-  const result = await fn()
-  return [result, Number(process.hrtime.bigint() - start) / 1e9]
-}
 
 async function readerCeiling (): Promise<number> {
   const [n, s] = await timed(async () => {
@@ -40,7 +31,7 @@ async function readerCeiling (): Promise<number> {
   return n / s
 }
 
-async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
+async function runStore (kind: BenchStoreKind): Promise<void> {
   const { store, drop } = await openBenchStore(kind)
   const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
   const services = await createServices(config, quiet, { store })
@@ -62,18 +53,14 @@ async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
   const [, ceilS] = await timed(() => sql`insert into bench_ceiling select 'E-'||g, g::text, 'Anna', 'Svensson', 'anna'||g||'@exempel.se', 'unit-'||(g%5000), 'Socialsekreterare', date '2020-01-01' + (g%3000), 100, md5(g::text) from generate_series(1, ${employments}) g`.execute(store.db))
   out(`${kind.padEnd(8)} store bulk-insert ceiling ${(employments / ceilS).toFixed(0)} rows/s (INSERT … SELECT, same row width, no indexes)`)
   await services.close(); await store.close(); await drop()
-  out(`${kind.padEnd(8)} peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+  out(peakRss(kind))
 }
 
-const child = process.argv.indexOf('--store')
-if (child >= 0) {
-  await runStore(process.argv[child + 1] as 'pglite' | 'postgres')
+const child = childStore()
+if (child) {
+  await runStore(child)
 } else {
   out(`HR import benchmark: ${employments} employments, ${units} units, node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
   out(`reader ceiling (parse + validate, no store): ${(await readerCeiling()).toFixed(0)} rows/s`)
-  for (const kind of ['pglite', 'postgres'] as const) {
-    if (kind === 'postgres' && !process.env['DATABASE_URL']) { out('postgres skipped: DATABASE_URL not set'); continue }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--store', kind, '--employments', String(employments), '--units', String(units)], { stdio: 'inherit', env: process.env })
-    if (r.status !== 0) process.exitCode = 1
-  }
+  runEachStore(fileURLToPath(import.meta.url), ['pglite', 'postgres'], ['--employments', String(employments), '--units', String(units)])
 }

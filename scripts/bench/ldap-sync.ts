@@ -34,13 +34,11 @@ import { loadConfig } from '../../src/config/load-config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { openStore } from '../../src/store/open-store.js'
 import { BENCH_ORGANISATION, createBenchDatabase, createBenchOrganisation } from './bench-store.js'
+import { arg, out, quiet, timed } from './bench-cli.js'
 
-const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
 const users = Number(arg('users', '100000'))
 const groups = Number(arg('groups', '10000'))
 const pageSize = Number(arg('page-size', '1000'))
-const quiet = { error () {}, info () {}, warn () {} }
-const out = (line: string): void => { process.stdout.write(line + '\n') }
 const env = (name: string): string => {
   const value = process.env[name]
   if (!value) throw new Error(`${name} is not set: run through scripts/with-test-services.sh (throwaway slapd and PostgreSQL)`)
@@ -52,12 +50,6 @@ const ALLOW_PRIVATE_FETCH = new URL(ldap.url).hostname
 const outbound = outboundGuard({ allowPrivate: [ALLOW_PRIVATE_FETCH] })
 
 interface PhaseResult { label: string, seconds: number, entries: number, rssMb: number, detail: string }
-
-async function timed<T> (fn: () => Promise<T>): Promise<[T, number]> {
-  const start = process.hrtime.bigint()
-  const result = await fn()
-  return [result, Number(process.hrtime.bigint() - start) / 1e9]
-}
 
 async function withDirectory<T> (fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ url: ldap.url, timeout: 120_000 })

@@ -13,7 +13,6 @@
  * rows (employments and memberships) plus a server-side insert of as many attribute rows
  * of the same width — the I/O any recompute has to do, with no evaluation in between.
  */
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
@@ -21,23 +20,16 @@ import { parse } from 'yaml'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices } from '../../src/services.js'
 import { createBenchOrganisation, openBenchStore } from './bench-store.js'
+import { arg, childStore, out, peakRss, quiet as silent, runEachStore, timed, type BenchStoreKind } from './bench-cli.js'
 import type { Database } from '../../src/store/database-types.js'
 import type { Condition, MappingDocument } from '../../src/mapping/mapping-types.js'
 
-const arg = (name: string, fallback: string): string => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : fallback }
 const people = Number(arg('people', '100000'))
 const employments = Math.round(people * 1.5)
 const memberships = Math.round(people / 5)
 const RULES = 200
 const CHANGED = 1000
-const quiet = { error (o: object, m: string) { process.stderr.write(`${m} ${JSON.stringify(o)}\n`) }, info () {}, warn () {} }
-const out = (line: string): void => { process.stdout.write(line + '\n') }
-
-async function timed<T> (fn: () => Promise<T>): Promise<[T, number]> {
-  const start = process.hrtime.bigint()
-  const result = await fn()
-  return [result, Number(process.hrtime.bigint() - start) / 1e9]
-}
+const quiet = { ...silent, error (o: object, m: string) { process.stderr.write(`${m} ${JSON.stringify(o)}\n`) } }
 
 const CODES = Array.from({ length: 20 }, (_, i) => String(151010 + i * 10))
 const TITLES = ['Socialsekreterare', 'Förste socialsekreterare', 'Enhetschef', 'Biståndshandläggare', 'LSS-handläggare', 'Familjerättssekreterare', 'Administratör', 'Avdelningschef', 'Undersköterska', 'Familjehemssekreterare']
@@ -108,7 +100,7 @@ async function ceiling (db: Kysely<Database>, org: string, rows: number): Promis
   return readS + writeS
 }
 
-async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
+async function runStore (kind: BenchStoreKind): Promise<void> {
   const { store, drop } = await openBenchStore(kind)
   const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
   const services = await createServices(config, quiet, { store, now: () => new Date('2025-06-01T10:00:00Z') })
@@ -144,17 +136,13 @@ async function runStore (kind: 'pglite' | 'postgres'): Promise<void> {
   const ceilingS = await ceiling(store.db, org, grants)
   out(`${kind.padEnd(8)} ceiling: bare read of the facts + insert of ${grants} attribute rows ${ceilingS.toFixed(2)} s; full recompute = ${(fullS / ceilingS).toFixed(1)}× ceiling`)
   await services.close(); await store.close(); await drop()
-  out(`${kind.padEnd(8)} peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+  out(peakRss(kind))
 }
 
-const child = process.argv.indexOf('--store')
-if (child >= 0) {
-  await runStore(process.argv[child + 1] as 'pglite' | 'postgres')
+const child = childStore()
+if (child) {
+  await runStore(child)
 } else {
   out(`Recompute benchmark: ${people} people, ${employments} employments, ${memberships} group memberships, ${RULES} rules; node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
-  for (const kind of arg('stores', 'postgres').split(',') as Array<'pglite' | 'postgres'>) {
-    if (kind === 'postgres' && !process.env['DATABASE_URL']) { out('postgres skipped: DATABASE_URL not set'); continue }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--store', kind, '--people', String(people)], { stdio: 'inherit', env: process.env })
-    if (r.status !== 0) process.exitCode = 1
-  }
+  runEachStore(fileURLToPath(import.meta.url), arg('stores', 'postgres').split(',') as BenchStoreKind[], ['--people', String(people)])
 }

@@ -1,0 +1,46 @@
+/** What the benchmark scripts share on the command line: options, output, timing, a store per process. */
+import { spawnSync } from 'node:child_process'
+
+export type BenchStoreKind = 'pglite' | 'postgres'
+
+/** The value after `--name`, or the fallback. */
+export function arg (name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1]! : fallback
+}
+
+export function out (line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+/** A logger that keeps the benchmark's own lines readable. */
+export const quiet = { error () {}, info () {}, warn () {} }
+
+/** The result and the seconds it took. */
+export async function timed<T> (fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint()
+  const result = await fn()
+  return [result, Number(process.hrtime.bigint() - start) / 1e9]
+}
+
+/** The store this process measures when `runEachStore` started it, else undefined. */
+export function childStore (): BenchStoreKind | undefined {
+  const i = process.argv.indexOf('--store')
+  return i >= 0 ? process.argv[i + 1] as BenchStoreKind : undefined
+}
+
+/**
+ * Runs `script` again for each store, each in a process of its own so that its peak RSS is
+ * its own; PostgreSQL only where DATABASE_URL is set. A failed child fails the benchmark.
+ */
+export function runEachStore (script: string, kinds: readonly BenchStoreKind[], args: string[]): void {
+  for (const kind of kinds) {
+    if (kind === 'postgres' && !process.env['DATABASE_URL']) { out('postgres skipped: DATABASE_URL not set'); continue }
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--store', kind, ...args], { stdio: 'inherit', env: process.env })
+    if (r.status !== 0) process.exitCode = 1
+  }
+}
+
+export function peakRss (kind: BenchStoreKind): string {
+  return `${kind.padEnd(8)} peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`
+}
