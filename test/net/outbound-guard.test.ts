@@ -1,22 +1,17 @@
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { outboundGuard } from '../../src/net/outbound-guard.js'
 import { parseExceptions, type Resolver } from '../../src/net/outbound-policy.js'
 import { OutboundFailed } from '../../src/net/outbound-errors.js'
+import { selfSignedCertificate } from '../helpers/self-signed-certificate.js'
 
 // A key server on loopback, reached as keys.test, localhost or 127.0.0.1 (all in its certificate).
-const dir = t.testdir()
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=keys.test',
-  '-addext', 'subjectAltName=DNS:keys.test,DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
-const ca = readFileSync(join(dir, 'cert.pem'), 'utf8')
+const { key, cert: ca } = selfSignedCertificate(t, 'keys.test', 'DNS:keys.test,DNS:localhost,IP:127.0.0.1')
 const requests: Record<string, number> = {}
 const authorizationSeen: Array<string | undefined> = []
 let port = 0
-const server: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: ca }, (req, res) => {
+const server: Server = createServer({ key, cert: ca }, (req, res) => {
   const path = req.url ?? ''
   requests[path] = (requests[path] ?? 0) + 1
   const hop = /^\/hop\/(\d+)$/.exec(path)

@@ -1,22 +1,17 @@
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
 import { fetchJwks, JwksUnavailable } from '../../src/relying-parties/client-keys.js'
 import { allowLoopbackFetch, loopbackGuard } from '../helpers/outbound.js'
+import { selfSignedCertificate } from '../helpers/self-signed-certificate.js'
 
 // The agency publishes its keys over HTTPS under a private CA.
-const dir = t.testdir()
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-  '-subj', '/CN=keys.fk.example', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
-const ca = readFileSync(join(dir, 'cert.pem'), 'utf8')
+const { key, cert: ca } = selfSignedCertificate(t, 'keys.fk.example')
 let published: ClientKey[] = []
 let fetches = 0
-const agency: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: ca }, (req, res) => {
+const agency: Server = createServer({ key, cert: ca }, (req, res) => {
   if (req.url === '/jwks.json') {
     fetches++
     res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }))

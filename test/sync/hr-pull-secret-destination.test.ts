@@ -4,27 +4,22 @@
  * server it runs, and that server never sees them.
  */
 import t, { type Test } from 'tap'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer, type Server } from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { csv, staff, waitForRun } from '../helpers/sync.js'
+import { selfSignedCertificate } from '../helpers/self-signed-certificate.js'
 
-const dir = t.testdir()
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-  '-subj', '/CN=hr.exempel.se', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
-const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
+const { key, cert } = selfSignedCertificate(t, 'hr.exempel.se')
 const TOKEN = 'hr-export-token-7f3a'
 const API_KEY = 'hr-api-key-91bc'
 
 /** An HTTPS server that keeps the headers of every request and serves the export to the right token. */
 async function hrServer (): Promise<{ url: string, requests: IncomingHttpHeaders[] }> {
   const requests: IncomingHttpHeaders[] = []
-  const server: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+  const server: Server = createServer({ key, cert }, (req, res) => {
     requests.push(req.headers)
     if (req.headers.authorization !== `Bearer ${TOKEN}`) { res.writeHead(401).end(); return }
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(csv(staff(3)))

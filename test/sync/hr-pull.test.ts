@@ -1,7 +1,4 @@
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
@@ -9,15 +6,13 @@ import { csv, staff, waitForRun } from '../helpers/sync.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { SCHEDULED_SYNC_JOB } from '../../src/sources/service.js'
 import { problemType } from '../helpers/problem-type.js'
+import { selfSignedCertificate } from '../helpers/self-signed-certificate.js'
 
 // A municipal HR system that publishes its export over HTTPS with a private CA and a token.
-const dir = t.testdir()
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-  '-subj', '/CN=hr.exempel.se', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
-const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
+const { key, cert } = selfSignedCertificate(t, 'hr.exempel.se')
 let exportBody = csv(staff(7))
 let requests = 0
-const hr: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+const hr: Server = createServer({ key, cert }, (req, res) => {
   requests++
   if (req.headers.authorization !== 'Bearer hr-export-token') { res.writeHead(401).end(); return }
   res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(exportBody)
