@@ -1,5 +1,5 @@
 import type { ProblemFieldError } from '../http/problem.js'
-import { publicKeyProblem, type ClientJwk } from '../relying-parties/relying-party-document.js'
+import { keySetErrors, type ClientJwk } from '../relying-parties/relying-party-document.js'
 import { UnknownOrganisation } from '../organisations/errors.js'
 import type { OrganisationRepository } from '../organisations/repository.js'
 import { IdentityProviderInvalid, IdentityProviderIssuerTaken, UnknownIdentityProvider } from './errors.js'
@@ -36,16 +36,11 @@ export type IdentityProviderService = ReturnType<typeof identityProviderService>
 
 function documentErrors (document: IdentityProviderDocument): ProblemFieldError[] {
   if ((document.jwks === undefined) === (document.jwks_uri === undefined)) return [{ pointer: '', detail: 'give exactly one of jwks and jwks_uri' }]
-  const errors: ProblemFieldError[] = []
-  const seen = new Set<string>()
-  for (const [i, jwk] of (document.jwks?.keys ?? []).entries()) {
-    if (seen.has(jwk.kid)) errors.push({ pointer: `/jwks/keys/${i}/kid`, detail: `kid "${jwk.kid}" appears twice` })
-    seen.add(jwk.kid)
-    if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in jwk)) errors.push({ pointer: `/jwks/keys/${i}`, detail: 'private key members are refused: register public keys only' })
-    const problem = publicKeyProblem(jwk as ClientJwk)
-    if (problem) errors.push({ pointer: `/jwks/keys/${i}`, detail: problem })
-  }
-  return errors
+  return keySetErrors((document.jwks?.keys ?? []) as ClientJwk[], privateMembers)
+}
+
+function privateMembers (jwk: ClientJwk): string | undefined {
+  return ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in jwk) ? 'private key members are refused: register public keys only' : undefined
 }
 
 function view (stored: StoredIdentityProvider): IdentityProviderView {

@@ -64,11 +64,21 @@ export function parseRelyingParty (document: unknown): RelyingPartyDocument {
 }
 
 function keyErrors (document: RelyingPartyDocument): ProblemFieldError[] {
+  return keySetErrors(document.jwks?.keys ?? [])
+}
+
+/**
+ * What is wrong with an inline key set (`/jwks/keys/…`): a kid given twice, and each key
+ * that `refuse` (if given) or `publicKeyProblem` finds unusable, in key order.
+ */
+export function keySetErrors (keys: ClientJwk[], refuse?: (jwk: ClientJwk) => string | undefined): ProblemFieldError[] {
   const errors: ProblemFieldError[] = []
   const seen = new Set<string>()
-  for (const [i, jwk] of (document.jwks?.keys ?? []).entries()) {
+  for (const [i, jwk] of keys.entries()) {
     if (seen.has(jwk.kid)) errors.push({ pointer: `/jwks/keys/${i}/kid`, detail: `kid "${jwk.kid}" appears twice` })
     seen.add(jwk.kid)
+    const refused = refuse?.(jwk)
+    if (refused) errors.push({ pointer: `/jwks/keys/${i}`, detail: refused })
     const problem = publicKeyProblem(jwk)
     if (problem) errors.push({ pointer: `/jwks/keys/${i}`, detail: problem })
   }
