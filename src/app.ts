@@ -7,8 +7,7 @@ import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { libraryLogger } from './http/library-logger.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { answerClientError, installRouteErrors, MAX_PARAM_LENGTH, renderFrameworkError } from './http/framework-errors.js'
-import { registerOpenApi } from './http/openapi.js'
-import { installBodyLimits } from './http/body-limits.js'
+import { registerOpenApi } from './openapi/openapi-plugin.js'
 import { installJsonDepthLimit } from './http/json-depth.js'
 import { installCors } from './http/cors.js'
 import { installRateLimits } from './http/rate-limit.js'
@@ -46,10 +45,10 @@ import { seedDemo } from './demo/demo-seed.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
-import { auditRoutes } from './audit/routes.js'
+import { auditRoutes } from './audit-trail/routes.js'
 import { problemRoutes } from './problems/routes.js'
 import { loadProblemDocs } from './problems/problem-docs.js'
-import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
+import { AUDIT_CHECKPOINT_JOB } from './audit-trail/audit-checkpoint.js'
 import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
@@ -117,7 +116,6 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   })
   installErrorHandling(app, config.issuer)
   installRouteErrors(app)
-  installBodyLimits(app)
   installJsonDepthLimit(app)
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
   await installSecurityHeaders(app)
