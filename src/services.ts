@@ -19,8 +19,7 @@ import { auditRepository } from './audit-trail/repository.js'
 import { auditService, type AuditService } from './audit-trail/service.js'
 import { writeCheckpoint } from './audit-trail/audit-checkpoint.js'
 import { relyingPartyRepository } from './relying-parties/repository.js'
-
-interface Logger { error (o: object, m: string): void, info (o: object, m: string): void, warn (o: object, m: string): void }
+import type { Logger } from './log/logger.js'
 
 export interface Services {
   store: Store

@@ -17,8 +17,7 @@ import { personFactsRepository, unitsHash } from './person-facts-repository.js'
 import { buildUnitTree, type UnitRecord } from './unit-tree.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
-
-interface Logger { error (o: object, m: string): void }
+import type { Logger } from '../log/logger.js'
 
 /** What a publish did; handed to `onPublished` inside the publishing transaction. */
 export interface MappingPublished {
@@ -38,7 +37,7 @@ export interface MappingPublished {
 export interface MappingServiceDeps {
   db: Kysely<Database>
   catalogs: CatalogSource
-  log: Logger
+  log: Pick<Logger, 'error'>
   /** The evaluation clock; tests pin it. */
   now?: () => Date
   /**
