@@ -12,8 +12,9 @@ import { RateLimited } from './errors.js'
 export type Bucket = 'relying-party' | 'token-endpoint' | 'api-key' | 'platform-admin' | 'anonymous'
 
 /**
- * What a route says of its rate limit in its `config`, beside @fastify/rate-limit's own
- * `rateLimit: false` (never limited, e.g. probes that orchestrators call every few seconds).
+ * Routes declare their limits in their `config`: `rateLimit: false` (@fastify/rate-limit's
+ * own) for never, as probes that orchestrators call every few seconds; `claimedClientLimit`
+ * where callers claim a client before they are authenticated (the token endpoint).
  */
 export interface ClaimedClientLimit {
   /** The client an unauthenticated request claims, unverified: counted in the 'token-endpoint' bucket too. */
