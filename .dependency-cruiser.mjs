@@ -1,26 +1,29 @@
 // The layers of src/, lowest first: a module may import its own layer and the ones listed
 // before it, never one listed after it. docs/architecture.md says what each layer holds.
 // Type-only imports count too: a type from a higher layer ties the lower one to it as surely.
+// Modules in one layer may import each other (sources and directory do: sources checks an ldap
+// source's config with directory's parser, directory implements sources' connector); no
+// import may close a circle.
 const LAYERS = [
-  ['log', 'identifiers', 'crypto', 'net'],
-  ['store'],
-  ['config'],
-  ['http', 'jobs'],
-  ['auth', 'openapi', 'problems', 'health'],
-  ['audit'],
-  ['organisations'],
-  ['catalog', 'units'],
-  ['sources', 'directory'],
-  ['sync'],
-  ['mapping'],
-  ['people'],
-  ['keys'],
-  ['relying-parties'],
-  ['identity-providers'],
-  ['tokens'],
-  ['oauth'],
-  ['scim', 'api-keys', 'audit-trail'],
-  ['composition']
+  ['log', 'identifiers', 'crypto', 'net'], // primitives that import nothing of ours
+  ['store'], // the database: connection, migrations, table types, tenant scope
+  ['config'], // the environment, checked once at start-up
+  ['http', 'jobs'], // HTTP primitives (problems, schemas, limits) and the job queue
+  ['auth', 'openapi', 'problems', 'health'], // who is calling; app-wide plugins that know no capability
+  ['audit'], // appending to the audit log, which every capability does
+  ['organisations'], // the tenants every capability is scoped by
+  ['catalog', 'units'], // attribute catalogs; organisational units
+  ['sources', 'directory'], // what sources yield, HR readers, the LDAP connector (peers, see above)
+  ['sync'], // staging and applying source runs
+  ['mapping'], // rules from facts to effective attributes
+  ['people'], // people with their facts and attributes, for reading
+  ['keys'], // signing keys: storage, rotation, JWKS
+  ['relying-parties'], // registered agencies and their release policies
+  ['identity-providers'], // trusted issuers of subject tokens
+  ['tokens'], // attribute tokens and status lists
+  ['oauth'], // the token endpoint and its grants
+  ['scim', 'api-keys', 'audit-trail'], // SCIM provisioning, API keys, the audit trail: APIs over the capabilities below
+  ['composition'] // the composition root
 ]
 
 // The composition root: builds the services and the app, serves, works, seeds, runs commands.
@@ -58,7 +61,6 @@ export default {
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] }
+    tsConfig: { fileName: 'tsconfig.json' }
   }
 }
