@@ -50,6 +50,7 @@ import { auditRoutes } from './audit/routes.js'
 import { problemRoutes } from './problems/routes.js'
 import { loadProblemDocs } from './problems/problem-docs.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
+import { REDACTED_LOG_PATHS } from './log/redacted-paths.js'
 import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
@@ -81,15 +82,6 @@ export interface AppDependencies {
   /** The clock effective attributes are evaluated by (tests pin the day). */
   now?: () => Date
 }
-
-/** Paths pino must never print: credentials, secrets and personal identity numbers. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
-  '*.password', '*.bind_password', '*.secret', '*.client_secret', '*.token', '*.key',
-  '*.personal_identity_number', '*.personalIdentityNumber',
-  // A database error carries the failed statement's parameters (PGlite's does): names, e-mail addresses.
-  'err.params', '*.err.params'
-]
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const ajvLogger = libraryLogger('ajv')
