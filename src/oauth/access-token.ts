@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { KeyService } from '../keys/service.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
-import { InvalidAccessToken } from './errors.js'
+import { InvalidAccessToken } from '../tokens/errors.js'
 import { COMPACT_JWS } from './compact-jws.js'
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt'
