@@ -4,7 +4,6 @@ import type { ClientKeys } from '../relying-parties/client-keys.js'
 import { JwksUnavailable } from '../relying-parties/client-keys.js'
 import type { StoredIdentityProvider } from '../identity-providers/repository.js'
 import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
-import type { SubjectLookup } from '../tokens/attribute-token-repository.js'
 import { SubjectNotFound } from '../tokens/errors.js'
 import { invalidSubjectToken, invalidRequest, OAuthError } from './errors.js'
 import { normalisedTyp } from './client-assertion.js'
@@ -45,7 +44,7 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
     const value = Object.hasOwn(claims, idp.document.subject.claim) ? claims[idp.document.subject.claim] : undefined
     if (typeof value !== 'string' || value === '') throw invalidSubjectToken(`the subject_token has no ${idp.document.subject.claim} claim naming the person`)
     try {
-      const issued = await deps.attributeTokens.issueFor(client.clientId, idp.organisation, lookupOf(idp.document.subject.type, value), form.domain)
+      const issued = await deps.attributeTokens.issueFor(client.clientId, idp.organisation, { type: idp.document.subject.type, value }, form.domain)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
       if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken('no attributes this client may receive for the person the subject_token names')
@@ -99,13 +98,5 @@ async function verifySubjectToken (token: string, idp: StoredIdentityProvider, c
     if (error instanceof joseErrors.JWTClaimValidationFailed) throw invalidSubjectToken(`the subject_token's ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not acceptable'}`)
     if (error instanceof joseErrors.JOSEError) throw invalidSubjectToken(`the subject_token does not verify (${error.code})`)
     throw error
-  }
-}
-
-function lookupOf (type: StoredIdentityProvider['document']['subject']['type'], value: string): SubjectLookup {
-  switch (type) {
-    case 'employee-number': return { by: 'employee_number', value }
-    case 'email': return { by: 'email', value }
-    case 'service-id': return { by: 'service_id', value }
   }
 }
