@@ -19,6 +19,7 @@ import { statusListService, type StatusListService } from './tokens/status-list-
 import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
+import { subjectTokenVerifiers } from './oauth/subject-tokens/subject-token-verifiers.js'
 import { OAuthError } from './oauth/errors.js'
 import { claimedClientId } from './oauth/claimed-client.js'
 import { decodeJwt } from 'jose'
@@ -89,7 +90,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
         })
         return issued
       }],
-      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })]
+      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens: subjectTokenVerifiers({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets }), attributeTokens })]
     ]),
     statusLists,
     attributeTokens,
