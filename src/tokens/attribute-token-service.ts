@@ -105,12 +105,12 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     const status = await deps.statusLists.allocate()
     const lifetime = party.document.token_lifetime
     const iat = Math.floor(now() / 1000)
+    const jti = randomUUID()
     const decision: IssuanceDecision = {
       issuer: deps.issuer, audience: party.clientId, subject: found.sub, organisation: found.organisation, attributes: found.attributes,
-      catalog: found.catalog, sourceAsOf: found.sourceAsOf, status: { idx: status.idx, uri: status.uri }, jti: randomUUID(), issuedAt: iat, expiresAt: iat + lifetime
+      catalog: found.catalog, sourceAsOf: found.sourceAsOf, status: { idx: status.idx, uri: status.uri }, jti, issuedAt: iat, expiresAt: iat + lifetime
     }
     const token = await formatFor(party).sign(decision, deps.keys.signer)
-    const { jti } = decision
     const carried = found.attributes.map((a) => ({ id: a.attribute_id, unit: a.unit_id }))
     const expiresAt = new Date(decision.expiresAt * 1000)
     const audit: AuditEventInput = {
@@ -136,7 +136,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   }
 
   return {
-    issueFor: (clientId, organisation, lookup, domain) => issueFor(clientId, organisation, lookup, domain),
+    issueFor: (clientId, organisation, subject, domain) => issueFor(clientId, organisation, subject, domain),
     async issue (caller, request) {
       const { type, value, organisation } = request.subject
       return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, bearerRefused, caller.registration)
