@@ -18,6 +18,7 @@ import { storedCatalogSource } from './mapping/catalog-source.js'
 import { auditRepository } from './audit/repository.js'
 import { auditService, type AuditService } from './audit/service.js'
 import { writeCheckpoint } from './audit/audit-checkpoint.js'
+import type { Logger } from './log/logger.js'
 import { relyingPartyRepository } from './relying-parties/repository.js'
 import { organisationRepository, type OrganisationRepository } from './organisations/repository.js'
 import { apiKeyRepository, type ApiKeyRepository } from './api-keys/repository.js'
@@ -27,8 +28,6 @@ import { identityProviderService, type IdentityProviderService } from './identit
 import { unitRepository, type UnitRepository } from './units/repository.js'
 import { peopleRepository, type PeopleRepository } from './people/repository.js'
 import { scimService, type ScimService } from './scim/service.js'
-
-interface Logger { error (o: object, m: string): void, info (o: object, m: string): void, warn (o: object, m: string): void }
 
 export interface Services {
   store: Store
