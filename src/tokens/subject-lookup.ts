@@ -1,6 +1,5 @@
 import type { SecretBox } from '../crypto/secret-box.js'
-import { parsePersonalIdentityNumber } from '../identifiers/personal-identity-number.js'
-import { PIN_PURPOSE } from '../sync/stage-items.js'
+import { parsePersonalIdentityNumber, PIN_PURPOSE } from '../identifiers/personal-identity-number.js'
 import type { SUBJECT_LOOKUP_TYPES } from './attribute-token-schemas.js'
 import type { SubjectLookup } from './attribute-token-repository.js'
 
