@@ -1,10 +1,9 @@
 /**
- * What behorig's code logs through: pino's (and Fastify's) logger, narrowed to the calls it
- * makes, so a capability takes a logger without depending on pino. Code that needs less
- * takes a Pick of it.
+ * The logging every module may use: pino's (and so Fastify's) call shape, object first.
+ * Take `Pick<Logger, 'error'>` where a function needs less, so tests can pass less.
  */
 export interface Logger {
-  error (o: object, m: string): void
-  info (o: object, m: string): void
-  warn (o: object, m: string): void
+  info (obj: object, msg: string): void
+  warn (obj: object, msg: string): void
+  error (obj: object, msg: string): void
 }
