@@ -57,11 +57,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
       operationId: 'getAuthorizationServerMetadata',
       summary: 'Authorization server metadata (RFC 8414)',
       description: 'Where an agency\'s client library starts: the issuer, the token endpoint, the JWKS, the grants and the client authentication it accepts.',
-      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [{ ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }]) }
+      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [authorizationServerMetadata(issuer, grants.keys())]) }
     }
   }, async function metadata (_request, reply) {
     reply.header('cache-control', 'public, max-age=3600')
-    return { ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }
+    return authorizationServerMetadata(issuer, grants.keys())
   })
 }
 
