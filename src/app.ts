@@ -7,8 +7,7 @@ import { addBehorigKeywords } from './http/ajv-keywords.js'
 import { libraryLogger } from './http/library-logger.js'
 import { installErrorHandling } from './http/error-handler.js'
 import { answerClientError, installRouteErrors, MAX_PARAM_LENGTH, renderFrameworkError } from './http/framework-errors.js'
-import { registerOpenApi } from './http/openapi.js'
-import { installBodyLimits } from './http/body-limits.js'
+import { registerOpenApi } from './openapi/openapi-plugin.js'
 import { installJsonDepthLimit } from './http/json-depth.js'
 import { installCors } from './http/cors.js'
 import { installRateLimits } from './http/rate-limit.js'
@@ -17,10 +16,7 @@ import { installFailedAuthLimit } from './http/failed-auth-limit.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { resolveAdminToken } from './auth/admin-token.js'
 import type { RouteAuth } from './auth/principal.js'
-import { organisationRepository } from './organisations/repository.js'
 import { organisationRoutes } from './organisations/routes.js'
-import { apiKeyRepository } from './api-keys/repository.js'
-import { apiKeyService } from './api-keys/service.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { healthRoutes } from './health/routes.js'
 import type { JobQueue } from './jobs/job-queue.js'
@@ -29,13 +25,10 @@ import { syncRoutes } from './sync/routes.js'
 import { createServices, type ServiceOverrides, type Services } from './services.js'
 import { publishCatalogs } from './catalog/service.js'
 import { catalogRoutes } from './catalog/routes.js'
-import { peopleRepository } from './people/repository.js'
 import { peopleRoutes } from './people/routes.js'
 import { unitRoutes } from './units/routes.js'
 import { scimRoutes } from './scim/routes.js'
-import { scimService } from './scim/service.js'
 import { mappingRoutes } from './mapping/routes.js'
-import { unitRepository } from './units/repository.js'
 import { keyRoutes } from './keys/routes.js'
 import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
 import { relyingPartyRoutes } from './relying-parties/routes.js'
@@ -43,13 +36,12 @@ import { oauthRoutes } from './oauth/routes.js'
 import { statusListRoutes } from './tokens/status-list-routes.js'
 import { attributeTokenRoutes } from './tokens/attribute-token-routes.js'
 import { seedDemo } from './demo/demo-seed.js'
-import { identityProviderRepository } from './identity-providers/repository.js'
-import { identityProviderService } from './identity-providers/service.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
-import { auditRoutes } from './audit/routes.js'
+import { auditRoutes } from './audit-trail/routes.js'
 import { problemRoutes } from './problems/routes.js'
 import { loadProblemDocs } from './problems/problem-docs.js'
-import { AUDIT_CHECKPOINT_JOB } from './audit/audit-checkpoint.js'
+import { AUDIT_CHECKPOINT_JOB } from './audit-trail/audit-checkpoint.js'
+import { REDACTED_LOG_PATHS } from './log/redacted-paths.js'
 import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
@@ -82,15 +74,6 @@ export interface AppDependencies {
   now?: () => Date
 }
 
-/** Paths pino must never print: credentials, secrets and personal identity numbers. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
-  '*.password', '*.bind_password', '*.secret', '*.client_secret', '*.token', '*.key',
-  '*.personal_identity_number', '*.personalIdentityNumber',
-  // A database error carries the failed statement's parameters (PGlite's does): names, e-mail addresses.
-  'err.params', '*.err.params'
-]
-
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const ajvLogger = libraryLogger('ajv')
   const app = Fastify(serverOptions(config, deps, ajvLogger)).withTypeProvider<TypeBoxTypeProvider>()
@@ -117,19 +100,16 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   })
   installErrorHandling(app, config.issuer)
   installRouteErrors(app)
-  installBodyLimits(app)
   installJsonDepthLimit(app)
   // Before authentication: headers on refusals too, and preflights answered unauthenticated.
   await installSecurityHeaders(app)
   await installCors(app)
   await registerOpenApi(app, { issuer: config.issuer })
 
-  const organisations = organisationRepository(store.db)
-  const apiKeys = apiKeyRepository(store.db)
   const admin = await resolveAdminToken(store.db, config.adminToken)
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
   installFailedAuthLimit(app, { max: config.rateLimits.failedAuth, windowMs: config.rateLimits.windowMs })
-  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys, accessTokens: services.tokenServices.accessTokens })
+  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys: services.apiKeyLookup, accessTokens: services.tokenServices.accessTokens })
   await installRateLimits(app, { limits: config.rateLimits, redisUrl: config.redisUrl, namespace: config.jobs.queueName })
 
   if (config.jobs.run) services.work()
@@ -158,14 +138,14 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(healthRoutes, { checks: readiness })
   await app.register(problemRoutes, { issuer: config.issuer, docs: loadProblemDocs() })
   await app.register(catalogRoutes, { catalog: catalog.index })
-  await app.register(organisationRoutes, { organisations })
-  await app.register(identityProviderRoutes, { identityProviders: identityProviderService({ identityProviders: identityProviderRepository(store.db), organisations }) })
-  await app.register(unitRoutes, { units: unitRepository(store.db) })
-  await app.register(apiKeyRoutes, { apiKeys: apiKeyService({ apiKeys, organisations }) })
+  await app.register(organisationRoutes, { organisations: services.organisations })
+  await app.register(identityProviderRoutes, { identityProviders: services.identityProviders })
+  await app.register(unitRoutes, { units: services.units })
+  await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(sourceRoutes, { sources })
   await app.register(syncRoutes, { engine, sources, importLimitBytes: config.importLimit })
-  await app.register(scimRoutes, { prefix: '/scim/v2', scim: scimService({ db: store.db, engine, issuer: config.issuer }) })
-  await app.register(peopleRoutes, { people: peopleRepository(store.db), explain: mappings.explain })
+  await app.register(scimRoutes, { prefix: '/scim/v2', scim: services.scim })
+  await app.register(peopleRoutes, { people: services.people, explain: mappings.explain })
   await app.register(mappingRoutes, { mappings })
   const { tokenServices } = services
   await app.register(keyRoutes, { keys: tokenServices.keys })

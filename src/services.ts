@@ -3,7 +3,7 @@ import { openStore, type Store } from './store/open-store.js'
 import { resolveKeyEncryptionKey } from './crypto/key-encryption-key.js'
 import { secretBox, type SecretBox } from './crypto/secret-box.js'
 import { openQueue } from './jobs/open-queue.js'
-import { jobHandlers } from './jobs/job-handlers.js'
+import { jobHandlers } from './job-handlers.js'
 import { createTokenServices, type TokenServiceOptions, type TokenServices } from './token-services.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRepository } from './sources/repository.js'
@@ -15,12 +15,19 @@ import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
 import { storedCatalogSource } from './mapping/catalog-source.js'
-import { auditRepository } from './audit/repository.js'
-import { auditService, type AuditService } from './audit/service.js'
-import { writeCheckpoint } from './audit/audit-checkpoint.js'
+import { auditRepository } from './audit-trail/repository.js'
+import { auditService, type AuditService } from './audit-trail/service.js'
+import { writeCheckpoint } from './audit-trail/audit-checkpoint.js'
+import type { Logger } from './log/logger.js'
 import { relyingPartyRepository } from './relying-parties/repository.js'
-
-interface Logger { error (o: object, m: string): void, info (o: object, m: string): void, warn (o: object, m: string): void }
+import { organisationRepository, type OrganisationRepository } from './organisations/repository.js'
+import { apiKeyRepository, type ApiKeyRepository } from './api-keys/repository.js'
+import { apiKeyService, type ApiKeyService } from './api-keys/service.js'
+import { identityProviderRepository } from './identity-providers/repository.js'
+import { identityProviderService, type IdentityProviderService } from './identity-providers/service.js'
+import { unitRepository, type UnitRepository } from './units/repository.js'
+import { peopleRepository, type PeopleRepository } from './people/repository.js'
+import { scimService, type ScimService } from './scim/service.js'
 
 export interface Services {
   store: Store
@@ -32,6 +39,14 @@ export interface Services {
   mappings: MappingService
   /** Signing keys, relying parties, client authentication, access tokens, status lists. */
   tokenServices: TokenServices
+  organisations: OrganisationRepository
+  /** API keys as the admin API manages them; `apiKeyLookup` is what authentication reads. */
+  apiKeys: ApiKeyService
+  apiKeyLookup: ApiKeyRepository
+  identityProviders: IdentityProviderService
+  units: UnitRepository
+  people: PeopleRepository
+  scim: ScimService
   /** Reading and verifying the audit log. */
   audit: AuditService
   /** Signs an audit checkpoint unless no chain moved (the checkpoint job). */
@@ -95,6 +110,8 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   const relyingParties = relyingPartyRepository(store.db)
   const audit = auditService({ audit: audits, relyingPartyName: async (clientId) => (await relyingParties.find(clientId))?.document.name })
   const auditCheckpoint = () => writeCheckpoint({ audit: audits, keys: tokenServices.keys, issuer: config.issuer })
+  const organisations = organisationRepository(store.db)
+  const apiKeyLookup = apiKeyRepository(store.db)
   return {
     store,
     box,
@@ -103,6 +120,13 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     engine,
     mappings,
     tokenServices,
+    organisations,
+    apiKeys: apiKeyService({ apiKeys: apiKeyLookup, organisations }),
+    apiKeyLookup,
+    identityProviders: identityProviderService({ identityProviders: identityProviderRepository(store.db), organisations }),
+    units: unitRepository(store.db),
+    people: peopleRepository(store.db),
+    scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
     auditCheckpoint,
     work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, auditCheckpoint })),

@@ -10,26 +10,23 @@ import { clientKeys, type JwksFetchOptions } from './relying-parties/client-keys
 import type { OutboundFetch } from './net/outbound-fetch.js'
 import { redisReplayGuard, type ReplayGuard } from './oauth/replay-guard.js'
 import { storeReplayGuard } from './oauth/repository.js'
-import { authenticateClient, type ClientCredentials } from './oauth/client-assertion.js'
+import { auditedClientAuthentication, type ClientAuthentication } from './oauth/audited-client-authentication.js'
 import { accessTokenVerifier, type AccessTokenVerifier } from './oauth/access-token.js'
 import { clientCredentialsGrant, type GrantHandler, type Grants } from './oauth/grants.js'
 import { tokenEndpointOf } from './oauth/metadata.js'
+import { tokenEndpointAudit } from './oauth/token-endpoint-audit.js'
+import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
+import { subjectTokenVerifiers } from './oauth/subject-tokens/subject-token-verifiers.js'
 import { statusListRepository } from './tokens/status-list-repository.js'
 import { statusListService, type StatusListService } from './tokens/status-list-service.js'
 import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
-import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange.js'
-import { OAuthError } from './oauth/errors.js'
-import { claimedClientId } from './oauth/claimed-client.js'
-import { decodeJwt } from 'jose'
-import type { AuditEventInput } from './audit/audit-event.js'
-import { appendAudit } from './audit/audit-log.js'
 
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
   keys: KeyService
   relyingParties: RelyingPartyService
-  authenticateClient (form: ClientCredentials): Promise<StoredRelyingParty>
+  authenticateClient: ClientAuthentication
   /** Bearer auth for the attribute-token endpoint. */
   accessTokens: AccessTokenVerifier
   /** Grant handlers of /oauth/token by grant_type; token exchange adds itself here. */
@@ -64,32 +61,16 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
     db: deps.db, box: deps.box, keys, statusLists, issuer: config.issuer, audit: options.issuanceAudit ?? true,
     ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
   })
-  // Token-endpoint events go on the platform chain, committed before the answer leaves.
-  const audit = (event: AuditEventInput): Promise<void> => deps.db.transaction().execute((trx) => appendAudit(trx, [event]))
-  const clientCredentials = clientCredentialsGrant({ keys, issuer: config.issuer })
+  const record = tokenEndpointAudit(deps.db)
+  const subjectTokens = subjectTokenVerifiers({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets })
   return {
     keys,
     relyingParties,
-    async authenticateClient (form) {
-      try {
-        return await authenticateClient(form, assertionDeps)
-      } catch (error) {
-        if (error instanceof OAuthError && error.code === 'invalid_client') await audit(refusedClient(form, error))
-        throw error
-      }
-    },
+    authenticateClient: auditedClientAuthentication(assertionDeps, record),
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
     grants: new Map<string, GrantHandler>([
-      ['client_credentials', async function clientCredentialsAudited (form, client) {
-        const issued = await clientCredentials(form, client)
-        const { jti, exp } = decodeJwt(issued.access_token)
-        await audit({
-          organisation: null, action: 'access-token.issued', actor: { kind: 'relying-party', client_id: client.clientId }, client_id: client.clientId,
-          details: { jti, expires_at: new Date(Number(exp) * 1000).toISOString(), scope: issued.scope ?? null }
-        })
-        return issued
-      }],
-      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets, attributeTokens })]
+      ['client_credentials', clientCredentialsGrant({ keys, issuer: config.issuer, record })],
+      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens, attributeTokens })]
     ]),
     statusLists,
     attributeTokens,
@@ -97,18 +78,5 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
       await attributeTokens.drain()
       await replay.close()
     }
-  }
-}
-
-/**
- * A refused client authentication. Who it claimed to be is unverified: kept as a bounded
- * string, and the assertion itself never (it is a credential, if a spent one).
- */
-function refusedClient (form: ClientCredentials, error: OAuthError): AuditEventInput {
-  return {
-    organisation: null,
-    action: 'client-authentication.refused',
-    actor: { kind: 'system', component: 'token-endpoint' },
-    details: { claimed_client_id: claimedClientId(form) ?? null, reason: error.description }
   }
 }

@@ -1,7 +1,7 @@
 import pino from 'pino'
 import { loadConfig, ConfigError } from './config/load-config.js'
 import { createServices } from './services.js'
-import { REDACTED_LOG_PATHS } from './app.js'
+import { REDACTED_LOG_PATHS } from './log/redacted-paths.js'
 
 /**
  * Job runner: works on the BullMQ queue beside (or instead of) the API nodes. Several can

@@ -4,7 +4,6 @@ import { parseApiKey, secretMatchesHash } from './secrets.js'
 import { ForeignOrganisation, InsufficientScope, InvalidCredentials, PlatformAdminOnly } from './errors.js'
 import type { Principal, RouteAuth } from './principal.js'
 import type { Scope } from './scopes.js'
-import type { AccessTokenVerifier } from '../oauth/access-token.js'
 
 export interface ApiKeyLookup {
   findActiveKey (id: string): Promise<{ organisation: string, scopes: string[], secret_hash: string } | undefined>
@@ -14,7 +13,12 @@ export interface AuthOptions {
   adminTokenHash: string
   apiKeys: ApiKeyLookup
   /** Verifies relying parties' access tokens, for routes declaring `auth: { relyingParty: true }`. */
-  accessTokens: Pick<AccessTokenVerifier, 'verify'>
+  accessTokens: AccessTokenCheck
+}
+
+/** What authentication needs of an access token from /oauth/token (oauth/ verifies them): whose it is. */
+export interface AccessTokenCheck {
+  verify (token: string): Promise<{ clientId: string, registration: string }>
 }
 
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behorig"' }

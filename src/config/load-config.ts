@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { EnvSchema, type Config, type Env } from './config-schema.js'
-import { cronProblem } from '../sources/source-config.js'
+import { cronProblem } from './cron-schedule.js'
 import { parseExceptions } from '../net/outbound-policy.js'
 
 export class ConfigError extends Error {

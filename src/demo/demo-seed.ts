@@ -5,8 +5,7 @@ import type { Services } from '../services.js'
 import { organisationRepository } from '../organisations/repository.js'
 import { readHrSnapshot } from '../sources/hr-snapshot-reader.js'
 import { packageRoot } from '../store/package-root.js'
-
-interface Logger { info (o: object, m: string): void }
+import type { Logger } from '../log/logger.js'
 
 /** The fictional municipality (Luhn-valid; no real organisation has this number). */
 export const DEMO_ORGANISATION = { number: '2129999997', name: 'Exempelkommun', kind: 'municipality' as const }
@@ -33,7 +32,7 @@ const keyFile = (dataDir: string): string => join(demoDir(dataDir), `${DEMO_CLIE
  * (organisation, its hr source, a successful import, an active mapping, the relying party
  * with the key on disk), so a restart changes nothing.
  */
-export async function seedDemo (services: Services, options: { dataDir: string, issuer: string }, log: Logger): Promise<DemoFile> {
+export async function seedDemo (services: Services, options: { dataDir: string, issuer: string }, log: Pick<Logger, 'info'>): Promise<DemoFile> {
   const org = DEMO_ORGANISATION.number
   await organisationRepository(services.store.db).upsert(org, { name: DEMO_ORGANISATION.name, kind: DEMO_ORGANISATION.kind })
   if (!(await services.sources.list(org)).some((s) => s.id === HR_SOURCE)) {

@@ -1,4 +1,4 @@
-import { normaliseDn } from '../mapping/dn-normaliser.js'
+import { normaliseDn } from './dn-normaliser.js'
 import type { AccountRecord } from '../sources/source-records.js'
 
 /**

@@ -1,5 +1,14 @@
-import type { GroupFact } from '../mapping/mapping-types.js'
 import { dnKey, type DirectoryGroup } from './directory-records.js'
+
+/** A group the person belongs to, directly or through nesting. */
+export interface GroupFact {
+  dn: string
+  /**
+   * For nested membership: the DNs from the group the person is a direct member of up to,
+   * but not including, `dn`. Empty or absent for direct membership.
+   */
+  via?: string[]
+}
 
 interface KnownGroup {
   /** The DN as the directory spells it, for explanations. */

@@ -12,7 +12,7 @@ const Status = Type.Object({ status: Type.Literal('ok'), checks: Type.Optional(T
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
   app.get('/health/live', {
-    config: { auth: false },
+    config: { auth: false, rateLimit: false },
     schema: {
       tags: TAGS,
       operationId: 'checkLiveness',
@@ -25,7 +25,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
   })
 
   app.get('/health/ready', {
-    config: { auth: false },
+    config: { auth: false, rateLimit: false },
     schema: {
       tags: TAGS,
       operationId: 'checkReadiness',

@@ -1,6 +1,5 @@
 import { format } from 'node:util'
-
-interface LogTarget { info (o: object, m: string): void, warn (o: object, m: string): void, error (o: object, m: string): void }
+import type { Logger } from '../log/logger.js'
 
 /**
  * A logger for libraries that would otherwise write to the console (ajv, in Fastify's
@@ -8,8 +7,8 @@ interface LogTarget { info (o: object, m: string): void, warn (o: object, m: str
  * only. Libraries get it before the app's logger exists; `attach` points it at the logger
  * once there is one, and lines from before that go nowhere rather than to stderr.
  */
-export function libraryLogger (library: string): { log (...a: unknown[]): void, warn (...a: unknown[]): void, error (...a: unknown[]): void, attach (target: LogTarget): void } {
-  let target: LogTarget | undefined
+export function libraryLogger (library: string): { log (...a: unknown[]): void, warn (...a: unknown[]): void, error (...a: unknown[]): void, attach (target: Logger): void } {
+  let target: Logger | undefined
   return {
     log: (...args) => target?.info({ library }, format(...args)),
     warn: (...args) => target?.warn({ library }, format(...args)),

@@ -2,8 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
 import type { RateLimits } from '../config/config-schema.js'
-import { TOKEN_ENDPOINT_PATH } from '../oauth/metadata.js'
-import { claimedClientId } from '../oauth/claimed-client.js'
 import { RateLimited } from './errors.js'
 
 /**
@@ -13,8 +11,23 @@ import { RateLimited } from './errors.js'
  */
 export type Bucket = 'relying-party' | 'token-endpoint' | 'api-key' | 'platform-admin' | 'anonymous'
 
-/** Probes that orchestrators call every few seconds: never limited. */
-const EXEMPT_ROUTES = new Set(['/health/live', '/health/ready'])
+/**
+ * Routes declare their limits in their `config`: `rateLimit: false` (@fastify/rate-limit's
+ * own) for never, as probes that orchestrators call every few seconds; `claimedClientLimit`
+ * where callers claim a client before they are authenticated (the token endpoint).
+ */
+export interface ClaimedClientLimit {
+  /** The client an unauthenticated request claims, unverified: counted in the 'token-endpoint' bucket too. */
+  clientOf (body: unknown): string | undefined
+  /** Answers an exceeded limit in the route's own wire format instead of a problem. */
+  refuse (reply: FastifyReply, retryAfter: number): FastifyReply
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    claimedClientLimit?: ClaimedClientLimit
+  }
+}
 
 export interface RateLimitOptions {
   limits: RateLimits
@@ -41,7 +54,7 @@ export async function installRateLimits (app: FastifyInstance, options: RateLimi
     app.createRateLimit({ max, timeWindow: limits.windowMs, keyGenerator: (request) => `${bucket}:${id(request)}` })
   const limiters: Record<Bucket, Limiter> = {
     'relying-party': limiter('relying-party', limits.relyingParty, (r) => r.principal?.kind === 'relying-party' ? r.principal.clientId : addressOf(r)),
-    'token-endpoint': limiter('token-endpoint', limits.tokenEndpoint, (r) => claimedClientId(r.body) ?? addressOf(r)),
+    'token-endpoint': limiter('token-endpoint', limits.tokenEndpoint, (r) => r.routeOptions.config?.claimedClientLimit?.clientOf(r.body) ?? addressOf(r)),
     'api-key': limiter('api-key', limits.apiKey, (r) => r.principal?.kind === 'api-key' ? r.principal.keyId : addressOf(r)),
     'platform-admin': limiter('platform-admin', limits.platformAdmin, () => 'platform-admin'),
     anonymous: limiter('anonymous', limits.anonymous, addressOf)
@@ -50,13 +63,14 @@ export async function installRateLimits (app: FastifyInstance, options: RateLimi
   // preValidation: after authentication and body parsing (the token endpoint's client_id is
   // in the form), before validation, so malformed requests count too.
   app.addHook('preValidation', async function limitRate (request, reply) {
-    if (request.routeOptions.config?.rateLimit === false || EXEMPT_ROUTES.has(request.routeOptions.url ?? '')) return
+    if (request.routeOptions.config?.rateLimit === false) return
     const outcomes = await Promise.all(bucketsOf(request).map((bucket) => limiters[bucket](request)))
     let retryAfter = 0
     for (const o of outcomes) if (!o.isAllowed && o.isExceeded) retryAfter = Math.max(retryAfter, o.ttlInSeconds, 1)
     if (retryAfter === 0) return
     request.log.info({ rate_limited: outcomes.filter((o) => !o.isAllowed && o.isExceeded).map((o) => o.key) }, 'rate limit exceeded')
-    if (request.routeOptions.url === TOKEN_ENDPOINT_PATH) return refuseTokenRequest(reply, retryAfter)
+    const claimed = request.routeOptions.config?.claimedClientLimit
+    if (claimed) return claimed.refuse(reply, retryAfter)
     throw RateLimited({ detail: `Rate limit exceeded; try again in ${retryAfter} s`, headers: { 'retry-after': String(retryAfter) } })
   })
 }
@@ -71,19 +85,11 @@ function bucketsOf (request: FastifyRequest): Bucket[] {
     }
   }
   // The claimed client_id is not yet verified: a caller inventing ids still meets its address's limit.
-  return request.routeOptions.url === TOKEN_ENDPOINT_PATH ? ['token-endpoint', 'anonymous'] : ['anonymous']
+  return request.routeOptions.config?.claimedClientLimit ? ['token-endpoint', 'anonymous'] : ['anonymous']
 }
 
 /** IPv6 callers count per /64, as one host usually holds the whole prefix. */
 const addressOf = (request: FastifyRequest): string => normalizeIP(request.ip)
-
-/** RFC 6749 §5.2's form, which OAuth clients parse; the code is §4.1.2.1's "cannot take it now". */
-function refuseTokenRequest (reply: FastifyReply, retryAfter: number): FastifyReply {
-  return reply.code(429)
-    .headers({ 'retry-after': String(retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
-    .type('application/json')
-    .send({ error: 'temporarily_unavailable', error_description: `rate limit exceeded; retry after ${retryAfter} seconds` })
-}
 
 function rateLimitRedis (url: string): Redis {
   // Fail fast rather than queue: a request waits for the count at most this long, then passes.

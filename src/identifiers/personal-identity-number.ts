@@ -1,5 +1,8 @@
 import { luhnValid } from './luhn.js'
 
+/** The purpose a personnummer is sealed and lookup-hashed under (crypto/secret-box), wherever it is stored or looked up. */
+export const PIN_PURPOSE = 'personal-identity-number'
+
 export type PersonalIdentityNumberRule = 'format' | 'date' | 'checksum'
 
 export type PersonalIdentityNumberResult =

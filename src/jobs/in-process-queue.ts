@@ -1,15 +1,14 @@
 import { CronExpressionParser } from 'cron-parser'
 import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from './job-queue.js'
 import type { RetryPolicy } from './job-queue.js'
-
-interface Logger { error (obj: object, msg: string): void }
+import type { Logger } from '../log/logger.js'
 
 /**
  * Runs jobs in this process: the embedded default. Same handlers, same retries with
  * backoff; schedules use the same cron syntax. Nothing survives a restart, which is why
  * sync runs keep their own state in the store.
  */
-export function inProcessQueue (log: Logger, retry: RetryPolicy): JobQueue & { idle (): Promise<void> } {
+export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy): JobQueue & { idle (): Promise<void> } {
   let handlers: JobHandlers | undefined
   const active = new Set<string>()
   const pending = new Set<Promise<void>>()

@@ -1,5 +1,5 @@
 /**
- * Jobs are plain functions registered by name (job-handlers.ts). Two queues run them: BullMQ
+ * Jobs are plain functions registered by name (src/job-handlers.ts). Two queues run them: BullMQ
  * on Redis when REDIS_URL is set (bullmq-queue.ts, the only module importing BullMQ), and an
  * in-process queue otherwise, so the embedded default still syncs.
  */

@@ -1,3 +1,5 @@
+import type { Logger } from '../log/logger.js'
+
 /** One attribute a person no longer holds (for that unit, when unit-scoped). */
 export interface RevokedAttribute {
   person_id: string
@@ -18,8 +20,6 @@ export interface AttributesRevoked {
 
 export type AttributesRevokedListener = (event: AttributesRevoked) => Promise<void>
 
-interface Logger { error (o: object, m: string): void }
-
 /**
  * Revocation events: emitted after the recompute's transaction has committed, one per
  * domain that lost anything, to subscribers in order (the token capability marks the
@@ -33,7 +33,7 @@ export class AttributeEvents {
     this.listeners.push(listener)
   }
 
-  async emit (event: AttributesRevoked, log: Logger): Promise<void> {
+  async emit (event: AttributesRevoked, log: Pick<Logger, 'error'>): Promise<void> {
     if (event.revoked.length === 0) return
     for (const listener of this.listeners) {
       try {

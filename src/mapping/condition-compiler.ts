@@ -1,4 +1,4 @@
-import { normaliseDn } from './dn-normaliser.js'
+import { normaliseDn } from '../directory/dn-normaliser.js'
 import type { Condition, ConditionKey, EmploymentFact, GroupFact } from './mapping-types.js'
 import { compileTitlePattern, type TitlePattern } from './title-pattern-compiler.js'
 import type { UnitTree } from './unit-tree.js'

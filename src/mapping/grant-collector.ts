@@ -1,5 +1,4 @@
-import type { RuleMatch } from './mapping-compiler.js'
-import type { EffectiveGrant, EmploymentFact, GrantProvenance } from './mapping-types.js'
+import type { EffectiveGrant, EmploymentFact, GrantProvenance, RuleMatch } from './mapping-types.js'
 
 interface Entry {
   attribute_id: string

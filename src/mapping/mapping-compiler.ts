@@ -1,9 +1,9 @@
 import { buildPersonContext, compileCondition, type ConditionNode } from './condition-compiler.js'
 import { listedValues } from './condition-walker.js'
-import { normaliseDn } from './dn-normaliser.js'
+import { normaliseDn } from '../directory/dn-normaliser.js'
 import { GrantCollector } from './grant-collector.js'
 import { buildRuleIndex } from './rule-index.js'
-import type { CatalogView, EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts } from './mapping-types.js'
+import type { CatalogView, EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts, RuleMatch } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
 export interface CompileOptions {
@@ -12,14 +12,6 @@ export interface CompileOptions {
   /** The catalog version the mapping targets; only each attribute's `scope` is read. */
   catalog: CatalogView
   units: UnitTree
-}
-
-/** What one rule matched for one person on one day. */
-export interface RuleMatch {
-  rule: MappingRule
-  employments: EmploymentFact[]
-  /** Per matching employment id, the memberships that satisfied its `groups` conditions. */
-  groups: Map<string, GroupFact[]>
 }
 
 export interface CompiledMapping {

@@ -1,8 +1,8 @@
 import { buildPersonContext, compileCondition } from './condition-compiler.js'
 import { describeCondition, describeEmployment, unitLabel } from './condition-describer.js'
-import { normaliseDn } from './dn-normaliser.js'
-import { activeEmployments, type CompiledMapping, type RuleMatch } from './mapping-compiler.js'
-import type { Condition, EffectiveGrant, GrantProvenance, MappingRule, PersonFacts } from './mapping-types.js'
+import { normaliseDn } from '../directory/dn-normaliser.js'
+import { activeEmployments, type CompiledMapping } from './mapping-compiler.js'
+import type { Condition, EffectiveGrant, GrantProvenance, MappingRule, PersonFacts, RuleMatch } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
 export interface ExplainInput {

@@ -4,6 +4,12 @@
  * match it, so the two cannot drift apart.
  */
 
+import type { ProblemFieldError } from '../http/problem.js'
+import type { GroupFact } from '../directory/group-resolver.js'
+
+/** The directory resolves group membership; mappings evaluate it. */
+export type { GroupFact }
+
 export const EMPLOYMENT_TYPES = ['tillsvidare', 'visstid', 'vikariat', 'timavlonad', 'uppdrag'] as const
 export type EmploymentType = typeof EMPLOYMENT_TYPES[number]
 
@@ -56,21 +62,19 @@ export interface EmploymentFact {
   end_date: string | null
 }
 
-/** A group the person belongs to, directly or through nesting. */
-export interface GroupFact {
-  dn: string
-  /**
-   * For nested membership: the DNs from the group the person is a direct member of up to,
-   * but not including, `dn`. Empty or absent for direct membership.
-   */
-  via?: string[]
-}
-
 /** Everything the evaluator needs about one person; the store builds it. */
 export interface PersonFacts {
   person_id: string
   employments: EmploymentFact[]
   groups: GroupFact[]
+}
+
+/** What one rule matched for one person on one day. */
+export interface RuleMatch {
+  rule: MappingRule
+  employments: EmploymentFact[]
+  /** Per matching employment id, the memberships that satisfied its `groups` conditions. */
+  groups: Map<string, GroupFact[]>
 }
 
 /** Why a person holds a grant: one entry per rule that produced it. */
@@ -107,4 +111,13 @@ export interface CatalogAttributeInfo {
 /** One catalog version, as far as mappings need it. */
 export interface CatalogView {
   attribute: (id: string) => CatalogAttributeInfo | undefined
+}
+
+export type MappingWarningCode =
+  | 'deprecated-attribute' | 'unknown-unit' | 'units-not-synced'
+  | 'unknown-group' | 'groups-not-synced' | 'redundant-rule'
+
+/** A finding that does not stop a mapping from being published. */
+export interface MappingWarning extends ProblemFieldError {
+  code: MappingWarningCode
 }

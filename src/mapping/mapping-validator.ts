@@ -2,7 +2,7 @@ import type { ProblemFieldError } from '../http/problem.js'
 import { listedValues } from './condition-walker.js'
 import { InvalidMapping } from './errors.js'
 import { schemaErrors } from './mapping-schema-check.js'
-import type { CatalogView, MappingDocument } from './mapping-types.js'
+import type { CatalogView, MappingDocument, MappingWarning } from './mapping-types.js'
 import { rulePairWarnings } from './rule-overlap.js'
 import { titlePatternProblem } from './title-pattern-compiler.js'
 
@@ -15,14 +15,6 @@ export interface MappingValidationContext {
   unitExists?: (unitId: string) => boolean
   /** Absent while no directory has been synced; compare DNs with `normaliseDn`. */
   groupExists?: (dn: string) => boolean
-}
-
-export type MappingWarningCode =
-  | 'deprecated-attribute' | 'unknown-unit' | 'units-not-synced'
-  | 'unknown-group' | 'groups-not-synced' | 'redundant-rule'
-
-export interface MappingWarning extends ProblemFieldError {
-  code: MappingWarningCode
 }
 
 export interface MappingValidationResult {

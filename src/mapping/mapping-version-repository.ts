@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Database, MappingVersionTable } from '../store/database-types.js'
-import type { MappingDocument } from './mapping-types.js'
-import type { MappingWarning } from './mapping-validator.js'
+import type { MappingDocument, MappingWarning } from './mapping-types.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 

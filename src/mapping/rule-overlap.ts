@@ -1,6 +1,5 @@
 import { canonicalJson } from '../crypto/canonical-json.js'
-import type { MappingDocument } from './mapping-types.js'
-import type { MappingWarning } from './mapping-validator.js'
+import type { MappingDocument, MappingWarning } from './mapping-types.js'
 
 /**
  * Warns about a rule that can never grant anything new: its condition is the same as an

@@ -5,7 +5,7 @@ import { AttributeEvents, type AttributesRevoked } from './attribute-events.js'
 import { explainAttribute, type AttributeExplanation } from './attribute-explanation.js'
 import { compileVersion, recomputeDomain } from './attribute-recompute.js'
 import type { CatalogSource } from './catalog-source.js'
-import { normaliseDn } from './dn-normaliser.js'
+import { normaliseDn } from '../directory/dn-normaliser.js'
 import { MappingNotDraft, UnknownMappingVersion } from './errors.js'
 import { evaluationDay } from './evaluation-day.js'
 import { previewImpact, type ImpactPreview } from './impact-preview.js'
@@ -17,8 +17,7 @@ import { personFactsRepository, unitsHash } from './person-facts-repository.js'
 import { buildUnitTree, type UnitRecord } from './unit-tree.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
-
-interface Logger { error (o: object, m: string): void }
+import type { Logger } from '../log/logger.js'
 
 /** What a publish did; handed to `onPublished` inside the publishing transaction. */
 export interface MappingPublished {
@@ -38,7 +37,7 @@ export interface MappingPublished {
 export interface MappingServiceDeps {
   db: Kysely<Database>
   catalogs: CatalogSource
-  log: Logger
+  log: Pick<Logger, 'error'>
   /** The evaluation clock; tests pin it. */
   now?: () => Date
   /**

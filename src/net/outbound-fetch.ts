@@ -4,6 +4,7 @@ import { Transform, type Readable } from 'node:stream'
 import type { OutboundPolicy } from './outbound-policy.js'
 import { OutboundFailed, OutboundRefused } from './outbound-errors.js'
 import { isCertificateCode, networkReason } from './network-reasons.js'
+import type { Logger } from '../log/logger.js'
 
 /** At most this many redirects are followed, each checked as the first URL was. */
 export const MAX_REDIRECTS = 3
@@ -27,8 +28,6 @@ export interface StreamedResponse {
   body: Readable
 }
 
-interface Logger { warn (o: object, m: string): void }
-
 export interface OutboundFetch {
   /**
    * GETs a whole document over HTTPS and parses it with `parse` (a throw there is a failed
@@ -43,7 +42,7 @@ export interface OutboundFetch {
  * HTTPS GETs through the outbound policy. Failures are OutboundFailed: `reason` for the
  * caller, the detail (addresses, error codes) logged here and nowhere else.
  */
-export function outboundFetch (policy: OutboundPolicy, log?: Logger): OutboundFetch {
+export function outboundFetch (policy: OutboundPolicy, log?: Pick<Logger, 'warn'>): OutboundFetch {
   const inFlight = new Map<string, Promise<Buffer>>()
   const report = (url: string, failure: OutboundFailed): OutboundFailed => {
     log?.warn({ url: shown(url), reason: failure.reason, detail: failure.message }, 'outbound fetch failed')

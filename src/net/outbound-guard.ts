@@ -1,5 +1,6 @@
 import { outboundPolicy, type OutboundPolicy, type OutboundPolicyOptions } from './outbound-policy.js'
 import { outboundFetch, type OutboundFetch } from './outbound-fetch.js'
+import type { Logger } from '../log/logger.js'
 
 /**
  * The one way out of the service: every outbound HTTP fetch (get, open) and directory
@@ -8,7 +9,7 @@ import { outboundFetch, type OutboundFetch } from './outbound-fetch.js'
  */
 export type OutboundGuard = OutboundPolicy & OutboundFetch
 
-export function outboundGuard (options: OutboundPolicyOptions & { log?: { warn (o: object, m: string): void } } = {}): OutboundGuard {
+export function outboundGuard (options: OutboundPolicyOptions & { log?: Pick<Logger, 'warn'> } = {}): OutboundGuard {
   const policy = outboundPolicy(options)
   return { ...policy, ...outboundFetch(policy, options.log) }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { KeyService } from '../keys/service.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
-import { InvalidAccessToken } from './errors.js'
+import { InvalidAccessToken } from '../tokens/errors.js'
 import { COMPACT_JWS } from './compact-jws.js'
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt'
@@ -22,8 +22,8 @@ export interface IssuedAccessToken { access_token: string, token_type: 'Bearer',
  */
 export const REGISTRATION_CLAIM = 'registration'
 
-/** An RFC 9068 JWT access token for an authenticated client (client-credentials grant: the subject is the client). */
-export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>, issuer: string, now?: () => number }, client: Pick<StoredRelyingParty, 'clientId' | 'generation'>): Promise<IssuedAccessToken> {
+/** An RFC 9068 JWT access token for an authenticated client (client-credentials grant: the subject is the client), with its `jti` and `exp` for the audit log. */
+export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>, issuer: string, now?: () => number }, client: Pick<StoredRelyingParty, 'clientId' | 'generation'>): Promise<{ issued: IssuedAccessToken, jti: string, exp: number }> {
   const iat = Math.floor((deps.now ?? Date.now)() / 1000)
   const claims = {
     iss: deps.issuer,
@@ -37,7 +37,7 @@ export async function issueAccessToken (deps: { keys: Pick<KeyService, 'signer'>
     scope: ATTRIBUTE_TOKEN_SCOPE
   }
   const token = await deps.keys.signer.sign({ typ: ACCESS_TOKEN_TYPE }, claims)
-  return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, scope: ATTRIBUTE_TOKEN_SCOPE }
+  return { issued: { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, scope: ATTRIBUTE_TOKEN_SCOPE }, jti: claims.jti, exp: claims.exp }
 }
 
 /**

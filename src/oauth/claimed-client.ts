@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify'
 import { decodeJwt } from 'jose'
+import type { ClaimedClientLimit } from '../http/rate-limit.js'
 
 /** Longer claimed client ids are not ids (client_ids here are short): treated as no claim. */
 const MAX_CLAIMED_ID = 128
@@ -18,4 +20,15 @@ export function claimedClientId (body: unknown): string | undefined {
     } catch { /* not a JWT: nothing claimed */ }
   }
   return typeof claimed === 'string' && claimed.length > 0 && claimed.length <= MAX_CLAIMED_ID ? claimed : undefined
+}
+
+/** The token endpoint's rate limit (its route's `config`): counted per claimed client as well as per address. */
+export const TOKEN_ENDPOINT_LIMIT: ClaimedClientLimit = { clientOf: claimedClientId, refuse: refuseTokenRequest }
+
+/** RFC 6749 §5.2's form, which OAuth clients parse; the code is §4.1.2.1's "cannot take it now". */
+function refuseTokenRequest (reply: FastifyReply, retryAfter: number): FastifyReply {
+  return reply.code(429)
+    .headers({ 'retry-after': String(retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
+    .type('application/json')
+    .send({ error: 'temporarily_unavailable', error_description: `rate limit exceeded; retry after ${retryAfter} seconds` })
 }

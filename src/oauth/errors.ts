@@ -1,20 +1,27 @@
-import { defineProblem } from '../http/problem.js'
-
 /**
- * OAuth 2.0 token-endpoint errors (RFC 6749 §5.2). The token endpoint answers in this
- * form, `{ "error", "error_description" }`, not problem+json, because OAuth clients parse it.
+ * OAuth 2.0 token-endpoint errors (RFC 6749 §5.2), each with the status it is answered
+ * with: the one list of codes, which the error class, the documented error response
+ * (schemas.ts) and every throw site use. The token endpoint answers in this form,
+ * `{ "error", "error_description" }`, not problem+json, because OAuth clients parse it.
  */
-export const OAUTH_ERRORS = {
+const SECTION_5_2_ERRORS = {
   invalid_request: 400,
   invalid_client: 401,
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   invalid_scope: 400,
-  server_error: 500,
+  server_error: 500
+} as const
+
+export const OAUTH_ERRORS = {
+  ...SECTION_5_2_ERRORS,
   // §5.2 has no code for a server that cannot answer now; §4.1.2.1 defines this one for it.
   temporarily_unavailable: 503
 } as const
+
+/** The §5.2 codes, in the order openapi.yaml documents them (temporarily_unavailable is borrowed, and a 503). */
+export const TOKEN_ERROR_CODES = Object.keys(SECTION_5_2_ERRORS) as Array<keyof typeof SECTION_5_2_ERRORS>
 
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS
 
@@ -41,10 +48,3 @@ export const invalidSubjectToken = (description: string): OAuthError => new OAut
 export const unsupportedGrantType = (description: string): OAuthError => new OAuthError('unsupported_grant_type', description)
 export const invalidScope = (description: string): OAuthError => new OAuthError('invalid_scope', description)
 
-
-/**
- * A bearer access token (from /oauth/token) that is malformed, not signed by behorig,
- * expired, for another resource, or whose relying party is now disabled or deleted.
- * RFC 6750 §3.1 `invalid_token`, rendered as a problem on the API routes that take it.
- */
-export const InvalidAccessToken = defineProblem('invalid-access-token', 'The access token is not valid', 401)

@@ -2,17 +2,16 @@ import { ASSERTION_ALGS } from './client-assertion.js'
 import { ATTRIBUTE_TOKEN_SCOPE } from './access-token.js'
 
 export const TOKEN_ENDPOINT_PATH = '/oauth/token'
-export const GRANT_TYPES = ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const
 
 export const tokenEndpointOf = (issuer: string): string => issuer + TOKEN_ENDPOINT_PATH
 
-/** RFC 8414 §2 authorization server metadata. */
-export function authorizationServerMetadata (issuer: string) {
+/** RFC 8414 §2 authorization server metadata; the grant types are those /oauth/token has handlers for. */
+export function authorizationServerMetadata (issuer: string, grantTypes: Iterable<string>) {
   return {
     issuer,
     token_endpoint: tokenEndpointOf(issuer),
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    grant_types_supported: [...GRANT_TYPES],
+    grant_types_supported: [...grantTypes],
     // No authorization endpoint: no response types (the member is required, RFC 8414 §2).
     response_types_supported: [] as string[],
     scopes_supported: [ATTRIBUTE_TOKEN_SCOPE],

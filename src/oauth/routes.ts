@@ -9,6 +9,8 @@ import type { ClientCredentials } from './client-assertion.js'
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../http/errors.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
+import { TOKEN_BODY_LIMIT } from '../http/body-limits.js'
+import { TOKEN_ENDPOINT_LIMIT } from './claimed-client.js'
 
 const FORM = 'application/x-www-form-urlencoded'
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
@@ -25,7 +27,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
   app.setErrorHandler(renderOAuthError)
 
   app.post(TOKEN_ENDPOINT_PATH, {
-    config: { auth: false },
+    config: { auth: false, claimedClientLimit: TOKEN_ENDPOINT_LIMIT },
+    bodyLimit: TOKEN_BODY_LIMIT,
     schema: {
       tags: ['OAuth'] satisfies ApiTag[],
       operationId: 'requestAccessToken',
@@ -54,11 +57,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
       operationId: 'getAuthorizationServerMetadata',
       summary: 'Authorization server metadata (RFC 8414)',
       description: 'Where an agency\'s client library starts: the issuer, the token endpoint, the JWKS, the grants and the client authentication it accepts.',
-      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [{ ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }]) }
+      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [authorizationServerMetadata(issuer, grants.keys())]) }
     }
   }, async function metadata (_request, reply) {
     reply.header('cache-control', 'public, max-age=3600')
-    return { ...authorizationServerMetadata(issuer), grant_types_supported: [...grants.keys()] }
+    return authorizationServerMetadata(issuer, grants.keys())
   })
 }
 

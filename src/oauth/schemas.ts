@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { TOKEN_ERROR_CODES } from './errors.js'
 
 export const TokenRequest = Type.Object({
   grant_type: Type.String({ description: '`client_credentials`, or `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) to exchange an organisation IdP\'s token for an attribute token.' }),
@@ -27,7 +28,7 @@ export const TokenResponse = Type.Object({
 export type TokenResponseBody = Static<typeof TokenResponse>
 
 export const OAuthErrorResponse = Type.Object({
-  error: Type.Enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'server_error'], { description: 'RFC 6749 §5.2 error code.' }),
+  error: Type.Enum([...TOKEN_ERROR_CODES], { description: 'RFC 6749 §5.2 error code.' }),
   error_description: Type.Optional(Type.String({ description: 'What was wrong, for the developer.' }))
 }, { description: 'RFC 6749 §5.2 error response (not problem+json).' })
 

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
+import { SOURCE_KINDS } from './source-connector.js'
 
 export const SourceParams = Type.Object({
   org: Type.String({ 'x-organisation-number': 'path', description: 'Organisation number, 10 digits.' }),
@@ -14,7 +15,7 @@ export const SourceDocument = Type.Object({}, {
 
 export const SourceView = Type.Object({
   id: Type.String(),
-  kind: Type.Enum(['hr', 'scim', 'ldap']),
+  kind: Type.Enum(SOURCE_KINDS),
   schedule: Nullable(Type.String()),
   safety: Type.Object({ max_end_percent: Type.Number() }),
   config: Type.Record(Type.String(), Type.Unknown(), { description: 'The config without its secret members.' }),

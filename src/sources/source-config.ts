@@ -1,5 +1,4 @@
 import type { ErrorObject } from 'ajv'
-import { CronExpressionParser } from 'cron-parser'
 import type { ProblemFieldError } from '../http/problem.js'
 import { distinctErrors, errorPointer } from '../http/schema-errors.js'
 import { SourceConfigInvalid } from './errors.js'
@@ -10,6 +9,7 @@ import { parseLdapSourceConfig, type LdapSourceConfig } from '../directory/ldap-
 import { plaintextProblem, usesTls } from '../directory/ldap-transport.js'
 import type { OutboundPolicy } from '../net/outbound-policy.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js'
+import { cronProblem } from '../config/cron-schedule.js'
 
 /** A source config as schemas/source.schema.json describes it, with its defaults filled in. */
 export interface SourceConfig {
@@ -23,8 +23,6 @@ export interface SourceConfig {
 export type SourceConfigResult =
   | { ok: true, source: SourceConfig }
   | { ok: false, errors: ProblemFieldError[] }
-
-const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly'])
 
 /**
  * Validates a source config document (schemas/source.schema.json and the kind's
@@ -73,21 +71,6 @@ export function withTruthfulTls (source: SourceConfig): SourceConfig {
   if (source.kind !== 'ldap' || !('tls_verify' in source.config) || usesTls(source.config as Pick<LdapSourceConfig, 'url' | 'start_tls'>)) return source
   const { tls_verify: _shownButUntrue, ...config } = source.config
   return { ...source, config }
-}
-
-/** Why a schedule is not usable, or undefined: five cron fields (or @daily etc.) that cron-parser accepts. */
-export function cronProblem (schedule: string): string | undefined {
-  const trimmed = schedule.trim()
-  const fields = trimmed.split(/\s+/)
-  if (!CRON_MACROS.has(trimmed) && fields.length !== 5) {
-    return `must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "*/15 * * * *"; got ${fields.length}`
-  }
-  try {
-    CronExpressionParser.parse(trimmed)
-    return undefined
-  } catch (error) {
-    return `is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`
-  }
 }
 
 function schemaErrors (ajvErrors: ErrorObject[]): ProblemFieldError[] {

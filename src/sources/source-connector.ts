@@ -1,6 +1,8 @@
 import type { SourceItem } from './source-records.js'
 
-export type SourceKind = 'hr' | 'scim' | 'ldap'
+/** Every kind of source; the source schemas (schemas/source*.schema.json) list the same. */
+export const SOURCE_KINDS = ['hr', 'scim', 'ldap'] as const
+export type SourceKind = typeof SOURCE_KINDS[number]
 
 /**
  * How a run reads its source. full: the source's whole current picture, so whatever it no

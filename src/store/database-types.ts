@@ -1,5 +1,4 @@
 import type { ColumnType, Generated } from 'kysely'
-import type { AccountRecord } from '../sources/source-records.js'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
@@ -158,8 +157,18 @@ export interface SyncRunChangeTable { run_id: string, person_id: string }
 
 export interface CatalogVersionTable { domain: string, version: string, hash: string, document: unknown, published_at: Timestamp }
 
-/** An account's columns as a directory reports it (AccountRecord) plus its record hash. */
-type AccountColumns = AccountRecord & { record_hash: string }
+/** An account's columns as a directory reports it (sources' AccountRecord) plus its record hash. */
+interface AccountColumns {
+  unique_id: string
+  dn: string
+  employee_number: string | null
+  email: string | null
+  display_name: string | null
+  given_name: string | null
+  family_name: string | null
+  disabled: boolean
+  record_hash: string
+}
 export interface DirectoryAccountTable extends AccountColumns {
   organisation: string
   source: string

@@ -1,3 +1,5 @@
+import type { Logger } from '../log/logger.js'
+
 /**
  * A sync run that was applied, and the people it changed: whom later capabilities
  * (recompute, revocation) must look at again. Every applied run is announced, one that
@@ -24,7 +26,7 @@ export class ChangeEvents {
     this.listeners.push(listener)
   }
 
-  async emit (change: PeopleChanged, log: { error (o: object, m: string): void }): Promise<void> {
+  async emit (change: PeopleChanged, log: Pick<Logger, 'error'>): Promise<void> {
     for (const listener of this.listeners) {
       try {
         await listener(change)

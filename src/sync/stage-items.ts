@@ -1,4 +1,5 @@
 import type { SecretBox } from '../crypto/secret-box.js'
+import { PIN_PURPOSE } from '../identifiers/personal-identity-number.js'
 import { SnapshotChecker } from '../sources/snapshot-checker.js'
 import type { AccountItem, EmploymentItem, GroupItem, QuarantineItem, SourceItem } from '../sources/source-records.js'
 import { accountRecordHash, employmentRecordHash, groupRecordHash } from './record-hash.js'
@@ -7,7 +8,6 @@ import type { QuarantineRow, StagedAccountRow, StagedEmploymentRow, StagedGroupR
 export interface StageCounts { read: number, quarantined: number, units: number, employments: number, accounts: number, groups: number }
 
 const BATCH = 2000
-export const PIN_PURPOSE = 'personal-identity-number'
 
 /**
  * Streams a connector's items into the run's staging tables in batches, so memory stays

@@ -18,16 +18,15 @@ import { SourceCannotPull } from './errors.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
 import { defaultStarter, recordedRuns, runFinished, runStarted } from './run-audit.js'
+import type { Logger } from '../log/logger.js'
 
 export const SYNC_RUN_JOB = 'sync-run'
-
-interface Logger { error (o: object, m: string): void, info (o: object, m: string): void }
 
 export interface SyncEngineDeps {
   db: Kysely<Database>
   box: SecretBox
   queue: JobQueue
-  log: Logger
+  log: Pick<Logger, 'error' | 'info'>
   /** The source's safety settings and, for pulling sources, its connector. */
   sourceOf (organisation: string, source: string): Promise<{ kind: SourceKind, maxEndPercent: number, connector: SourceConnector | undefined } | undefined>
   /** How long an upload's run is held without renewal before the janitor takes it for abandoned (BEHORIG_UPLOAD_LEASE_MS). */

@@ -1,5 +1,6 @@
 import type { SyncRun } from './run-repository.js'
 import { UploadInterrupted } from './errors.js'
+import type { Logger } from '../log/logger.js'
 
 export const ABANDONED_UPLOADS_JOB = 'abandoned-uploads'
 /** Every minute; also once at start-up (app.ts). */
@@ -9,7 +10,7 @@ const BATCH = 100
 interface JanitorDeps {
   abandonedUploads (limit: number): Promise<SyncRun[]>
   fail (run: SyncRun, err: unknown): Promise<void>
-  log: { info (o: object, m: string): void }
+  log: Pick<Logger, 'info'>
 }
 
 /**

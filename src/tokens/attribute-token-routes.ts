@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
 import type { ApiTag } from '../http/openapi-tags.js'
 import { documented } from '../http/openapi-response.js'
+import { TOKEN_BODY_LIMIT } from '../http/body-limits.js'
 import { AttributeTokenRequest, AttributeTokenResponse } from './attribute-token-schemas.js'
 import type { AttributeTokenService } from './attribute-token-service.js'
 
 export const attributeTokenRoutes: FastifyPluginAsyncTypebox<{ attributeTokens: AttributeTokenService }> = async (app, { attributeTokens }) => {
   app.post('/v1/attribute-tokens', {
     config: { auth: { relyingParty: true } },
+    bodyLimit: TOKEN_BODY_LIMIT,
     schema: {
       tags: ['Attribute tokens'] satisfies ApiTag[],
       operationId: 'requestAttributeToken',

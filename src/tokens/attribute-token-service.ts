@@ -8,18 +8,17 @@ import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import type { AuditEventInput } from '../audit/audit-event.js'
 import type { AttributesRevoked } from '../mapping/attribute-events.js'
 import { evaluationDay } from '../mapping/evaluation-day.js'
-import { parsePersonalIdentityNumber } from '../identifiers/personal-identity-number.js'
-import { PIN_PURPOSE } from '../sync/stage-items.js'
+import { PIN_PURPOSE } from '../identifiers/personal-identity-number.js'
 import type { StatusListService } from './status-list-service.js'
-import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectLookup, type SubjectWithAttributes } from './attribute-token-repository.js'
+import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectWithAttributes } from './attribute-token-repository.js'
+import { subjectLookup, type NamedSubject } from './subject-lookup.js'
+import { attributeTokenFormat, DEFAULT_ATTRIBUTE_TOKEN_FORMAT } from './formats/format-registry.js'
+import type { AttributeTokenFormat, IssuanceDecision } from './formats/attribute-token-format.js'
 import { issuanceLedger } from './issuance-ledger.js'
-import { InvalidAccessToken } from '../oauth/errors.js'
 import { releasesAttribute, releasesOrganisation } from './release-policy.js'
 import { subjectIdentifier } from './subject-identifier.js'
-import { RelyingPartyDisabled, SubjectNotFound } from './errors.js'
+import { InvalidAccessToken, RelyingPartyDisabled, SubjectNotFound } from './errors.js'
 import type { AttributeTokenRequest } from './attribute-token-schemas.js'
-
-export const ATTRIBUTE_TOKEN_TYPE = 'attribute-token+jwt'
 
 export interface IssuedAttributeToken { attribute_token: string, expires_in: number }
 
@@ -31,8 +30,8 @@ export interface AttributeTokenService {
    * subject, so deleting, disabling or re-keying one stops its next request.
    */
   issue (caller: { clientId: string, registration: string }, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
-  /** The token for a person found by `lookup` (token exchange maps an IdP's claim to one). */
-  issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain?: string): Promise<IssuedAttributeToken>
+  /** The token for a person named as a relying party or an IdP names them (token exchange maps an IdP's claim to one). */
+  issueFor (clientId: string, organisation: string, subject: NamedSubject, domain?: string): Promise<IssuedAttributeToken>
   /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
   revoke (event: AttributesRevoked): Promise<number>
   /** Waits for issuances being recorded (at shutdown). */
@@ -94,9 +93,12 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     }
   }
 
+  /** Today every relying party gets the one format; a policy field may choose another. */
+  const formatFor = (_party: StoredRelyingParty): AttributeTokenFormat => attributeTokenFormat(DEFAULT_ATTRIBUTE_TOKEN_FORMAT)
+
   /** `registration`: the generation the caller's access token names, when it came with one. */
-  async function issueFor (clientId: string, organisation: string, lookup: SubjectLookup, domain: string | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
-    const { party, subject } = await subjects.find(clientId, organisation, lookup)
+  async function issueFor (clientId: string, organisation: string, named: NamedSubject, domain: string | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
+    const { party, subject } = await subjects.find(clientId, organisation, subjectLookup(named, deps.box))
     if (!party || (registration !== undefined && party.generation !== registration)) throw refused()
     const found = content(party, organisation, subject, domain)
     if (!found) throw notFound()
@@ -104,23 +106,13 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     const lifetime = party.document.token_lifetime
     const iat = Math.floor(now() / 1000)
     const jti = randomUUID()
-    const claims = {
-      iss: deps.issuer,
-      sub: found.sub,
-      aud: party.clientId,
-      iat,
-      nbf: iat,
-      exp: iat + lifetime,
-      jti,
-      organisation: found.organisation,
-      attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}), ...(a.valid_until !== null ? { valid_until: a.valid_until } : {}) })),
-      catalog: found.catalog,
-      source_as_of: found.sourceAsOf,
-      status: { status_list: { idx: status.idx, uri: status.uri } }
+    const decision: IssuanceDecision = {
+      issuer: deps.issuer, audience: party.clientId, subject: found.sub, organisation: found.organisation, attributes: found.attributes,
+      catalog: found.catalog, sourceAsOf: found.sourceAsOf, status: { idx: status.idx, uri: status.uri }, jti, issuedAt: iat, expiresAt: iat + lifetime
     }
-    const token = await deps.keys.signer.sign({ typ: ATTRIBUTE_TOKEN_TYPE }, claims)
+    const token = await formatFor(party).sign(decision, deps.keys.signer)
     const carried = found.attributes.map((a) => ({ id: a.attribute_id, unit: a.unit_id }))
-    const expiresAt = new Date(claims.exp * 1000)
+    const expiresAt = new Date(decision.expiresAt * 1000)
     const audit: AuditEventInput = {
       organisation,
       action: 'attribute-token.issued',
@@ -128,7 +120,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       person_id: found.person,
       client_id: party.clientId,
       // What was disclosed, never who by personnummer: the subject is named by its type only.
-      details: { jti, attributes: claims.attributes.map(({ id, unit }) => ({ id, ...(unit !== undefined ? { unit } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject }
+      details: { jti, attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject }
     }
     // Recorded (with its audit event) before it leaves, then the person's attributes read
     // again: a recompute that revokes after the row is visible finds it; one that committed
@@ -144,10 +136,10 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   }
 
   return {
-    issueFor: (clientId, organisation, lookup, domain) => issueFor(clientId, organisation, lookup, domain),
+    issueFor: (clientId, organisation, subject, domain) => issueFor(clientId, organisation, subject, domain),
     async issue (caller, request) {
       const { type, value, organisation } = request.subject
-      return issueFor(caller.clientId, organisation.replace('-', ''), lookupOf(type, value, deps.box), request.domain, bearerRefused, caller.registration)
+      return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, bearerRefused, caller.registration)
     },
     drain: () => ledger.drain(),
     async revoke (event) {
@@ -165,20 +157,6 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
 }
 
 const carriedKey = (id: string, unit: string | null): string => `${id}\0${unit ?? ''}`
-
-/** How the request's subject is looked up; a personnummer only ever as its keyed hash. */
-function lookupOf (type: AttributeTokenRequest['subject']['type'], value: string, box: SecretBox): SubjectLookup {
-  switch (type) {
-    case 'service-id': return { by: 'service_id', value }
-    case 'employee-number': return { by: 'employee_number', value }
-    case 'email': return { by: 'email', value }
-    case 'personal-identity-number': {
-      const pin = parsePersonalIdentityNumber(value)
-      // A malformed number matches no one: the same 404, and nothing about the number echoed.
-      return { by: 'pin_lookup', value: pin.ok ? box.lookupHash(pin.value, PIN_PURPOSE) : '' }
-    }
-  }
-}
 
 /**
  * The data is no fresher than its stalest input: the oldest last successful run of the

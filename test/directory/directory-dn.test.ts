@@ -1,6 +1,6 @@
 import t from 'tap'
 import { dnKey } from '../../src/directory/directory-records.js'
-import { normaliseDn } from '../../src/mapping/dn-normaliser.js'
+import { normaliseDn } from '../../src/directory/dn-normaliser.js'
 
 t.test('the same DN spelled differently has one key', async (t) => {
   const key = dnKey('cn=Handläggare,ou=Ekonomiskt bistånd,dc=exempel,dc=se')

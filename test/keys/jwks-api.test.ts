@@ -2,7 +2,7 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
-import { JOB_NAMES } from '../../src/jobs/job-handlers.js'
+import { JOB_NAMES } from '../../src/job-handlers.js'
 import { KEY_ROTATION_JOB } from '../../src/keys/service.js'
 import { problemType } from '../helpers/problem-type.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { buildPersonContext, compileCondition } from '../../src/mapping/condition-compiler.js'
-import { normaliseDn } from '../../src/mapping/dn-normaliser.js'
+import { normaliseDn } from '../../src/directory/dn-normaliser.js'
 import type { Condition, EmploymentFact } from '../../src/mapping/mapping-types.js'
 import { buildRuleIndex } from '../../src/mapping/rule-index.js'
 import { employment, UNITS, unitTree } from './helpers/mapping-builders.js'

@@ -2,7 +2,7 @@ import t from 'tap'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest } from '../helpers/relying-party.js'
-import { decodeStatusList, statusAt } from '../../src/tokens/status-list.js'
+import { decodeStatusList, statusAt } from '../helpers/status-list.js'
 
 // The embedded default (PGlite) runs the same keys, clients, replay guard and status lists.
 const ISSUER = 'https://behorig.test'

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { ProblemError } from '../../src/http/problem.js'
-import { cronProblem, parseSourceConfig, validateSourceConfig } from '../../src/sources/source-config.js'
+import { parseSourceConfig, validateSourceConfig } from '../../src/sources/source-config.js'
+import { cronProblem } from '../../src/config/cron-schedule.js'
 
 // The example in DESIGN.md, "Source config".
 const designLdap = {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { AuditCheckpointTable, AuditEventTable, Database } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
-import { PLATFORM_CHAIN } from './audit-log.js'
+import { PLATFORM_CHAIN } from '../audit/audit-log.js'
 
 export type StoredAuditEvent = Selectable<AuditEventTable>
 export type StoredCheckpoint = Selectable<AuditCheckpointTable>

@@ -1,6 +1,6 @@
 import { compactVerify, importJWK, type JWK } from 'jose'
-import { PLATFORM_CHAIN } from './audit-log.js'
-import { eventHash, GENESIS_HASH } from './audit-hash.js'
+import { PLATFORM_CHAIN } from '../audit/audit-log.js'
+import { eventHash, GENESIS_HASH } from '../audit/audit-hash.js'
 import type { AuditRepository, ChainHead, StoredCheckpoint } from './repository.js'
 
 /** Why verification stopped trusting a chain at `first_broken.seq` (docs/audit.md). */

@@ -1,10 +1,10 @@
-import type { SyncEngine } from '../sync/sync-engine.js'
-import { SYNC_RUN_JOB } from '../sync/sync-engine.js'
-import { ABANDONED_UPLOADS_JOB } from '../sync/upload-janitor.js'
-import { SCHEDULED_SYNC_JOB } from '../sources/service.js'
-import { checkHandlers, type JobHandlers } from './job-queue.js'
-import { KEY_ROTATION_JOB, type KeyService } from '../keys/service.js'
-import { AUDIT_CHECKPOINT_JOB } from '../audit/audit-checkpoint.js'
+import type { SyncEngine } from './sync/sync-engine.js'
+import { SYNC_RUN_JOB } from './sync/sync-engine.js'
+import { ABANDONED_UPLOADS_JOB } from './sync/upload-janitor.js'
+import { SCHEDULED_SYNC_JOB } from './sources/service.js'
+import { checkHandlers, type JobHandlers } from './jobs/job-queue.js'
+import { KEY_ROTATION_JOB, type KeyService } from './keys/service.js'
+import { AUDIT_CHECKPOINT_JOB } from './audit-trail/audit-checkpoint.js'
 
 export const JOB_NAMES = [SYNC_RUN_JOB, SCHEDULED_SYNC_JOB, KEY_ROTATION_JOB, AUDIT_CHECKPOINT_JOB, ABANDONED_UPLOADS_JOB] as const
 

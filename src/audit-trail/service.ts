@@ -2,7 +2,7 @@ import { ValidationFailed } from '../http/errors.js'
 import { page } from '../http/cursor.js'
 import { UnknownPerson } from '../people/errors.js'
 import { verifyChain } from './audit-verifier.js'
-import { chainOf } from './audit-log.js'
+import { chainOf } from '../audit/audit-log.js'
 import type { AuditRepository, StoredAuditEvent, StoredCheckpoint } from './repository.js'
 
 export interface AuditServiceDeps {

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../store/package-root.js'
 import type { RouteAuth } from '../auth/principal.js'
-import { API_TAGS } from './openapi-tags.js'
-import { ProblemSchema } from './problem-schema.js'
+import { API_TAGS } from '../http/openapi-tags.js'
+import { ProblemSchema } from '../http/problem-schema.js'
 import { OPENAPI_DESCRIPTION } from './openapi-description.js'
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Nullable } from '../http/nullable.js'
 import { ListQuery, OrganisationNumber } from '../organisations/schemas.js'
 import { PublicJwkSchema } from '../keys/schemas.js'
-import { AUDIT_ACTIONS } from './audit-event.js'
+import { AUDIT_ACTIONS } from '../audit/audit-event.js'
 import { BREAK_REASONS } from './audit-verifier.js'
 
 export const AuditQuery = Type.Object({

@@ -1,0 +1,18 @@
+import type { NamedSubject } from '../../tokens/subject-lookup.js'
+
+/** RFC 8693 §3 token type URNs. */
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
+export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
+
+/** Who a verified subject token names: the organisation whose IdP issued it, and the person as that IdP names them. */
+export interface VerifiedSubject { organisation: string, subject: NamedSubject }
+
+/**
+ * One kind of subject_token (RFC 8693 §2.1). Each lives in this folder and is listed by
+ * its token type in subject-token-verifiers.ts. A token that does not verify, or names no
+ * person, is refused with an OAuth error (invalidSubjectToken).
+ */
+export interface SubjectTokenVerifier {
+  /** `clientId`: the authenticated relying party, an audience the token may name. */
+  verify (token: string, clientId: string): Promise<VerifiedSubject>
+}

@@ -1,0 +1,42 @@
+import type { KeyService } from '../../keys/service.js'
+import type { HeldAttribute } from '../attribute-token-repository.js'
+
+/**
+ * What the service decided one token says, before any format says how: who it is about and
+ * for, what it carries, and when it lives. Times are seconds since the epoch.
+ */
+export interface IssuanceDecision {
+  issuer: string
+  /** The relying party's client_id. */
+  audience: string
+  /** The subject identifier the party's policy asks for. */
+  subject: string
+  organisation: { number: string, name: string }
+  /** The released attributes, all of one catalog domain. */
+  attributes: readonly HeldAttribute[]
+  catalog: { domain: string, version: string }
+  /** When the data was last known fresh (ISO 8601). */
+  sourceAsOf: string
+  /** Where the token's revocation bit is (draft-ietf-oauth-status-list §6.1). */
+  status: { idx: number, uri: string }
+  jti: string
+  issuedAt: number
+  expiresAt: number
+}
+
+export type TokenSigner = Pick<KeyService, 'signer'>['signer']
+
+/**
+ * One way of writing an attribute token. Every format lives in this folder and is listed in
+ * format-registry.ts; the service decides what a token says, a format only how.
+ */
+export interface AttributeTokenFormat {
+  /** The registry key. */
+  readonly name: string
+  /** The JOSE header `typ` (RFC 7515 §4.1.9). */
+  readonly typ: string
+  readonly mediaType: string
+  claims (decision: IssuanceDecision): Record<string, unknown>
+  /** The token as the relying party receives it. */
+  sign (decision: IssuanceDecision, signer: TokenSigner): Promise<string>
+}
