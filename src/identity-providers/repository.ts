@@ -3,6 +3,7 @@ import type { Database } from '../store/database-types.js'
 import type { IdentityProviderDocument } from './schemas.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
+import { jsonColumn } from '../store/json-column.js'
 
 export interface StoredIdentityProvider { organisation: string, document: IdentityProviderDocument, created_at: Date, updated_at: Date }
 
@@ -60,7 +61,7 @@ function identityProviderSummary (document: IdentityProviderDocument): Record<st
 function toStored (row: { organisation: string, document: unknown, created_at: Date, updated_at: Date }): StoredIdentityProvider {
   return {
     organisation: row.organisation,
-    document: (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as IdentityProviderDocument,
+    document: jsonColumn<IdentityProviderDocument>(row.document),
     created_at: new Date(row.created_at),
     updated_at: new Date(row.updated_at)
   }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, SigningKeyTable } from '../store/database-types.js'
 import type { PublicJwk, SigningAlg } from './key-material.js'
+import { jsonColumn } from '../store/json-column.js'
 
 export type KeyState = 'next' | 'active' | 'retired'
 
@@ -85,7 +86,7 @@ function toKey (row: Record<keyof SigningKeyTable, unknown>): StoredKey {
     kid: String(row.kid),
     alg: row.alg as SigningAlg,
     state: row.state as KeyState,
-    publicJwk: (typeof row.public_jwk === 'string' ? JSON.parse(row.public_jwk) : row.public_jwk) as PublicJwk,
+    publicJwk: jsonColumn<PublicJwk>(row.public_jwk),
     sealedPrivateKey: String(row.private_key),
     createdAt: new Date(row.created_at as Date),
     activatedAt: row.activated_at ? new Date(row.activated_at as Date) : null,

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { catalogView } from './catalog-view.js'
 import type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
+import { jsonColumn } from '../store/json-column.js'
 
 export interface CatalogSource {
   /**
@@ -26,7 +27,7 @@ export function storedCatalogSource (): CatalogSource {
       if (known) return known
       const row = await db.selectFrom('catalog_versions').select('document').where('domain', '=', domain).where('version', '=', version).executeTakeFirst()
       if (!row) return undefined
-      const document = (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as { attributes: Array<CatalogAttributeInfo & { id: string }> }
+      const document = jsonColumn<{ attributes: Array<CatalogAttributeInfo & { id: string }> }>(row.document)
       const view = catalogView(document.attributes)
       cache.set(key, view)
       return view

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { EffectiveGrant, GrantProvenance } from './mapping-types.js'
 import { personFilter, type PersonPage } from './person-facts-repository.js'
+import { jsonColumn } from '../store/json-column.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -32,7 +33,7 @@ export function effectiveAttributeRepository (db: Db) {
         valid_from: r.valid_from,
         valid_until: r.valid_until,
         mapping_version: r.mapping_version,
-        provenance: (typeof r.provenance === 'string' ? JSON.parse(r.provenance) : r.provenance) as GrantProvenance[],
+        provenance: jsonColumn<GrantProvenance[]>(r.provenance),
         computed_at: new Date(r.computed_at).toISOString()
       }))
     },

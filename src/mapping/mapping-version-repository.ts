@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Database, MappingVersionTable } from '../store/database-types.js'
 import type { MappingDocument, MappingWarning } from './mapping-types.js'
+import { jsonColumn } from '../store/json-column.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -94,7 +95,6 @@ export function mappingVersionRepository (db: Db) {
 }
 
 function toVersion (row: Selectable<MappingVersionTable>): MappingVersion {
-  const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T
   const iso = (d: Date | string | null): string | null => d === null ? null : new Date(d).toISOString()
   return {
     organisation: row.organisation,
@@ -102,10 +102,10 @@ function toVersion (row: Selectable<MappingVersionTable>): MappingVersion {
     domain: row.domain,
     catalog_version: row.catalog_version,
     status: row.status as MappingStatus,
-    document: json<MappingDocument>(row.document),
+    document: jsonColumn<MappingDocument>(row.document),
     source_text: row.source_text,
     source_format: row.source_format as 'yaml' | 'json',
-    warnings: json<MappingWarning[]>(row.warnings),
+    warnings: jsonColumn<MappingWarning[]>(row.warnings),
     created_by: row.created_by,
     created_at: iso(row.created_at) as string,
     published_by: row.published_by,

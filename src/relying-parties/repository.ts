@@ -3,6 +3,7 @@ import type { Database } from '../store/database-types.js'
 import type { RelyingPartyDocument } from './relying-party-document.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
+import { jsonColumn } from '../store/json-column.js'
 
 export interface StoredRelyingParty {
   clientId: string
@@ -90,7 +91,7 @@ function policySummary (document: RelyingPartyDocument): Record<string, unknown>
 export function storedRelyingParty (row: { client_id: string, document: unknown, generation: string, created_at: Date, updated_at: Date }): StoredRelyingParty {
   return {
     clientId: row.client_id,
-    document: (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as RelyingPartyDocument,
+    document: jsonColumn<RelyingPartyDocument>(row.document),
     generation: row.generation,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at)

@@ -5,6 +5,7 @@ import { uniqueness } from './scim-errors.js'
 import type { StoreCondition } from './filter/store-query.js'
 import type { ScimResource } from './scim-resource-input.js'
 import { ENTERPRISE_USER_SCHEMA } from './scim-urns.js'
+import { jsonColumn } from '../store/json-column.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -159,7 +160,7 @@ function toStored (row: ScimRow): StoredResource {
     resourceType: row.resource_type as ScimResourceType,
     id: row.id,
     dn: row.dn,
-    resource: (typeof row.resource === 'string' ? JSON.parse(row.resource) : row.resource) as ScimResource,
+    resource: jsonColumn<ScimResource>(row.resource),
     version: row.version,
     created: new Date(row.created_at),
     updated: new Date(row.updated_at)

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { storedRelyingParty, type StoredRelyingParty } from '../relying-parties/repository.js'
+import { jsonColumn } from '../store/json-column.js'
 
 /** How a relying party names a person; `personal-identity-number` arrives here as its keyed lookup hash only. */
 export type SubjectLookup =
@@ -154,7 +155,7 @@ export function revocationRepository (trx: Transaction<Database>) {
         .select(['jti', 'organisation', 'client_id', 'person_id', 'attributes', 'status_list_id', 'status_idx', 'expires_at'])
         .where('organisation', '=', organisation).where('person_id', 'in', [...personIds])
         .where('expires_at', '>', now).where('revoked_at', 'is', null).execute()
-      return rows.map((r) => ({ ...r, attributes: (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes) as CarriedAttribute[] }))
+      return rows.map((r) => ({ ...r, attributes: jsonColumn<CarriedAttribute[]>(r.attributes) }))
     },
 
     async markRevoked (organisation: string, jtis: readonly string[], at: Date): Promise<void> {
