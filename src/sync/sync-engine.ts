@@ -12,7 +12,7 @@ import { stageItems, type StageCounts } from './stage-items.js'
 import { holdUploadLease } from './upload-lease.js'
 import { failAbandonedUploads } from './upload-janitor.js'
 import { stagingRepository } from './staging-repository.js'
-import { ChangeEvents } from './change-events.js'
+import { changeEvents } from './change-events.js'
 import { newRunId } from './run-id.js'
 import { SourceCannotPull } from './errors.js'
 import { appendAudit } from '../audit/audit-log.js'
@@ -45,7 +45,7 @@ export function syncEngine (deps: SyncEngineDeps) {
   const runs = runRepository(deps.db)
   const staging = stagingRepository(deps.db)
   const recorded = recordedRuns(deps.db)
-  const events = new ChangeEvents()
+  const events = changeEvents()
 
   async function stage (run: SyncRun, items: AsyncIterable<SourceItem>): Promise<StageCounts> {
     await staging.clear(run.id)
