@@ -2,19 +2,20 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { JobQueue } from '../jobs/job-queue.js'
-import { ProblemError } from '../http/problem.js'
 import type { SourceItem } from '../sources/source-records.js'
 import type { ReadPlan, SourceConnector, SourceKind } from '../sources/source-connector.js'
 import type { AuditActor } from '../audit/audit-event.js'
 import { applyRepository } from './apply-repository.js'
 import { APPLIERS, PUSH_APPLIER } from './appliers/index.js'
 import { changeEvents } from './change-events.js'
-import { RunNotAwaitingApproval, SourceCannotPull, UnknownSyncRun } from './errors.js'
+import { SourceCannotPull } from './errors.js'
 import type { PushChange } from './push-change.js'
 import { pushRun } from './push-run.js'
 import { defaultStarter, recordedRuns } from './run-audit.js'
 import { newRunId } from './run-id.js'
-import { problemSummary, withRunId } from './run-problem.js'
+import { runDecisions } from './run-decisions.js'
+import { runFailure } from './run-failure.js'
+import { withRunId } from './run-problem.js'
 import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
 import { applyStagedRun } from './staged-run-apply.js'
 import { stageItems, type StageCounts } from './stage-items.js'
@@ -23,8 +24,6 @@ import { failAbandonedUploads } from './upload-janitor.js'
 import { holdUploadLease } from './upload-lease.js'
 
 export const SYNC_RUN_JOB = 'sync-run'
-export type { PushChange } from './push-change.js'
-export { tripsSafety } from './safety-threshold.js'
 
 interface Logger { error (o: object, m: string): void, info (o: object, m: string): void }
 type Read = Pick<StageCounts, 'read' | 'quarantined'>
@@ -55,6 +54,7 @@ export function syncEngine (deps: SyncEngineDeps) {
   const recorded = recordedRuns(deps.db)
   const events = changeEvents()
   const enqueue = (runId: string, jobId = runId) => deps.queue.enqueue(SYNC_RUN_JOB, { run_id: runId }, { jobId })
+  const { fail, failOrRetry } = runFailure({ runs, recorded, staging, log: deps.log, issuer: deps.issuer })
 
   async function stage (run: SyncRun, items: AsyncIterable<SourceItem>): Promise<StageCounts> {
     await staging.clear(run.id)
@@ -62,12 +62,10 @@ export function syncEngine (deps: SyncEngineDeps) {
     return stageItems(run.id, items, { staging, box: deps.box })
   }
 
-  async function fail (run: SyncRun, err: unknown): Promise<void> {
-    await recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err, deps.issuer), finished: true })
-    await staging.clear(run.id)
-  }
-
-  /** Reads a pulling source into staging. Planned now, from the state the previous run left: a run queued as incremental reads in full when there is no mark to read from yet. */
+  /**
+   * Reads a pulling source into staging. Planned now, from the state the previous run
+   * left: a run queued as incremental reads in full when there is no mark to read from yet.
+   */
   async function pull (run: SyncRun, connector: SourceConnector | undefined): Promise<{ run: SyncRun, read: Read }> {
     if (!connector) throw SourceCannotPull('Nothing was uploaded and the source has nothing to pull from')
     const plan: ReadPlan = run.mode === 'full' ? { mode: 'full' } : connector.plan?.() ?? { mode: 'full' }
@@ -87,36 +85,9 @@ export function syncEngine (deps: SyncEngineDeps) {
     await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
   }
 
-  /**
-   * A source that is down (5xx problems) or an unexpected error is retried with backoff
-   * (rethrown); a bad document or config (4xx problems) will not get better by waiting.
-   */
-  async function failOrRetry (run: SyncRun, err: unknown, attempt: { final: boolean }): Promise<void> {
-    const permanent = err instanceof ProblemError && err.status < 500
-    if (permanent || attempt.final) {
-      deps.log.error({ err, run: run.id }, 'sync run failed')
-      await fail(run, err)
-      if (permanent) return
-    } else {
-      await runs.transition(run.id, ['running'], 'running', { error: { ...problemSummary(err, deps.issuer), retrying: true } })
-    }
-    throw err
-  }
-
-  /** A decision that found no run awaiting it says why. */
-  async function decided (organisation: string, runId: string, run: SyncRun | undefined): Promise<SyncRun> {
-    if (run) return run
-    const existing = await runs.find(organisation, runId)
-    if (!existing) throw UnknownSyncRun(`No run ${runId}`)
-    throw RunNotAwaitingApproval({ detail: `Run ${runId} is ${existing.state}`, extensions: { state: existing.state } })
-  }
-
-  async function existingRun (organisation: string, runId: string): Promise<void> {
-    if (!await runs.find(organisation, runId)) throw UnknownSyncRun(`No run ${runId}`)
-  }
-
   return {
     events,
+    ...runDecisions({ runs, recorded, staging, requeue: enqueue }),
 
     /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
     async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>, actor: AuditActor = defaultStarter('import')): Promise<SyncRun> {
@@ -174,20 +145,6 @@ export function syncEngine (deps: SyncEngineDeps) {
       } catch (err) {
         await failOrRetry(run, err, attempt)
       }
-    },
-
-    async approve (organisation: string, runId: string, who: string, actor: AuditActor): Promise<SyncRun> {
-      await existingRun(organisation, runId)
-      const run = await recorded.decide('approved', actor, runId, ['awaiting-approval'], 'queued', { decided_by: who, decided: true })
-      if (run) await enqueue(run.id, `${run.id}:approved`)
-      return decided(organisation, runId, run)
-    },
-
-    async reject (organisation: string, runId: string, who: string, actor: AuditActor): Promise<SyncRun> {
-      await existingRun(organisation, runId)
-      const run = await recorded.decide('rejected', actor, runId, ['awaiting-approval'], 'rejected', { decided_by: who, decided: true, finished: true })
-      if (run) await staging.clear(run.id)
-      return decided(organisation, runId, run)
     },
 
     /** What the API shows: run reads in the organisation's tenant scope. */
