@@ -95,7 +95,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   // or ended since the organisation was last evaluated (every run, even one that changed
   // no one); a failure is logged by the engine and the run's change set stays in
   // sync_run_changes for a replay.
-  engine.events.onPeopleChanged(async ({ organisation, runId, personIds }) => {
+  engine.events.subscribe(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })
   const tokenServices = createTokenServices(config, { db: store.db, box, outbound }, {
@@ -105,7 +105,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   })
   // Awaited by the recompute that emitted it: a lost attribute's live tokens are marked
   // invalid before the recompute (and so the sync run or publish) returns.
-  mappings.events.onAttributesRevoked(async (event) => { await tokenServices.attributeTokens.revoke(event) })
+  mappings.events.subscribe(async (event) => { await tokenServices.attributeTokens.revoke(event) })
   const audits = auditRepository(store.db)
   const relyingParties = relyingPartyRepository(store.db)
   const audit = auditService({ audit: audits, relyingPartyName: async (clientId) => (await relyingParties.find(clientId))?.document.name })

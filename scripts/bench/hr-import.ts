@@ -41,7 +41,7 @@ async function runStore (kind: BenchStoreKind): Promise<void> {
   const phase = async (label: string, mutate: number): Promise<void> => {
     const [run, stageS] = await timed(() => services.engine.importSnapshot(org, 'hr', readHrSnapshot(generateHrSnapshot({ format: 'csv', employments, units, mutate }), 'text/csv')))
     const [, applyS] = await timed(() => services.engine.process(run.id, { final: true }))
-    const done = await services.engine.runs.findById(run.id)
+    const done = await services.engine.findRun(org, run.id)
     const total = stageS + applyS
     out(`${kind.padEnd(8)} ${label.padEnd(18)} ${String(done?.state).padEnd(9)} ${(employments / total).toFixed(0).padStart(7)} rows/s  total ${total.toFixed(2)} s (stage ${stageS.toFixed(2)} s, diff+apply ${applyS.toFixed(2)} s)  counts ${JSON.stringify({ ...done?.counts, units: undefined })}`)
   }

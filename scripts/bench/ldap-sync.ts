@@ -121,7 +121,7 @@ async function runPhase (phase: string, databaseUrl: string, baseDn: string): Pr
     const [run, seconds] = await timed(async () => {
       const started = await services.engine.startPull(org, 'ad', 'pull', phase === 'full' ? 'full' : undefined)
       await services.engine.process(started.id, { final: true })
-      return services.engine.runs.findById(started.id)
+      return services.engine.findRun(org, started.id)
     })
     await services.close(); await services.closeStore()
     const counts = run?.counts ?? {}
@@ -175,7 +175,7 @@ async function main (): Promise<void> {
     const [hrRun, hrS] = await timed(async () => {
       const run = await services.engine.importSnapshot(org, 'hr', readHrSnapshot(Readable.from(hrCsv(baseDn)), 'text/csv'))
       await services.engine.process(run.id, { final: true })
-      return services.engine.runs.findById(run.id)
+      return services.engine.findRun(org, run.id)
     })
     out(`setup: HR snapshot imported through the engine in ${hrS.toFixed(1)} s (${hrRun?.state}, ${String(hrRun?.counts['created'])} people)`)
     await services.sources.create(org, ldapSource(baseDn))

@@ -124,7 +124,7 @@ async function runStore (kind: BenchStoreKind): Promise<void> {
   await sql`update employments set unit_id = 'f' || ((substr(id, 3)::int) % 10) || '-a3-e5', position_code = '151030'
     where organisation = ${org} and person_id in (${sql.join(ids)})`.execute(store.db)
   let revoked = 0
-  services.mappings.events.onAttributesRevoked(async (e) => { revoked += e.revoked.length })
+  services.mappings.events.subscribe(async (e) => { revoked += e.revoked.length })
   const [incremental, incS] = await timed(() => services.mappings.recompute(org, ids, { kind: 'sync', run_id: 'bench' }))
   out(`${kind.padEnd(8)} incremental, ${CHANGED} people   ${incS.toFixed(2).padStart(6)} s  (${incremental.grants} attributes, ${incremental.changed} people rewritten, ${revoked} revocations emitted)`)
 

@@ -38,7 +38,7 @@ export async function seedDemo (services: Services, options: { dataDir: string, 
   if (!(await services.sources.list(org)).some((s) => s.id === HR_SOURCE)) {
     await services.sources.create(org, { id: HR_SOURCE, kind: 'hr', safety: { max_end_percent: 10 } })
   }
-  if (!(await services.engine.runs.lastSucceeded(org))[HR_SOURCE]) await importSnapshot(services, org)
+  if (!(await services.engine.lastSucceeded(org))[HR_SOURCE]) await importSnapshot(services, org)
   if ((await services.mappings.list(org, { limit: 1, status: 'active' })).length === 0) {
     const text = readFileSync(join(packageRoot(), 'examples', 'mappings', 'exempelkommun.yaml'), 'utf8')
     const draft = await services.mappings.submit(org, text, 'application/yaml', 'demo')
@@ -56,7 +56,7 @@ async function importSnapshot (services: Services, org: string): Promise<void> {
   const started = await services.engine.importSnapshot(org, HR_SOURCE, readHrSnapshot(createReadStream(path), 'application/json'))
   const deadline = Date.now() + RUN_WAIT_MS
   for (;;) {
-    const run = await services.engine.runs.find(org, started.id)
+    const run = await services.engine.findRun(org, started.id)
     if (run?.state === 'succeeded') return
     if (!run || !['queued', 'running'].includes(run.state) || Date.now() > deadline) {
       throw new Error(`the demo HR import did not succeed (run ${started.id}: ${run?.state ?? 'missing'})`)

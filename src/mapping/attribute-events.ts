@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger.js'
+import { eventChannel, type EventChannel } from '../events/event-channel.js'
 
 /** One attribute a person no longer holds (for that unit, when unit-scoped). */
 export interface RevokedAttribute {
@@ -18,7 +18,7 @@ export interface AttributesRevoked {
   revoked: RevokedAttribute[]
 }
 
-export type AttributesRevokedListener = (event: AttributesRevoked) => Promise<void>
+export type AttributeEvents = EventChannel<AttributesRevoked>
 
 /**
  * Revocation events: emitted after the recompute's transaction has committed, one per
@@ -26,21 +26,10 @@ export type AttributesRevokedListener = (event: AttributesRevoked) => Promise<vo
  * live tokens carrying a revoked attribute in its status list). A failing subscriber is
  * logged and does not undo the recompute, nor stop later subscribers.
  */
-export class AttributeEvents {
-  private readonly listeners: AttributesRevokedListener[] = []
-
-  onAttributesRevoked (listener: AttributesRevokedListener): void {
-    this.listeners.push(listener)
-  }
-
-  async emit (event: AttributesRevoked, log: Pick<Logger, 'error'>): Promise<void> {
-    if (event.revoked.length === 0) return
-    for (const listener of this.listeners) {
-      try {
-        await listener(event)
-      } catch (err) {
-        log.error({ err, organisation: event.organisation, domain: event.domain }, 'an attributes-revoked subscriber failed')
-      }
-    }
-  }
+export function attributeEvents (): AttributeEvents {
+  return eventChannel<AttributesRevoked>({
+    failure: 'an attributes-revoked subscriber failed',
+    describe: (event) => ({ organisation: event.organisation, domain: event.domain }),
+    skip: (event) => event.revoked.length === 0
+  })
 }

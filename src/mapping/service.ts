@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
-import { AttributeEvents, type AttributesRevoked } from './attribute-events.js'
+import { attributeEvents, type AttributesRevoked } from './attribute-events.js'
 import { explainAttribute, type AttributeExplanation } from './attribute-explanation.js'
 import { compileVersion, recomputeDomain } from './attribute-recompute.js'
 import type { CatalogSource } from './catalog-source.js'
@@ -56,7 +56,7 @@ export interface MappingServiceDeps {
  */
 export function mappingService (deps: MappingServiceDeps) {
   const { db, catalogs } = deps
-  const events = new AttributeEvents()
+  const events = attributeEvents()
   const today = (): string => evaluationDay(deps.now?.() ?? new Date())
   const onPublished = deps.onPublished ?? recordPublished
 

@@ -12,3 +12,9 @@ export const HrSnapshotHeaderInvalid = defineProblem('hr-snapshot-header-invalid
 
 /** A source config does not validate against schemas/source.schema.json or has a bad cron schedule. */
 export const SourceConfigInvalid = defineProblem('source-config-invalid', 'The source config is not valid', 422)
+
+/** A snapshot upload went past BEHORIG_IMPORT_LIMIT. */
+export const SnapshotTooLarge = defineProblem('snapshot-too-large', 'The snapshot is larger than the import limit', 413)
+
+/** A pulled source could not be read (unreachable, or an error answer); the run is retried. */
+export const SourceUnavailable = defineProblem('source-unavailable', 'The source could not be read', 502)

@@ -5,14 +5,15 @@ import { ProblemSchema } from '../http/problem-schema.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
 import { SourceDocument, SourceList, SourceParams, SourceView } from './schemas.js'
-import type { SourceService } from './service.js'
 import { actorOf } from '../audit/audit-event.js'
+import { snapshotImportRoutes, type SnapshotImportRouteOptions } from './snapshot-import-routes.js'
 
 const TAGS: ApiTag[] = ['Sources & sync']
 const read = { scope: 'sources:read', orgParam: 'org' } as const
 const write = { scope: 'sources:write', orgParam: 'org' } as const
 
-export const sourceRoutes: FastifyPluginAsyncTypebox<{ sources: SourceService }> = async (app, { sources }) => {
+/** `importSnapshot` takes snapshot uploads (the sync engine's, passed in by app.ts). */
+export const sourceRoutes: FastifyPluginAsyncTypebox<SnapshotImportRouteOptions> = async (app, { sources, importSnapshot, importLimitBytes }) => {
   app.post('/v1/organisations/:org/sources', {
     config: { auth: write },
     schema: {
@@ -56,4 +57,7 @@ export const sourceRoutes: FastifyPluginAsyncTypebox<{ sources: SourceService }>
     await sources.delete(request.params.org, request.params.id, actorOf(request.principal))
     return reply.code(204).send(null)
   })
+
+  // Its own plugin: uploads are streamed, so it takes its own content-type parsers.
+  await app.register(snapshotImportRoutes, { sources, importSnapshot, importLimitBytes })
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger.js'
+import { eventChannel, type EventChannel } from '../events/event-channel.js'
 
 /**
  * A sync run that was applied, and the people it changed: whom later capabilities
@@ -12,27 +12,13 @@ export interface PeopleChanged {
   personIds: string[]
 }
 
-export type PeopleChangedListener = (change: PeopleChanged) => Promise<void>
+export type ChangeEvents = EventChannel<PeopleChanged>
 
 /**
  * Subscribers run after the run's transaction has committed, in order. A failing
  * subscriber is logged and does not undo the run: the change set stays in
  * sync_run_changes, so it can be replayed.
  */
-export class ChangeEvents {
-  private readonly listeners: PeopleChangedListener[] = []
-
-  onPeopleChanged (listener: PeopleChangedListener): void {
-    this.listeners.push(listener)
-  }
-
-  async emit (change: PeopleChanged, log: Pick<Logger, 'error'>): Promise<void> {
-    for (const listener of this.listeners) {
-      try {
-        await listener(change)
-      } catch (err) {
-        log.error({ err, run: change.runId }, 'a people-changed subscriber failed')
-      }
-    }
-  }
+export function changeEvents (): ChangeEvents {
+  return eventChannel<PeopleChanged>({ failure: 'a people-changed subscriber failed', describe: (change) => ({ run: change.runId }) })
 }

@@ -268,3 +268,5 @@ export function directoryApplyRepository (db: Db) {
     }
   }
 }
+
+export type DirectoryApplyRepository = ReturnType<typeof directoryApplyRepository>

@@ -1,62 +1,28 @@
-import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { IncomingMessage } from 'node:http'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { OrgParams } from '../organisations/schemas.js'
 import { SourceParams } from '../sources/schemas.js'
 import type { SourceService } from '../sources/service.js'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
-import { Conflict } from '../http/errors.js'
 import { cursorKey, decodeCursor, page } from '../http/cursor.js'
 import { describePrincipal } from '../auth/principal.js'
 import { actorOf } from '../audit/audit-event.js'
-import { readHrSnapshot, hrSnapshotFormat } from '../sources/hr-snapshot-reader.js'
-import { limitBytes } from './byte-limit.js'
 import type { SyncEngine } from './sync-engine.js'
 import { QuarantineList, QuarantineQuery, RunAccepted, RunListQuery, SyncQuery, RunParams, SyncRunList, SyncRunView } from './schemas.js'
 import { runView } from './run-view.js'
-import { RunNotAwaitingApproval, UnknownSyncRun } from './errors.js'
-import { awaitingRunExample, csvSnapshotExample, jsonSnapshotExample, quarantineExample, runAcceptedExample, succeededRunExample } from './sync-examples.js'
+import { UnknownSyncRun } from './errors.js'
+import { runAcceptedExample } from '../sources/run-accepted.js'
+import { awaitingRunExample, quarantineExample, succeededRunExample } from './sync-examples.js'
 
 const TAGS: ApiTag[] = ['Sources & sync']
 const accepted = documented('Accepted: the run is queued; `Location` names it. Follow it with `GET …/sync-runs/{run}`.', RunAccepted, [runAcceptedExample])
 const read = { scope: 'sources:read', orgParam: 'org' } as const
 const write = { scope: 'sources:write', orgParam: 'org' } as const
 
-export interface SyncRouteOptions { engine: SyncEngine, sources: SourceService, importLimitBytes: number }
+export interface SyncRouteOptions { engine: SyncEngine, sources: SourceService }
 
-export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (app, { engine, sources, importLimitBytes }) => {
-  await app.register(async function snapshotUploads (instance) {
-    const uploads = instance.withTypeProvider<TypeBoxTypeProvider>()
-    // Snapshots are streamed into staging, never buffered: hand the parser the raw request.
-    uploads.removeAllContentTypeParsers()
-    uploads.addContentTypeParser(['text/csv', 'application/json'], function passThrough (_req, payload, done) { done(null, payload) })
-    uploads.post('/v1/organisations/:org/sources/:id/imports', {
-      config: { auth: write },
-      schema: {
-        tags: TAGS,
-        operationId: 'importHrSnapshot',
-        summary: 'Upload a full HR snapshot (text/csv or application/json, streamed)',
-        description: 'The HR system\'s (or the steward\'s) export of every current employment, to an `hr` source. Formats: schemas/hr-snapshot.schema.json (JSON) and the CSV columns documented in the README (`;` or `,`, UTF-8 with or without BOM). Employments missing from the snapshot have ended. A file that cannot be read at all is refused with 422 and changes nothing; bad records are quarantined and the rest goes on. Then follow the run, and check its quarantine.',
-        params: SourceParams,
-        documentedBody: {
-          'text/csv': { type: 'string', description: 'One row per employment, a header row.', examples: [csvSnapshotExample] },
-          'application/json': { type: 'object', description: 'As schemas/hr-snapshot.schema.json.', examples: [jsonSnapshotExample] }
-        },
-        response: { 202: accepted, '4xx': ProblemSchema }
-      }
-    }, async function importSnapshot (request, reply) {
-      const { org, id } = request.params
-      const source = await sources.get(org, id)
-      if (source.kind !== 'hr') throw Conflict({ detail: `Source ${id} is ${source.kind}; only hr sources take snapshot uploads` })
-      const contentType = request.headers['content-type'] ?? ''
-      hrSnapshotFormat(contentType)
-      const body = limitBytes(request.body as IncomingMessage, importLimitBytes)
-      const run = await engine.importSnapshot(org, id, readHrSnapshot(body, contentType), actorOf(request.principal))
-      return reply.code(202).header('location', `/v1/organisations/${org}/sync-runs/${run.id}`).send({ run_id: run.id, state: 'queued' })
-    })
-  })
-
+export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (app, { engine, sources }) => {
   app.post('/v1/organisations/:org/sources/:id/sync', {
     config: { auth: write },
     schema: {
@@ -79,7 +45,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     schema: { tags: TAGS, operationId: 'listSyncRuns', summary: 'List sync runs, newest first', description: 'What each source delivered and when; filter by `source`.', params: OrgParams, querystring: RunListQuery, response: { 200: documented('A page of runs.', SyncRunList, [{ items: [succeededRunExample], next_cursor: null }]), '4xx': ProblemSchema } }
   }, async function listRuns (request) {
     const { source, limit, cursor } = request.query
-    const rows = await engine.tenantRuns.list(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, cursorKey.text) } : {}) })
+    const rows = await engine.listRuns(request.params.org, { limit: limit + 1, ...(source ? { source } : {}), ...(cursor ? { before: decodeCursor(cursor, cursorKey.text) } : {}) })
     const result = page(rows, limit, (r) => r.id)
     return { items: result.items.map(runView), next_cursor: result.next_cursor }
   })
@@ -88,7 +54,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     config: { auth: read },
     schema: { tags: TAGS, operationId: 'getSyncRun', summary: 'Read a sync run', description: 'Poll after an import or pull until `state` is `succeeded`, `failed` or `awaiting-approval`. `counts.quarantined` above 0: read the quarantine. `awaiting-approval`: the run would end more employments than the source\'s safety threshold allows; approve or reject it.', params: RunParams, response: { 200: documented('The run.', SyncRunView, [succeededRunExample, awaitingRunExample]), '4xx': ProblemSchema } }
   }, async function getRun (request) {
-    const run = await engine.tenantRuns.find(request.params.org, request.params.run)
+    const run = await engine.findRun(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
     return runView(run)
   })
@@ -97,10 +63,10 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     config: { auth: read },
     schema: { tags: TAGS, operationId: 'listQuarantine', summary: 'Records a run held back, with row, pointer and reason', description: 'Fix these in the HR system (or the file) and upload again; the rest of the run was applied.', params: RunParams, querystring: QuarantineQuery, response: { 200: documented('A page of quarantined records.', QuarantineList, [quarantineExample]), '4xx': ProblemSchema } }
   }, async function listQuarantine (request) {
-    const run = await engine.tenantRuns.find(request.params.org, request.params.run)
+    const run = await engine.findRun(request.params.org, request.params.run)
     if (!run) throw UnknownSyncRun(`No run ${request.params.run}`)
     const { limit, cursor } = request.query
-    const rows = await engine.tenantRuns.quarantine(request.params.org, run.id, { after: decodeCursor(cursor, cursorKey.int4) ?? 0, limit: limit + 1 })
+    const rows = await engine.quarantine(request.params.org, run.id, { after: decodeCursor(cursor, cursorKey.int4) ?? 0, limit: limit + 1 })
     const result = page(rows, limit, (r) => r.seq)
     return {
       items: result.items.map((q) => ({ row: q.row_number, record_type: q.record_type as 'unit' | 'employment', pointer: q.pointer, code: q.code, reason: q.reason, problems: q.problems as never, ...(q.raw !== null ? { raw: q.raw } : {}) })),
@@ -128,11 +94,6 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
       const who = describePrincipal(request.principal!)
       const actor = actorOf(request.principal)
       const run = await (decision === 'approve' ? engine.approve(org, runId, who, actor) : engine.reject(org, runId, who, actor))
-      if (!run) {
-        const existing = await engine.runs.find(org, runId)
-        if (!existing) throw UnknownSyncRun(`No run ${runId}`)
-        throw RunNotAwaitingApproval({ detail: `Run ${runId} is ${existing.state}`, extensions: { state: existing.state } })
-      }
       return reply.code(decision === 'approve' ? 202 : 200).send(runView(run))
     })
   }

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Database, SyncRunTable } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
+import { RUN_STATES, type RunState } from '../sources/run-accepted.js'
 
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'awaiting-approval', 'rejected'] as const
-export type RunState = typeof RUN_STATES[number]
+export { RUN_STATES, type RunState }
 export type RunTrigger = 'import' | 'pull' | 'schedule' | 'push'
 
 export interface SyncRun {

@@ -20,10 +20,7 @@ export const SyncQuery = Type.Object({
   mode: Type.Optional(Type.Enum(['full', 'incremental'], { description: 'full: read the whole directory now. Absent or incremental: the source\'s schedule of full and incremental runs decides.' }))
 }, { additionalProperties: false })
 
-export const RunAccepted = Type.Object({
-  run_id: Type.String(),
-  state: Type.Enum(RUN_STATES, { description: 'queued when accepted.' })
-})
+export { RunAccepted } from '../sources/run-accepted.js'
 
 export const Counts = Type.Object({
   read: Type.Optional(Type.Integer({ description: 'Employment records read, quarantined ones included.' })),

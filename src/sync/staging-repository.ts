@@ -56,6 +56,10 @@ export function stagingRepository (db: Kysely<Database> | Transaction<Database>)
     async analyze (): Promise<void> {
       await sql`analyze staged_employments, staged_units, staged_accounts, staged_groups, staged_members`.execute(db)
     },
+    /** What an earlier attempt at the run held back: a retried run stages afresh. */
+    async clearQuarantine (runId: string): Promise<void> {
+      await db.deleteFrom('sync_quarantine').where('run_id', '=', runId).execute()
+    },
     async clear (runId: string): Promise<void> {
       await db.deleteFrom('staged_employments').where('run_id', '=', runId).execute()
       await db.deleteFrom('staged_units').where('run_id', '=', runId).execute()

@@ -6,7 +6,7 @@ import { UNITS } from './helpers/mapping-app.js'
 let now = NOW
 const { app, createOrganisation } = await mappingTestApp({ now: () => now })
 const revocations: AttributesRevoked[] = []
-app.behorig.mappings.events.onAttributesRevoked(async (event) => { revocations.push(event) })
+app.behorig.mappings.events.subscribe(async (event) => { revocations.push(event) })
 const recompute = recomputes(app)
 
 const MAPPING = mappingYaml(`  - id: eb

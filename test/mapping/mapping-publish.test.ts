@@ -15,7 +15,7 @@ const { app, createOrganisation } = await mappingTestApp({
   }
 })
 const revocations: AttributesRevoked[] = []
-app.behorig.mappings.events.onAttributesRevoked(async (event) => { revocations.push(event) })
+app.behorig.mappings.events.subscribe(async (event) => { revocations.push(event) })
 
 const V1 = mappingYaml(`  - id: eb
     when: { position_codes: ["151010"], unit_within: soc-eb }

@@ -6,7 +6,7 @@ import type { PeopleChanged } from '../../src/sync/change-events.js'
 const store = await openTestStore()
 const { app, createOrganisation } = await buildTestApp(store)
 const received: PeopleChanged[] = []
-app.behorig.engine.events.onPeopleChanged(async (change) => { received.push(change) })
+app.behorig.engine.events.subscribe(async (change) => { received.push(change) })
 // Subscribers hear of a run after it has committed, so a run can show succeeded a moment
 // before they are called: wait for the job (which calls them) to finish.
 const jobsDone = (): Promise<void> => (app.behorig.queue as unknown as { idle (): Promise<void> }).idle()
@@ -33,7 +33,7 @@ t.test('subscribers hear which people a run changed, after it committed, and of 
 })
 
 t.test('a failing subscriber does not undo the run', async (t) => {
-  app.behorig.engine.events.onPeopleChanged(async () => { throw new Error('recompute is down') })
+  app.behorig.engine.events.subscribe(async () => { throw new Error('recompute is down') })
   const org = await createOrganisation()
   await createHrSource(app, org)
   const run = await importAndWait(app, org, csv(staff(2)))

@@ -137,7 +137,7 @@ export async function heldBy (app: FastifyInstance, org: string, employeeNumber:
 export function recomputes (app: FastifyInstance): { after: (runId: string) => Promise<void> } {
   const done = new Set<string>()
   const waiting = new Map<string, () => void>()
-  app.behorig.engine.events.onPeopleChanged(async ({ runId }) => {
+  app.behorig.engine.events.subscribe(async ({ runId }) => {
     done.add(runId)
     waiting.get(runId)?.()
   })

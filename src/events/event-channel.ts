@@ -1,0 +1,42 @@
+import type { Logger } from '../log/logger.js'
+
+export type EventListener<E> = (event: E) => Promise<void>
+
+export interface EventChannel<E> {
+  subscribe (listener: EventListener<E>): void
+  emit (event: E, log: Pick<Logger, 'error'>): Promise<void>
+}
+
+export interface EventChannelOptions<E> {
+  /** The log message when a subscriber fails. */
+  failure: string
+  /** What the failure's log entry names of the event. */
+  describe: (event: E) => object
+  /** Events not worth announcing; by default every event is. */
+  skip?: (event: E) => boolean
+}
+
+/**
+ * One kind of event, emitted after the change it reports has committed. Subscribers run
+ * in the order they subscribed, each awaited, so the emitter returns only when all have
+ * heard. A failing subscriber is logged: it neither undoes the committed change nor stops
+ * the subscribers after it.
+ */
+export function eventChannel<E> (options: EventChannelOptions<E>): EventChannel<E> {
+  const listeners: EventListener<E>[] = []
+  return {
+    subscribe (listener) {
+      listeners.push(listener)
+    },
+    async emit (event, log) {
+      if (options.skip?.(event)) return
+      for (const listener of listeners) {
+        try {
+          await listener(event)
+        } catch (err) {
+          log.error({ err, ...options.describe(event) }, options.failure)
+        }
+      }
+    }
+  }
+}
