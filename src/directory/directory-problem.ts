@@ -12,7 +12,9 @@ export type DirectoryStep =
   | { step: 'search', baseDn: string }
 
 // LDAP result codes (RFC 4511 §4.1.9) that say "not now" rather than "not this".
-const TRANSIENT_RESULTS = new Set([3 /* timeLimitExceeded */, 11 /* adminLimitExceeded */, 51 /* busy */, 52 /* unavailable */, 80 /* other */])
+const TRANSIENT_RESULTS = new Set([
+  3 /* timeLimitExceeded */, 11 /* adminLimitExceeded */, 51 /* busy */, 52 /* unavailable */, 80 /* other */
+])
 
 /**
  * Turns what ldapts or Node throws into one of the directory problems, naming the
@@ -73,9 +75,21 @@ function timeoutReason (message: string, at: DirectoryStep, timeoutMs: number): 
 
 // RFC 4511 §4.1.9 names of the results a reader meets, which admins know and search for.
 const RESULT_NAMES: Record<number, string> = {
-  2: 'protocolError', 3: 'timeLimitExceeded', 4: 'sizeLimitExceeded', 8: 'strongerAuthRequired', 11: 'adminLimitExceeded',
-  13: 'confidentialityRequired', 32: 'noSuchObject', 34: 'invalidDNSyntax', 48: 'inappropriateAuthentication', 49: 'invalidCredentials',
-  50: 'insufficientAccessRights', 51: 'busy', 52: 'unavailable', 53: 'unwillingToPerform', 80: 'other'
+  2: 'protocolError',
+  3: 'timeLimitExceeded',
+  4: 'sizeLimitExceeded',
+  8: 'strongerAuthRequired',
+  11: 'adminLimitExceeded',
+  13: 'confidentialityRequired',
+  32: 'noSuchObject',
+  34: 'invalidDNSyntax',
+  48: 'inappropriateAuthentication',
+  49: 'invalidCredentials',
+  50: 'insufficientAccessRights',
+  51: 'busy',
+  52: 'unavailable',
+  53: 'unwillingToPerform',
+  80: 'other'
 }
 
 /** `invalidCredentials (49)`; for codes not listed, from ldapts' class name. */

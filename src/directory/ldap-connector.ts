@@ -102,8 +102,16 @@ export function groupRecord (group: DirectoryGroup) {
 
 /** What a change mark depends on: the settings that decide which entries are read and how they are linked. */
 export function readScopeDigest (config: LdapSourceConfig): string {
-  const { url, user_base_dn, user_filter, group_base_dn, group_filter, attributes, disabled_attribute, correlation } = config
-  const scope = { url, user_base_dn, user_filter, group_base_dn, group_filter, attributes, disabled_attribute, correlation }
+  const scope = {
+    url: config.url,
+    user_base_dn: config.user_base_dn,
+    user_filter: config.user_filter,
+    group_base_dn: config.group_base_dn,
+    group_filter: config.group_filter,
+    attributes: config.attributes,
+    disabled_attribute: config.disabled_attribute,
+    correlation: config.correlation
+  }
   return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 22)
 }
 
