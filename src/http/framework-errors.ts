@@ -15,11 +15,11 @@ export const MAX_PARAM_LENGTH = 256
 export const MAX_URL_LENGTH = 8192
 
 /** Errors the router raises before a route is found (Fastify's `frameworkErrors` option). */
-export function renderFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function renderFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
     ? UriTooLong(`A path segment is longer than ${MAX_PARAM_LENGTH} characters`)
     : ValidationFailed({ detail: 'The path is not a valid URL', errors: [{ pointer: '', detail: 'is not valid percent-encoding', location: 'path' }] })
-  return sendProblem(request, reply, problem)
+  sendProblem(request, reply, problem)
 }
 
 /**

@@ -51,7 +51,8 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
         .finally(() => { if (id) active.delete(id) }))
     },
     async schedule (key, pattern, name, payload) {
-      this.unschedule(key)
+      // Runs to its end at once and cannot fail; awaiting it would let a second schedule() of this key arm in between.
+      void this.unschedule(key)
       const arm = (): void => {
         if (closed) return
         const next = CronExpressionParser.parse(pattern).next().getTime()
