@@ -22,7 +22,7 @@ t.test('a stored title pattern the linear-time engine cannot match matches no ti
 })
 
 t.test('unit_within matches the unit itself and its descendants, not siblings or parents', async (t) => {
-  const at = (unit_id: string) => person([employment({ unit_id })])
+  const at = (unitId: string) => person([employment({ unit_id: unitId })])
   t.ok(matches({ unit_within: 'soc-eb' }, at('soc-eb')))
   t.ok(matches({ unit_within: 'soc-eb' }, at('soc-eb-norr')))
   t.ok(matches({ unit_within: 'soc' }, at('soc-eb-syd')))

@@ -51,7 +51,7 @@ t.test('counts people per rule and names the rules that matched nobody', async (
 
 t.test('lists are capped by list_limit while counts stay exact', async (t) => {
   const acc = new PreviewAccumulator(['r'], { list_limit: 1 })
-  const grant = (attribute_id: string) => ({ attribute_id, unit_id: null, valid_from: '2020-01-01', valid_until: null, provenance: [{ mapping_version: 2, rule_id: 'r', employment_ids: [], group_dns: [], group_via: {} }] })
+  const grant = (attributeId: string) => ({ attribute_id: attributeId, unit_id: null, valid_from: '2020-01-01', valid_until: null, provenance: [{ mapping_version: 2, rule_id: 'r', employment_ids: [], group_dns: [], group_via: {} }] })
   acc.add('p1', [], [grant('x.a.b')])
   acc.add('p2', [], [grant('x.a.b')])
   acc.add('p3', [grant('x.a.b')], [])
@@ -61,7 +61,7 @@ t.test('lists are capped by list_limit while counts stay exact', async (t) => {
 })
 
 t.test('a change of unit scope is reported as rescoped, not as a gain or loss', async (t) => {
-  const scoped = (unit_id: string) => ({ attribute_id: 'socialtjanst.eb.enhetschef', unit_id, valid_from: '2020-01-01', valid_until: null, provenance: [] })
+  const scoped = (unitId: string) => ({ attribute_id: 'socialtjanst.eb.enhetschef', unit_id: unitId, valid_from: '2020-01-01', valid_until: null, provenance: [] })
   const result = diffGrantSets([
     { person_id: 'moved', before: [scoped('soc-eb-norr')], after: [scoped('soc-eb-syd')] },
     { person_id: 'same', before: [scoped('soc-eb-norr')], after: [scoped('soc-eb-norr')] }

@@ -1,5 +1,4 @@
 import t from 'tap'
-import { adminHeaders } from '../helpers/app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { importJobs, mappingTestApp, mappingYaml, personByNumber, publishMapping } from '../mapping/helpers/mapping-app.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { scimRepository } from '../../src/scim/repository.js'
-import { adminHeaders, buildTestApp, openTestStore, type TestApp } from '../helpers/app.js'
+import { adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { createHrSource, csv, importAndWait } from '../helpers/sync.js'
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, group, runsOf, scimClient, scimOrganisation, user } from './helpers/scim-client.js'
 import { problemType } from '../helpers/problem-type.js'
