@@ -49,6 +49,7 @@ export function ldifRecord (dn: string, attributes: LdapAttributes): string {
 
 function ldifLine (name: string, value: string): string {
   // RFC 2849 SAFE-STRING: ASCII without NUL, CR, LF; not starting with space, ':' or '<'; we also base64 a trailing space.
+  // eslint-disable-next-line no-control-regex -- RFC 2849 defines SAFE-STRING by its control characters
   const safe = /^(?:[\x01-\x09\x0B\x0C\x0E-\x1F\x21-\x39\x3B\x3D-\x7F][\x01-\x09\x0B\x0C\x0E-\x7F]*)?$/.test(value) && !value.endsWith(' ')
   return safe ? `${name}: ${value}\n` : `${name}:: ${Buffer.from(value, 'utf8').toString('base64')}\n`
 }

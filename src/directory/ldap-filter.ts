@@ -11,6 +11,7 @@
  * `Åsa` stays `Åsa`, which keeps filters readable in server logs.
  */
 export function escapeFilterValue (value: string): string {
+  // eslint-disable-next-line no-control-regex -- RFC 4515 §3 requires NUL to be escaped
   return value.replace(/[*()\\\u0000]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'))
 }
 

@@ -41,6 +41,7 @@ function compile (pattern: string): { re2: RE2JS } | { problem: string } {
   if (pattern.length > TITLE_PATTERN_MAX_LENGTH) return { problem: `is longer than ${TITLE_PATTERN_MAX_LENGTH} characters` }
   try {
     // Only compiled, never run: JavaScript's syntax, checked by JavaScript's parser.
+    // eslint-disable-next-line no-new -- constructed only for its syntax check
     new RegExp(pattern, 'u')
   } catch (error) {
     return { problem: `is not a valid regular expression: ${(error as Error).message}` }

@@ -112,6 +112,7 @@ class SnapshotShape {
 }
 
 /** NUL, or a UTF-16 surrogate without its other half (code units, so no `u` flag). */
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL text cannot store
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 function unstorable (pointer: string): Error {

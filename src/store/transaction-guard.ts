@@ -81,6 +81,7 @@ function connectionLock (): ConnectionLock {
   let release: (() => void) | undefined
   return {
     async obtain () {
+      // eslint-disable-next-line no-unmodified-loop-condition -- release() clears `held` while this waits
       while (held) await held
       held = new Promise((resolve) => { release = resolve })
     },

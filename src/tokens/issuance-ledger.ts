@@ -117,6 +117,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       })
     },
     async drain () {
+      // eslint-disable-next-line no-unmodified-loop-condition -- kick() sets and clears `writing` while this waits
       while (writing || settling.size > 0) await Promise.all([writing, ...settling])
     }
   }

@@ -93,6 +93,7 @@ const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype']
 const outOfRange = fc.constantFrom(-1, 0, -0, 1e308, -1e308, 2 ** 53 + 1, 2 ** 31, -(2 ** 31) - 1, 0.5, 1e-320, 1e20)
 const nastyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // eslint-disable-next-line no-template-curly-in-string -- a Log4Shell lookup, sent as plain text
   fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', '\udfff\ud800', '\u202e\u0645', '𝕏'.repeat(20), '../../etc/passwd', '%00', '${jndi:ldap://x}', "'; DROP TABLE people; --", '*)(uid=*))(|(uid=*', '=cmd|\' /C calc\'!A0', '\r\n\r\nX-Injected: 1', '2120000142', '198112289874'),
   fc.integer({ min: 1000, max: 300_000 }).map((n) => 'x'.repeat(n))
 )

@@ -67,6 +67,7 @@ t.test('starts throwaway servers, passes the exit code through, cleans up', asyn
 
 t.test('uses servers given in the environment as they are', async (t) => {
   const given = requireServices()
+  // eslint-disable-next-line no-template-curly-in-string -- bash's default-value expansion, not a template
   const r = await run(['bash', '-c', 'echo "$DATABASE_URL|$REDIS_URL|$LDAP_URL|${LDAP_SLAPD_CONF:-none}"'], {
     ...process.env,
     LDAP_SLAPD_CONF: '',

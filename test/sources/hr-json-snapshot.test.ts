@@ -99,6 +99,7 @@ t.test('streams: an element is yielded before the document has arrived', async (
     }
     yield ']}'
   }
+  // eslint-disable-next-line no-unreachable-loop -- only the first item is wanted, as soon as it comes
   for await (const item of readHrSnapshot(slowly(), 'application/json')) {
     t.equal(item.type, 'employment')
     t.ok(produced < total, `first element seen after ${produced} of ${total} were produced`)

@@ -16,6 +16,7 @@ t.test('delivers every object, in order, in batches no larger than asked', async
 t.test('stops pulling from the source while the consumer is busy', async (t) => {
   let produced = 0
   const source = Readable.from((function * () { for (let i = 0; i < 100_000; i++) { produced++; yield i } })())
+  // eslint-disable-next-line no-unreachable-loop -- stopping after the first batch is what is tested
   for await (const batch of streamBatches<number>(source, 10)) {
     t.ok(batch.length > 0)
     break

@@ -45,6 +45,7 @@ t.test('a server killed mid-issuance acknowledged no token it had not recorded a
   const received: string[] = []
   let killed = false
   async function caller (i: number): Promise<void> {
+    // eslint-disable-next-line no-unmodified-loop-condition -- the test sets `killed` while the callers run
     for (let n = 0; !killed; n++) {
       const value = ['1001', '1002'][(i + n) % 2] as string
       try {

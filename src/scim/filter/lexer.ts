@@ -12,6 +12,7 @@ export interface Token {
 const WORD = /[A-Za-z$][A-Za-z0-9_\-.:$]*/y
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![A-Za-z0-9_])/y
 const SUB_ATTRIBUTE = /\.([A-Za-z$][A-Za-z0-9_\-$]*)/y
+// eslint-disable-next-line no-control-regex -- a JSON string has no raw control characters (RFC 8259 §7)
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
 
 export const MAX_FILTER_LENGTH = 4096
