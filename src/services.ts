@@ -82,12 +82,17 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   // Every outbound fetch and directory connection goes through this one guard.
   const outbound = outboundGuard({ allowPrivate: config.outbound.allowPrivate, log })
   const sources = sourceService({
-    sources: sourceRepository(store.db), box, queue, outbound,
+    sources: sourceRepository(store.db),
+    box,
+    queue,
+    outbound,
     connectorFor: (_org, source, state) => hrUrlConnector(source, outbound, { maxBytes: config.importLimit }) ?? ldapConnector(source, state, (settings) => ldapReader(settings, outbound))
   })
   const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, issuer: config.issuer, sourceOf: (org, id) => sources.runtime(org, id) })
   const mappings = mappingService({
-    db: store.db, catalogs: storedCatalogSource(), log,
+    db: store.db,
+    catalogs: storedCatalogSource(),
+    log,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
     ...(overrides.now ? { now: overrides.now } : {})
   })

@@ -58,7 +58,12 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
   const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: keySets, replay }
   const statusLists = statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer })
   const attributeTokens = attributeTokenService({
-    db: deps.db, box: deps.box, keys, statusLists, issuer: config.issuer, audit: options.issuanceAudit ?? true,
+    db: deps.db,
+    box: deps.box,
+    keys,
+    statusLists,
+    issuer: config.issuer,
+    audit: options.issuanceAudit ?? true,
     ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
   })
   const record = tokenEndpointAudit(deps.db)

@@ -129,7 +129,7 @@ function mutated (employment: Employment, index: number, units: Unit[], options:
   }
   if (change < 2 / 3) return { ...employment, unit_id: (pick(rnd, units.slice(1)) ?? units[0] as Unit).id }
   if (change < 5 / 6) return undefined
-  return { ...employment, end_date: '2025-12-31' < String(employment.start_date) ? String(employment.start_date) : '2025-12-31' }
+  return { ...employment, end_date: String(employment.start_date) > '2025-12-31' ? String(employment.start_date) : '2025-12-31' }
 }
 
 function * employments (units: Unit[], options: Required<GeneratorOptions>): Generator<Employment> {

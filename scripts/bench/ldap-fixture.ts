@@ -155,7 +155,6 @@ function firstRdnValue (dn: string): string {
   return dn.slice(dn.indexOf('=') + 1).split(/(?<!\\),/)[0] as string
 }
 
-
 async function write (chunks: Iterable<string>, target: Writable): Promise<void> {
   await pipeline(Readable.from(chunks), target)
 }

@@ -80,10 +80,15 @@ function ldapSource (baseDn: string) {
     id: 'ad',
     kind: 'ldap',
     config: {
-      url: ldap.url, bind_dn: ldap.bindDn, bind_password: ldap.password,
-      user_base_dn: `ou=people,${baseDn}`, group_base_dn: `ou=groups,${baseDn}`,
-      attributes: { disabled: 'employeeType' }, disabled_attribute: { values: ['disabled'] },
-      page_size: pageSize, timeout_seconds: 120
+      url: ldap.url,
+      bind_dn: ldap.bindDn,
+      bind_password: ldap.password,
+      user_base_dn: `ou=people,${baseDn}`,
+      group_base_dn: `ou=groups,${baseDn}`,
+      attributes: { disabled: 'employeeType' },
+      disabled_attribute: { values: ['disabled'] },
+      page_size: pageSize,
+      timeout_seconds: 120
     }
   }
 }

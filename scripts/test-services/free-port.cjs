@@ -4,7 +4,7 @@
 const net = require('node:net')
 const avoid = new Set([389, 636, 5432, 6379])
 
-function attempt(left) {
+function attempt (left) {
   const srv = net.createServer()
   srv.once('error', (err) => {
     if (left > 0) attempt(left - 1)

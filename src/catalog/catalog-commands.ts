@@ -87,7 +87,7 @@ async function validate (files: string[], ctx: Context): Promise<number> {
 async function diff (args: string[], ctx: Context): Promise<number> {
   const [domain, from, to] = args
   if (domain === undefined || from === undefined || to === undefined || args.length > 3) {
-    ctx.io.stderr.write(`diff needs a domain and two versions, e.g. diff socialtjanst 1.0.0 1.1.0\n`)
+    ctx.io.stderr.write('diff needs a domain and two versions, e.g. diff socialtjanst 1.0.0 1.1.0\n')
     return 2
   }
   const loaded = await loadCatalogDirectory(ctx.dir)

@@ -39,8 +39,16 @@ export function bumpRank (bump: VersionBump): number {
 export function diffCatalogs (from: CatalogDocument, to: CatalogDocument): CatalogDiff {
   if (from.domain !== to.domain) throw new TypeError(`cannot diff ${from.domain} against ${to.domain}`)
   const diff: CatalogDiff = {
-    domain: to.domain, from: from.version, to: to.version,
-    added: [], deprecated: [], removed: [], changed: [], codes: [], required_bump: 'none', changes: []
+    domain: to.domain,
+    from: from.version,
+    to: to.version,
+    added: [],
+    deprecated: [],
+    removed: [],
+    changed: [],
+    codes: [],
+    required_bump: 'none',
+    changes: []
   }
   diffAttributes(from, to, diff)
   diffCodeLists(from, to, diff)

@@ -43,7 +43,9 @@ function reusedIds (current: VersionedDocument, previous: VersionedDocument, las
     const last = lastSeenIn.get(attribute.id)
     if (inPrevious.has(attribute.id) || last === undefined) return []
     return [{
-      file: current.file, pointer: `/attributes/${i}/id`, rule: 'id-reused' as const,
+      file: current.file,
+      pointer: `/attributes/${i}/id`,
+      rule: 'id-reused' as const,
       message: `The id ${attribute.id} was removed after version ${last}; a removed id is never used again, so give this attribute a new id.`
     }]
   })
@@ -59,7 +61,9 @@ function insufficientBumps (current: VersionedDocument, previous: VersionedDocum
     const needed: VersionBump = draft && change.bump === 'major' ? 'minor' : change.bump
     if (bumpRank(needed) <= bumpRank(step)) return []
     return [{
-      file: current.file, pointer: change.pointer, rule: 'semver-bump' as const,
+      file: current.file,
+      pointer: change.pointer,
+      rule: 'semver-bump' as const,
       message: `${change.message} That needs a new ${needed} version, but ${to} is only a ${step} step from ${from}.`
     }]
   })

@@ -38,7 +38,7 @@ export async function loadCatalogDirectory (dir = defaultCatalogDir()): Promise<
     for (const entry of await visibleEntries(join(dir, domainDir.name))) {
       const file = join(dir, domainDir.name, entry.name)
       if (entry.isFile() && VERSION_FILE.test(entry.name)) merge(result, await loadCatalogFile(file))
-      else result.violations.push(misplaced(file, `is not a catalog file: a domain folder holds only files named <version>.yaml, such as 1.0.0.yaml.`))
+      else result.violations.push(misplaced(file, 'is not a catalog file: a domain folder holds only files named <version>.yaml, such as 1.0.0.yaml.'))
     }
   }
   result.files = sortCatalogFiles(result.files)

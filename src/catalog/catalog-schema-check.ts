@@ -114,4 +114,3 @@ function fieldName (pointer: string): string {
   const parts = pointer.split('/').filter((p) => p !== '' && !/^\d+$/.test(p))
   return parts[parts.length - 1] ?? 'document'
 }
-

@@ -37,7 +37,7 @@ export interface ProblemDefinition {
 const registry = new Map<string, ProblemDefinition>()
 
 /** All problem types declared so far (modules declare theirs at import time). */
-export function registeredProblems(): ProblemDefinition[] {
+export function registeredProblems (): ProblemDefinition[] {
   return [...registry.values()].sort((a, b) => a.slug.localeCompare(b.slug))
 }
 

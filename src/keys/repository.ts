@@ -57,8 +57,13 @@ export function keyRepository (db: Kysely<Database>): KeyRepository {
     },
     async insert (key) {
       await db.insertInto('signing_keys').values({
-        kid: key.kid, alg: key.alg, state: key.state, public_jwk: JSON.stringify(key.publicJwk),
-        private_key: key.sealedPrivateKey, created_at: key.createdAt, activated_at: key.activatedAt
+        kid: key.kid,
+        alg: key.alg,
+        state: key.state,
+        public_jwk: JSON.stringify(key.publicJwk),
+        private_key: key.sealedPrivateKey,
+        created_at: key.createdAt,
+        activated_at: key.activatedAt
       }).execute()
     },
     async activate (kid, at) {

@@ -24,7 +24,13 @@ export async function explainAttribute (trx: Transaction<Database>, catalogs: Ca
   const active = (await mappingVersionRepository(trx).active(organisation, domain))[0]
   if (!active) {
     return {
-      person_id: personId, attribute_id: attributeId, day, mapping_version: null, holds: false, grants: [], data: [],
+      person_id: personId,
+      attribute_id: attributeId,
+      day,
+      mapping_version: null,
+      holds: false,
+      grants: [],
+      data: [],
       text: `Not granted: the organisation has published no mapping for the domain ${domain}.`,
       records: { employments: [], groups: [] }
     }

@@ -156,7 +156,13 @@ async function publishVersion (trx: Transaction<Database>, catalogs: CatalogSour
   await recomputeTargets(trx, organisation, 'all', day, units)
   const result = await recomputeDomain(trx, await compileVersion(trx, catalogs, found, buildUnitTree(units)), 'all', day)
   const published: MappingPublished = {
-    organisation, version, domain: found.domain, catalog_version: found.catalog_version, published_by: publishedBy, actor, superseded,
+    organisation,
+    version,
+    domain: found.domain,
+    catalog_version: found.catalog_version,
+    published_by: publishedBy,
+    actor,
+    superseded,
     recompute: { people: result.people, grants: result.grants, changed: result.written, revoked: result.revoked.length }
   }
   await onPublished(published, trx)

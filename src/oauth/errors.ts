@@ -47,4 +47,3 @@ export const invalidClient = (description: string): OAuthError => new OAuthError
 export const invalidSubjectToken = (description: string): OAuthError => new OAuthError('invalid_request', description)
 export const unsupportedGrantType = (description: string): OAuthError => new OAuthError('unsupported_grant_type', description)
 export const invalidScope = (description: string): OAuthError => new OAuthError('invalid_scope', description)
-

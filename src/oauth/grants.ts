@@ -18,7 +18,10 @@ export function clientCredentialsGrant (deps: { keys: Pick<KeyService, 'signer'>
     }
     const { issued, jti, exp } = await issueAccessToken(deps, client)
     await deps.record({
-      organisation: null, action: 'access-token.issued', actor: { kind: 'relying-party', client_id: client.clientId }, client_id: client.clientId,
+      organisation: null,
+      action: 'access-token.issued',
+      actor: { kind: 'relying-party', client_id: client.clientId },
+      client_id: client.clientId,
       details: { jti, expires_at: new Date(exp * 1000).toISOString(), scope: issued.scope }
     })
     return issued

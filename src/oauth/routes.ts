@@ -84,10 +84,10 @@ function renderOAuthError (error: FastifyError | OAuthError, request: FastifyReq
     : unavailable
       ? new OAuthError('temporarily_unavailable', `the service cannot take the request now; retry after ${STORE_RETRY_AFTER_SECONDS} seconds`)
       : error.validation
-      ? invalidRequest(`missing or malformed parameter ${parameterOf(error)}`)
-      : (error.statusCode ?? 500) < 500
-          ? invalidRequest(error.message)
-          : new OAuthError('server_error', 'an unexpected error occurred; it has been logged')
+        ? invalidRequest(`missing or malformed parameter ${parameterOf(error)}`)
+        : (error.statusCode ?? 500) < 500
+            ? invalidRequest(error.message)
+            : new OAuthError('server_error', 'an unexpected error occurred; it has been logged')
   if (oauth.status >= 500) request.log.error({ err: error }, 'token request failed')
   return reply.code(oauth.status).headers(NO_STORE).type('application/json').send(oauth.toJSON())
 }

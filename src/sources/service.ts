@@ -28,7 +28,10 @@ export type ConnectorFactory = (organisation: string, source: SourceConfig, stat
 
 /** Registers sources, keeps their secrets sealed, and keeps pull schedules in the queue in step. */
 export function sourceService (deps: {
-  sources: SourceRepository, box: SecretBox, queue: JobQueue, connectorFor: ConnectorFactory
+  sources: SourceRepository,
+  box: SecretBox,
+  queue: JobQueue,
+  connectorFor: ConnectorFactory
   /** The outbound guard's exception list: which directories may be read without TLS. */
   outbound: Pick<OutboundPolicy, 'excepts'>
 }) {

@@ -95,8 +95,17 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
 function toStagedAccount (runId: string, item: AccountItem): StagedAccountRow {
   const r = item.record
   return {
-    run_id: runId, unique_id: r.unique_id, row_number: item.row, dn: r.dn, employee_number: r.employee_number, email: r.email,
-    display_name: r.display_name, given_name: r.given_name, family_name: r.family_name, disabled: r.disabled, record_hash: accountRecordHash(r)
+    run_id: runId,
+    unique_id: r.unique_id,
+    row_number: item.row,
+    dn: r.dn,
+    employee_number: r.employee_number,
+    email: r.email,
+    display_name: r.display_name,
+    given_name: r.given_name,
+    family_name: r.family_name,
+    disabled: r.disabled,
+    record_hash: accountRecordHash(r)
   }
 }
 

@@ -138,8 +138,14 @@ function tokenSubjectOf (rows: readonly SubjectRow[]): TokenSubject {
       pin_sealed: first.pin_sealed,
       organisation_name: first.organisation_name as string,
       attributes: rows.filter((r) => r.attribute_id !== null && r.catalog_version !== null).map((r) => ({
-        attribute_id: r.attribute_id as string, domain: r.domain as string, unit_id: r.unit_id, valid_from: r.valid_from as string, valid_until: r.valid_until,
-        catalog_version: r.catalog_version as string, source_as_of: r.source_as_of ? new Date(r.source_as_of) : null, computed_at: new Date(r.computed_at as Date)
+        attribute_id: r.attribute_id as string,
+        domain: r.domain as string,
+        unit_id: r.unit_id,
+        valid_from: r.valid_from as string,
+        valid_until: r.valid_until,
+        catalog_version: r.catalog_version as string,
+        source_as_of: r.source_as_of ? new Date(r.source_as_of) : null,
+        computed_at: new Date(r.computed_at as Date)
       }))
     }
   }

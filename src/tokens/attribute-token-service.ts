@@ -88,8 +88,12 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     // A policy that asks for personnummer gets no token for someone whose number no source gave.
     if (sub === undefined) return undefined
     return {
-      person: person.id, sub, organisation: { number: organisation, name: person.organisation_name }, attributes,
-      catalog: { domain: first.domain, version: first.catalog_version }, sourceAsOf: sourceAsOf(attributes)
+      person: person.id,
+      sub,
+      organisation: { number: organisation, name: person.organisation_name },
+      attributes,
+      catalog: { domain: first.domain, version: first.catalog_version },
+      sourceAsOf: sourceAsOf(attributes)
     }
   }
 
@@ -107,8 +111,17 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     const iat = Math.floor(now() / 1000)
     const jti = randomUUID()
     const decision: IssuanceDecision = {
-      issuer: deps.issuer, audience: party.clientId, subject: found.sub, organisation: found.organisation, attributes: found.attributes,
-      catalog: found.catalog, sourceAsOf: found.sourceAsOf, status: { idx: status.idx, uri: status.uri }, jti, issuedAt: iat, expiresAt: iat + lifetime
+      issuer: deps.issuer,
+      audience: party.clientId,
+      subject: found.sub,
+      organisation: found.organisation,
+      attributes: found.attributes,
+      catalog: found.catalog,
+      sourceAsOf: found.sourceAsOf,
+      status: { idx: status.idx, uri: status.uri },
+      jti,
+      issuedAt: iat,
+      expiresAt: iat + lifetime
     }
     const token = await formatFor(party).sign(decision, deps.keys.signer)
     const carried = found.attributes.map((a) => ({ id: a.attribute_id, unit: a.unit_id }))
