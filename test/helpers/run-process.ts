@@ -19,3 +19,12 @@ export function runProcess (command: string, args: string[], options: { cwd?: st
     if (options.stdin !== undefined) child.stdin?.end(options.stdin)
   })
 }
+
+/**
+ * The V8 code cache the test run shares (scripts/with-test-services.sh sets it), for a
+ * child process given an environment of its own: it then starts about half a second sooner.
+ */
+export function sharedCompileCache (): Record<string, string> {
+  const dir = process.env['NODE_COMPILE_CACHE']
+  return dir ? { NODE_COMPILE_CACHE: dir } : {}
+}
