@@ -6,9 +6,11 @@
  * the compiled `.js` file, as tsc's NodeNext resolution wants; this hook falls back to the
  * `.ts` beside it when no `.js` exists.
  */
-import { registerHooks } from 'node:module'
+import * as nodeModule from 'node:module'
 
-registerHooks({
+if (typeof nodeModule.registerHooks !== 'function') throw new Error(`the tests need Node.js 22.15 or later (this is ${process.version})`)
+
+nodeModule.registerHooks({
   resolve (specifier, context, nextResolve) {
     try {
       return nextResolve(specifier, context)
