@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 export interface ProcessResult { code: number | null, stdout: string, stderr: string }
 
@@ -28,3 +29,10 @@ export function sharedCompileCache (): Record<string, string> {
   const dir = process.env['NODE_COMPILE_CACHE']
   return dir ? { NODE_COMPILE_CACHE: dir } : {}
 }
+
+/**
+ * Node.js arguments that run a TypeScript entry point (src/server.ts, src/worker.ts) the way
+ * tap runs the test files (package.json `tap.node-arg`), from the repository's root: without
+ * a compile step, and so with the shared code cache, about half a second sooner than tsx.
+ */
+export const TYPESCRIPT_NODE_ARGS: string[] = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { tap: { 'node-arg': string[] } }).tap['node-arg']
