@@ -22,12 +22,14 @@ export function runProcess (command: string, args: string[], options: { cwd?: st
 }
 
 /**
- * The V8 code cache the test run shares (scripts/with-test-services.sh sets it), for a
- * child process given an environment of its own: it then starts about half a second sooner.
+ * Environment entries for a child process that the test gives an environment of its own:
+ * the V8 code cache the run shares (scripts/with-test-services.sh sets it; the child starts
+ * about half a second sooner), and no coverage recording of its own (see
+ * ts-extension-resolve.mjs for why).
  */
-export function sharedCompileCache (): Record<string, string> {
+export function childProcessEnv (): Record<string, string> {
   const dir = process.env['NODE_COMPILE_CACHE']
-  return dir ? { NODE_COMPILE_CACHE: dir } : {}
+  return { ...(dir ? { NODE_COMPILE_CACHE: dir } : {}), _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 }
 
 /**

@@ -8,6 +8,12 @@
  */
 import * as nodeModule from 'node:module'
 
+// tap records coverage in this process (its own --import ran before this one), and would in
+// every child too. Children run their TypeScript another way (tsx, npm scripts): their
+// offsets, merged under the same file names, garble the report. Coverage comes from the
+// test processes only.
+process.env['_TAPJS_PROCESSINFO_COVERAGE_'] = '0'
+
 if (typeof nodeModule.registerHooks !== 'function') throw new Error(`the tests need Node.js 22.15 or later (this is ${process.version})`)
 
 nodeModule.registerHooks({

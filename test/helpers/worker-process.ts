@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { TEST_KEK } from './app.js'
-import { sharedCompileCache, TYPESCRIPT_NODE_ARGS } from './run-process.js'
+import { childProcessEnv, TYPESCRIPT_NODE_ARGS } from './run-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -11,7 +11,7 @@ export interface WorkerProcess { child: ChildProcess, ready: Promise<void>, exit
 export function startWorker (env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, 'src/worker.ts'], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', ...sharedCompileCache(), LOG_LEVEL: 'info', BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_JOB_STALLED_MS: '1000', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), LOG_LEVEL: 'info', BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_JOB_STALLED_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
