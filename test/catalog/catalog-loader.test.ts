@@ -6,6 +6,7 @@ import { contentHash } from '../../src/catalog/catalog-hash.js'
 import { canonicalJson } from '../../src/crypto/canonical-json.js'
 import { defaultCatalogDir, loadCatalogDirectory, loadCatalogFile, parseCatalogYaml } from '../../src/catalog/catalog-loader.js'
 import { CATALOG_DIR, realCatalogText } from './helpers/catalog-test-data.js'
+import { propertyRuns } from '../helpers/property-runs.js'
 
 const text = realCatalogText()
 
@@ -27,7 +28,7 @@ t.test('canonical JSON does not depend on the order keys were written in', async
   }
   t.doesNotThrow(() => fc.assert(fc.property(fc.jsonValue(), (value) =>
     canonicalJson(reversed(value)) === canonicalJson(value) && contentHash(reversed(value)) === contentHash(value) &&
-    canonicalJson(JSON.parse(canonicalJson(value))) === canonicalJson(value))))
+    canonicalJson(JSON.parse(canonicalJson(value))) === canonicalJson(value)), { numRuns: propertyRuns(100) }))
 })
 
 t.test('YAML errors are violations with the line they are on', async (t) => {

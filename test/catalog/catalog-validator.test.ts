@@ -3,6 +3,7 @@ import t from 'tap'
 import type { CatalogDocument } from '../../src/catalog/catalog-types.js'
 import { validateCatalogDocument, validateCatalogs } from '../../src/catalog/catalog-validator.js'
 import { attribute, position, realCatalog } from './helpers/catalog-test-data.js'
+import { propertyRuns } from '../helpers/property-runs.js'
 
 const FILE = '/catalogs/socialtjanst/1.0.0.yaml'
 
@@ -113,5 +114,5 @@ t.test('reports, never throws, whatever the document is', async (t) => {
   t.doesNotThrow(() => fc.assert(fc.property(fc.anything(), (document) => {
     const violations = validateCatalogs([{ file: FILE, document }])
     return violations.length > 0 && violations.every((v) => v.message.length > 0)
-  }), { numRuns: 300 }))
+  }), { numRuns: propertyRuns(300) }))
 })

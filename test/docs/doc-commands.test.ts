@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { startServer, stopServer } from '../helpers/server-process.js'
-import { runProcess } from '../helpers/run-process.js'
+import { runProcess, childProcessEnv } from '../helpers/run-process.js'
 import { freePort } from '../helpers/listening-app.js'
 import { fencedBlocks, relativeLinks, type FencedBlock } from '../helpers/markdown-blocks.js'
 
@@ -91,7 +91,7 @@ for (const file of docs) {
     writeFileSync(scriptFile, scriptOf(runnable))
     const result = await runProcess('bash', [scriptFile], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, BASE: server.url, ISSUER: server.url, ADMIN_TOKEN: adminToken, BEHORIG_DATA_DIR: dataDir },
+      env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), HOME: process.env['HOME'] ?? cwd, BASE: server.url, ISSUER: server.url, ADMIN_TOKEN: adminToken, BEHORIG_DATA_DIR: dataDir },
       timeoutMs: 240_000
     })
     const outputs = outputsByBlock(result.stdout)

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { childProcessEnv, TYPESCRIPT_NODE_ARGS } from './run-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -8,9 +9,9 @@ export interface ServerProcess { child: ChildProcess, url: string, stdout: () =>
 
 /** Starts the real entry point (src/server.ts) the way `npm start` does; PORT 0 unless `env` names one. */
 export async function startServer (env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, 'src/server.ts'], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { TEST_KEK } from './app.js'
+import { childProcessEnv, TYPESCRIPT_NODE_ARGS } from './run-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -8,9 +9,9 @@ export interface WorkerProcess { child: ChildProcess, ready: Promise<void>, exit
 
 /** Starts `src/worker.ts` — the production worker entry point — as its own process. */
 export function startWorker (env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, 'src/worker.ts'], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_JOB_STALLED_MS: '1000', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), LOG_LEVEL: 'info', BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_JOB_STALLED_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

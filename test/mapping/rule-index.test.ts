@@ -5,6 +5,7 @@ import { normaliseDn } from '../../src/directory/dn-normaliser.js'
 import type { Condition, EmploymentFact } from '../../src/mapping/mapping-types.js'
 import { buildRuleIndex } from '../../src/mapping/rule-index.js'
 import { employment, UNITS, unitTree } from './helpers/mapping-builders.js'
+import { propertyRuns } from '../helpers/property-runs.js'
 
 const units = unitTree()
 const CODES = ['151010', '151020', '131010']
@@ -34,7 +35,7 @@ t.test('the rule index never leaves out a rule that matches', async (t) => {
       const node = compileCondition(c, units)
       if (jobs.some((e) => node.test(e, person))) t.ok(candidates.has(i), `rule ${i} ${JSON.stringify(c)} is a candidate`)
     })
-  }), { numRuns: 500 })
+  }), { numRuns: propertyRuns(500) })
 })
 
 t.test('the index files rules under a required code, group or subtree and finds them through the person', async (t) => {

@@ -5,7 +5,8 @@
 // What must hold: never a 5xx, and every 4xx is a document the client can read — an RFC 9457
 // problem, a SCIM error under /scim/v2 (RFC 7644 §3.12), an OAuth error at /oauth/token
 // (RFC 6749 §5.2). Runs are seeded: set FUZZ_SEED to replay a reported failure, FUZZ_ROUTE
-// (a regular expression over "METHOD /url") to fuzz only some routes, FUZZ_RUNS for more bodies.
+// (a regular expression over "METHOD /url") to fuzz only some routes, FUZZ_RUNS for more bodies
+// (FULL=1 sends all 25 a route gets; test/helpers/property-runs.ts).
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
@@ -23,9 +24,10 @@ import { clientAssertion } from '../helpers/relying-party.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
 import { mappingYaml, submit } from '../mapping/helpers/mapping-app.js'
 import { problemType } from '../helpers/problem-type.js'
+import { propertyRuns } from '../helpers/property-runs.js'
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20260529)
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 25)
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? propertyRuns(25))
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 const FORM = 'application/x-www-form-urlencoded'
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEMO_ORGANISATION } from '../../src/demo/demo-seed.js'
 import { freePort } from '../helpers/listening-app.js'
-import { runProcess } from '../helpers/run-process.js'
+import { runProcess, childProcessEnv } from '../helpers/run-process.js'
 import { startServer, stopServer, type ServerProcess } from '../helpers/server-process.js'
 
 // The embedded store (PGlite) has one connection: a request that waits for itself never
@@ -74,7 +74,7 @@ afterRestart('recomputes after an HR import that changes someone, after a restar
 
 afterRestart('issues an attribute token after a restart', async (t) => {
   const demo = await runProcess(process.execPath, ['--import', 'tsx', 'scripts/demo-token.ts'], {
-    cwd: root, env: { PATH: process.env['PATH'] ?? '', BEHORIG_DATA_DIR: dataDir }, timeoutMs: BOUND_MS
+    cwd: root, env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), BEHORIG_DATA_DIR: dataDir }, timeoutMs: BOUND_MS
   })
   t.equal(demo.code, 0, demo.stderr)
   t.match(demo.stdout, /3\. verified: valid/)

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
+import { childProcessEnv } from '../helpers/run-process.js'
 import { startServer, stopServer } from '../helpers/server-process.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -33,7 +34,7 @@ t.test('the embedded default serves, prints a generated admin token once, and ke
 
 t.test('a bad configuration value stops the process with a message naming it', async (t) => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root, env: { PATH: process.env['PATH'] ?? '', PORT: 'not-a-port', BEHORIG_DATA_DIR: t.testdir() }, stdio: ['ignore', 'pipe', 'pipe']
+    cwd: root, env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), PORT: 'not-a-port', BEHORIG_DATA_DIR: t.testdir() }, stdio: ['ignore', 'pipe', 'pipe']
   })
   let err = ''
   child.stderr.on('data', (c: Buffer) => { err += c.toString() })

@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open-store.js'
 import { ADMIN_TOKEN, adminHeaders, buildTestApp, TEST_KEK } from '../helpers/app.js'
 import { freshDatabaseUrl } from '../helpers/services.js'
 import { freePort } from '../helpers/listening-app.js'
+import { childProcessEnv } from '../helpers/run-process.js'
 import { clientAssertion } from '../helpers/relying-party.js'
 import { agency, ISSUER, seededOrganisation } from './helpers/token-app.js'
 
@@ -26,7 +27,7 @@ t.test('a server killed mid-issuance acknowledged no token it had not recorded a
   const base = `http://127.0.0.1:${port}`
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', BEHORIG_ISSUER: ISSUER, BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_DEMO: 'false', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', ...childProcessEnv(), DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', BEHORIG_ISSUER: ISSUER, BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_KEY_ENCRYPTION_KEY: TEST_KEK, BEHORIG_DEMO: 'false', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe']
   })
   let stderr = ''
