@@ -25,7 +25,9 @@ t.test('an uploaded snapshot: started by the uploader, finished by the engine wi
   await createHrSource(app, org)
   const writer = await apiKeyHeaders(org, ['sources:write'])
   const res = await app.inject({
-    method: 'POST', url: `/v1/organisations/${org}/sources/hr/imports`, headers: { ...writer, 'content-type': 'text/csv' },
+    method: 'POST',
+    url: `/v1/organisations/${org}/sources/hr/imports`,
+    headers: { ...writer, 'content-type': 'text/csv' },
     payload: csv([...staff(3), { employee_number: '100234', unit_id: 'soc', personal_identity_number: '198112289874' }])
   })
   t.equal(res.statusCode, 202)

@@ -118,10 +118,16 @@ t.test('sources: changes are recorded by which settings changed, never a secret 
   const writer = await apiKeyHeaders(org, ['sources:write'])
   const writerId = writer.authorization.split('_')[1]
   const ldap = {
-    id: 'ad', kind: 'ldap', schedule: null, safety: { max_end_percent: 10 },
+    id: 'ad',
+    kind: 'ldap',
+    schedule: null,
+    safety: { max_end_percent: 10 },
     config: {
-      url: 'ldaps://dc1.exempel.se', bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se', bind_password: 'Hemligt-Lösen-123',
-      user_base_dn: 'ou=people,dc=exempel,dc=se', user_filter: '(objectClass=inetOrgPerson)',
+      url: 'ldaps://dc1.exempel.se',
+      bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se',
+      bind_password: 'Hemligt-Lösen-123',
+      user_base_dn: 'ou=people,dc=exempel,dc=se',
+      user_filter: '(objectClass=inetOrgPerson)',
       attributes: { employee_number: 'employeeNumber', email: 'mail', unique_id: 'entryUUID', display_name: 'displayName' }
     }
   }

@@ -24,9 +24,16 @@ t.test('the hash is SHA-256 over RFC 8785 canonical JSON, as docs/audit.md state
   t.equal(canonicalJson({ b: [3, { y: null, x: 'å"' }], a: 1.5, c: true }), '{"a":1.5,"b":[3,{"x":"å\\"","y":null}],"c":true}')
   // The worked example in docs/audit.md.
   t.equal(eventHash({
-    chain: '2120000142', seq: 1, at: '2026-11-29T07:00:00.000Z', organisation: '2120000142', action: 'source.created',
-    actor: { kind: 'api-key', key_id: 'k_3f9a', organisation: '2120000142' }, person_id: null, client_id: null,
-    details: { source: 'hr', kind: 'hr' }, prev_hash: GENESIS_HASH
+    chain: '2120000142',
+    seq: 1,
+    at: '2026-11-29T07:00:00.000Z',
+    organisation: '2120000142',
+    action: 'source.created',
+    actor: { kind: 'api-key', key_id: 'k_3f9a', organisation: '2120000142' },
+    person_id: null,
+    client_id: null,
+    details: { source: 'hr', kind: 'hr' },
+    prev_hash: GENESIS_HASH
   }), '82ff8f5ed74956f7e21bf8c87a54baebb609e0e17ebb9a472cb422a5cb85d1e8')
 })
 
@@ -93,7 +100,10 @@ t.test('what is hashed is what jsonb gives back: undefined members, dates, key o
   const org = randomOrganisationNumber()
   const at = new Date('2026-03-01T12:34:56.789Z')
   await store.db.transaction().execute((trx) => appendAudit(trx, [{
-    organisation: org, action: 'mapping.published', actor: { kind: 'system', component: 'test' }, at,
+    organisation: org,
+    action: 'mapping.published',
+    actor: { kind: 'system', component: 'test' },
+    at,
     details: { zeta: undefined, when: new Date('2026-01-01T00:00:00Z'), nested: { b: 2, a: [1, { d: 'ö\n', c: 1e21 }] }, big: 2 ** 40, frac: 0.1 }
   }]))
   const [row] = await chainRows(org)

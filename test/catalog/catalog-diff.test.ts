@@ -10,7 +10,9 @@ const changedBy = (change: (doc: CatalogDocument) => void) => diffCatalogs(v1, n
 t.test('lists what the 1.1.0 proposal adds, deprecates and rewords, and asks for a minor step', async (t) => {
   const diff = diffCatalogs(v1, v11)
   t.same({ ...diff, changes: undefined }, {
-    domain: 'socialtjanst', from: '1.0.0', to: '1.1.0',
+    domain: 'socialtjanst',
+    from: '1.0.0',
+    to: '1.1.0',
     added: ['socialtjanst.eb.utbetalningsadministrator', 'socialtjanst.vnr.arbetsledare'],
     deprecated: [{ id: 'socialtjanst.eb.administrator', replaced_by: 'socialtjanst.eb.utbetalningsadministrator' }],
     removed: [],

@@ -10,7 +10,9 @@ const rules = (...docs: CatalogDocument[]) => violationsOf(...docs).map((v) => `
 
 t.test('removing an attribute needs a major version', async (t) => {
   t.same(violationsOf(v1, nextVersion(v1, '1.1.0', removeAdministrator)), [{
-    file: '/catalogs/socialtjanst/1.1.0.yaml', pointer: '/attributes', rule: 'semver-bump',
+    file: '/catalogs/socialtjanst/1.1.0.yaml',
+    pointer: '/attributes',
+    rule: 'semver-bump',
     message: 'Attribute socialtjanst.eb.administrator was removed. That needs a new major version, but 1.1.0 is only a minor step from 1.0.0.'
   }])
   t.same(violationsOf(v1, nextVersion(v1, '2.0.0', removeAdministrator)), [])
@@ -19,7 +21,9 @@ t.test('removing an attribute needs a major version', async (t) => {
 t.test('changing a facet needs a major version and points at the facet', async (t) => {
   const widened = nextVersion(v1, '1.0.1', (doc) => { attribute(doc, 'socialtjanst.eb.handlaggare').scope = 'organisation' })
   t.same(violationsOf(v1, widened), [{
-    file: '/catalogs/socialtjanst/1.0.1.yaml', pointer: '/attributes/0/scope', rule: 'semver-bump',
+    file: '/catalogs/socialtjanst/1.0.1.yaml',
+    pointer: '/attributes/0/scope',
+    rule: 'semver-bump',
     message: 'Attribute socialtjanst.eb.handlaggare changed its scope from unit to organisation, which changes who holds it. That needs a new major version, but 1.0.1 is only a patch step from 1.0.0.'
   }])
   for (const facet of ['area', 'function', 'authority_exercise'] as const) {
@@ -60,7 +64,9 @@ t.test('the same content under a higher version is fine', async (t) => {
 t.test('versions of a domain only go up, in the order given', async (t) => {
   const v11 = nextVersion(v1, '1.1.0')
   t.same(violationsOf(v11, v1), [{
-    file: '/catalogs/socialtjanst/1.0.0.yaml', pointer: '/version', rule: 'version-order',
+    file: '/catalogs/socialtjanst/1.0.0.yaml',
+    pointer: '/version',
+    rule: 'version-order',
     message: 'Version 1.0.0 follows version 1.1.0 (/catalogs/socialtjanst/1.1.0.yaml) but is not higher; the versions of a domain only go up.'
   }])
   const twin = validateCatalogs([asFile(v1, '/a'), asFile(v1, '/b')])
@@ -72,7 +78,9 @@ t.test('an id that was removed never comes back', async (t) => {
   const v2 = nextVersion(v1, '2.0.0', removeAdministrator)
   const v3 = nextVersion(v1, '3.0.0')
   t.same(violationsOf(v1, v2, v3), [{
-    file: '/catalogs/socialtjanst/3.0.0.yaml', pointer: `/attributes/${position(v1, 'socialtjanst.eb.administrator')}/id`, rule: 'id-reused',
+    file: '/catalogs/socialtjanst/3.0.0.yaml',
+    pointer: `/attributes/${position(v1, 'socialtjanst.eb.administrator')}/id`,
+    rule: 'id-reused',
     message: 'The id socialtjanst.eb.administrator was removed after version 1.0.0; a removed id is never used again, so give this attribute a new id.'
   }])
 })

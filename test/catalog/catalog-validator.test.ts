@@ -20,10 +20,14 @@ t.test('the unchanged social-services catalog has no violations', async (t) => {
 t.test('refuses a duplicate id, pointing at the second use', async (t) => {
   const violations = broken((doc) => { doc.attributes[5]!.id = 'socialtjanst.eb.handlaggare' })
   t.same(violations, [{
-    file: FILE, pointer: '/attributes/5/id', rule: 'duplicate-id',
+    file: FILE,
+    pointer: '/attributes/5/id',
+    rule: 'duplicate-id',
     message: 'The id socialtjanst.eb.handlaggare is used by attributes 1 and 6; every attribute needs its own id.'
   }, {
-    file: FILE, pointer: '/attributes/5/external/entitlement', rule: 'entitlement-mismatch',
+    file: FILE,
+    pointer: '/attributes/5/external/entitlement',
+    rule: 'entitlement-mismatch',
     message: `Attribute socialtjanst.eb.handlaggare has the entitlement urn:behorig:entitlement:${realCatalog().attributes[5]!.id}; a behorig entitlement URN is urn:behorig:entitlement:socialtjanst.eb.handlaggare.`
   }])
 })

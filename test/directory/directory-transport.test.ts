@@ -19,7 +19,8 @@ const strict = await buildTestApp(store)
 const closedNetwork = await buildTestApp(store, { BEHORIG_ALLOW_PRIVATE_FETCH: 'dc1.intern.exempel.se' })
 
 const source = (config: Record<string, unknown>) => ({
-  id: 'ad', kind: 'ldap',
+  id: 'ad',
+  kind: 'ldap',
   config: { bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se', bind_password: 'Hemligt-Lösen-123', user_base_dn: 'ou=people,dc=exempel,dc=se', ...config }
 })
 

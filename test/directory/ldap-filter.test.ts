@@ -46,7 +46,7 @@ t.test('against OpenLDAP: a hostile value finds nothing, a value with parenthese
   await client.bind(ldap.bindDN, ldap.bindPassword)
   const count = async (filter: string): Promise<number> => (await client.search(directory.peopleDn, { filter, attributes: ['1.1'] })).searchEntries.length
 
-  t.equal(await count(`(&(objectClass=inetOrgPerson)(uid=*))`), USER_KEYS.length, 'the baseline: everyone has a uid')
+  t.equal(await count('(&(objectClass=inetOrgPerson)(uid=*))'), USER_KEYS.length, 'the baseline: everyone has a uid')
   t.equal(await count(andFilter('(objectClass=inetOrgPerson)', equalityFilter('uid', '*'))), 0, 'an escaped * is a literal *, not a wildcard')
   t.equal(await count(andFilter('(objectClass=inetOrgPerson)', equalityFilter('uid', INJECTION))), 0)
   t.equal(await count(equalityFilter('displayName', 'Lena Holm (vikarie)')), 1)

@@ -43,9 +43,14 @@ t.test('a generated directory loads into OpenLDAP with ldapadd and reads back wh
   await run('ldapadd', ['-x', '-H', ldap.url, '-D', ldap.bindDN, '-y', join(dir, 'password'), '-f', join(dir, 'fixture.ldif')], { maxBuffer: 16 << 20 })
 
   const config = parseLdapSourceConfig({
-    url: ldap.url, bind_dn: ldap.bindDN, bind_password: ldap.bindPassword,
-    user_base_dn: `ou=people,${ou.baseDN}`, group_base_dn: `ou=groups,${ou.baseDN}`,
-    attributes: { disabled: 'employeeType' }, disabled_attribute: { values: ['disabled'] }, page_size: 100
+    url: ldap.url,
+    bind_dn: ldap.bindDN,
+    bind_password: ldap.bindPassword,
+    user_base_dn: `ou=people,${ou.baseDN}`,
+    group_base_dn: `ou=groups,${ou.baseDN}`,
+    attributes: { disabled: 'employeeType' },
+    disabled_attribute: { values: ['disabled'] },
+    page_size: 100
   })
   const accounts: DirectoryAccount[] = []
   const groups: DirectoryGroup[] = []

@@ -19,7 +19,6 @@ const store = await openTestStore()
 const testApp = await buildTestApp(store, allowLoopbackFetch)
 const { app } = testApp
 
-
 /** What the store holds of one account, by the DN the fixture gave it. */
 async function account (org: string, dn: string) {
   return store.db.selectFrom('directory_accounts').select(['email', 'ended_at', 'person_id'])

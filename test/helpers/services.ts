@@ -30,7 +30,7 @@ const HOW_TO_RUN =
   'Run the tests through `npm test` (or `bash scripts/with-test-services.sh npx tap <file>`), ' +
   'which starts throwaway PostgreSQL, Redis and OpenLDAP servers and sets the variables.'
 
-function requireEnv(names: string[]): string[] {
+function requireEnv (names: string[]): string[] {
   const missing = names.filter((n) => !process.env[n])
   if (missing.length > 0) {
     throw new Error(`test services: ${missing.join(', ')} not set. ${HOW_TO_RUN}`)
@@ -39,19 +39,19 @@ function requireEnv(names: string[]): string[] {
 }
 
 /** `DATABASE_URL` (a superuser connection; create databases with `freshDatabaseUrl`). */
-export function requireDatabaseUrl(): string {
+export function requireDatabaseUrl (): string {
   const [url] = requireEnv(['DATABASE_URL'])
   return url as string
 }
 
 /** `REDIS_URL`, e.g. `redis://127.0.0.1:PORT`. */
-export function requireRedisUrl(): string {
+export function requireRedisUrl (): string {
   const [url] = requireEnv(['REDIS_URL'])
   return url as string
 }
 
 /** `LDAP_URL`, `LDAP_BIND_DN`, `LDAP_BIND_PASSWORD`, `LDAP_BASE_DN`. */
-export function requireLdap(): LdapSettings {
+export function requireLdap (): LdapSettings {
   const [url, bindDN, bindPassword, baseDN] = requireEnv([
     'LDAP_URL',
     'LDAP_BIND_DN',
@@ -65,13 +65,13 @@ export function requireLdap(): LdapSettings {
 }
 
 /** All three services; throws (naming every missing variable) if any is absent. */
-export function requireServices(): TestServices {
+export function requireServices (): TestServices {
   requireEnv(['DATABASE_URL', 'REDIS_URL', 'LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'])
   return { databaseUrl: requireDatabaseUrl(), redisUrl: requireRedisUrl(), ldap: requireLdap() }
 }
 
 /** `behorig_t_<12 hex chars>`: a name no other test file uses (database, key prefix, OU). */
-export function uniqueTestId(): string {
+export function uniqueTestId (): string {
   return `behorig_t_${randomBytes(6).toString('hex')}`
 }
 
@@ -83,7 +83,7 @@ export interface FreshDatabase {
   drop(): Promise<void>
 }
 
-async function withAdminClient<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T> (adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()
   try {
@@ -98,7 +98,7 @@ async function withAdminClient<T>(adminUrl: string, fn: (c: pg.Client) => Promis
  * `databaseUrl` (default `DATABASE_URL`) and returns its URL. Use one per test
  * file and call `drop()` in teardown, e.g. `t.teardown(db.drop)`.
  */
-export async function freshDatabaseUrl(databaseUrl: string = requireDatabaseUrl()): Promise<FreshDatabase> {
+export async function freshDatabaseUrl (databaseUrl: string = requireDatabaseUrl()): Promise<FreshDatabase> {
   const name = uniqueTestId()
   await withAdminClient(databaseUrl, (c) => c.query(`CREATE DATABASE "${name}"`))
   const url = new URL(databaseUrl)
@@ -135,7 +135,7 @@ export async function withLdapAdmin<T> (ldap: LdapSettings, fn: (client: LdapCli
  * Creates `ou=behorig_t_<random>` under `LDAP_BASE_DN` (bound as `LDAP_BIND_DN`)
  * so a test file gets its own subtree in the shared directory.
  */
-export async function freshLdapOu(ldap: LdapSettings = requireLdap()): Promise<FreshLdapOu> {
+export async function freshLdapOu (ldap: LdapSettings = requireLdap()): Promise<FreshLdapOu> {
   const ou = uniqueTestId()
   const baseDN = `ou=${ou},${ldap.baseDN}`
   const withClient = <T>(fn: (c: LdapClient) => Promise<T>): Promise<T> => withLdapAdmin(ldap, fn)

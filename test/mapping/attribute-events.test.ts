@@ -2,7 +2,10 @@ import t from 'tap'
 import { attributeEvents, type AttributesRevoked } from '../../src/mapping/attribute-events.js'
 
 const event = (n: number): AttributesRevoked => ({
-  organisation: '2120000142', domain: 'socialtjanst', mapping_version: 3, cause: { kind: 'sync', run_id: 'run-1' },
+  organisation: '2120000142',
+  domain: 'socialtjanst',
+  mapping_version: 3,
+  cause: { kind: 'sync', run_id: 'run-1' },
   revoked: Array.from({ length: n }, (_, i) => ({ person_id: `p-${i}`, attribute_id: 'socialtjanst.eb.handlaggare', unit_id: 'soc-eb-norr' }))
 })
 

@@ -21,11 +21,8 @@ const server: Server = createServer({ key, cert: ca }, (req, res) => {
   else if (path === '/to-private') res.writeHead(307, { location: 'https://10.0.0.7/doc' }).end()
   else if (path === '/to-metadata-name') res.writeHead(302, { location: `https://metadata.test:${port}/doc` }).end()
   else if (path === '/to-other-origin') res.writeHead(302, { location: `https://localhost:${port}/echo` }).end()
-  else if (path === '/echo') { authorizationSeen.push(req.headers.authorization); res.writeHead(200).end('{}') }
-  else if (path === '/drip') { res.writeHead(200); const timer = setInterval(() => res.write(' '), 50); res.on('close', () => clearInterval(timer)) }
-  else if (path === '/big') res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000))
-  else if (path === '/big-chunked') { res.writeHead(200); res.write('x'.repeat(3000)); res.end('x'.repeat(3000)) }
-  else if (path === '/shared') setTimeout(() => res.writeHead(200).end('{"keys":[]}'), 100)
+  else if (path === '/echo') { authorizationSeen.push(req.headers.authorization); res.writeHead(200).end('{}') } else if (path === '/drip') { res.writeHead(200); const timer = setInterval(() => res.write(' '), 50); res.on('close', () => clearInterval(timer)) } else if (path === '/big') res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000))
+  else if (path === '/big-chunked') { res.writeHead(200); res.write('x'.repeat(3000)); res.end('x'.repeat(3000)) } else if (path === '/shared') setTimeout(() => res.writeHead(200).end('{"keys":[]}'), 100)
   else res.writeHead(404).end()
 })
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

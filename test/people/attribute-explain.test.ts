@@ -27,7 +27,11 @@ t.test('explains a held attribute in words and data: rule, employment, unit, val
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.match(body, {
-    person_id: anna.id, attribute_id: 'socialtjanst.eb.handlaggare', day: TODAY, mapping_version: version, holds: true,
+    person_id: anna.id,
+    attribute_id: 'socialtjanst.eb.handlaggare',
+    day: TODAY,
+    mapping_version: version,
+    holds: true,
     grants: [{ unit_id: 'soc-eb-norr', valid_from: '2022-01-10', valid_until: '2026-01-09' }],
     data: [{ mapping_version: version, rule_id: 'eb', employment_ids: [anna.employments[0]!.id] }],
     records: { employments: [{ employment_id: anna.employments[0]!.id, unit_id: 'soc-eb-norr', position_code: '151010', employment_type: 'visstid', start_date: '2022-01-10', end_date: '2026-01-09' }], groups: [] }

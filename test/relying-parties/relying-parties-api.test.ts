@@ -15,9 +15,12 @@ t.test('registers, reads, replaces, lists and deletes a relying party', async (t
   const created = await put('fk-ssbtek', relyingPartyDocument([key]))
   t.equal(created.statusCode, 201)
   t.match(created.json(), {
-    client_id: 'fk-ssbtek', name: 'Försäkringskassan – SSBTEK', organisation: '2021005521',
+    client_id: 'fk-ssbtek',
+    name: 'Försäkringskassan – SSBTEK',
+    organisation: '2021005521',
     release: { attributes: ['socialtjanst.eb.handlaggare'], domains: [], organisations: 'all', subject: 'pairwise' },
-    token_lifetime: 300, disabled: false
+    token_lifetime: 300,
+    disabled: false
   }, 'defaults filled in')
   t.same(created.json().jwks.keys[0].kid, key.kid)
 

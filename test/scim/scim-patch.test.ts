@@ -268,8 +268,15 @@ t.test('refuses PATCH bodies that are no PatchOp message', async (t) => {
 
 t.test('values are checked against their attribute\'s type', async (t) => {
   const definition = (type: 'integer' | 'decimal' | 'dateTime' | 'reference') => ({
-    name: 'x', type, multiValued: false, description: 'x', required: false, caseExact: false,
-    mutability: 'readWrite' as const, returned: 'default' as const, uniqueness: 'none' as const
+    name: 'x',
+    type,
+    multiValued: false,
+    description: 'x',
+    required: false,
+    caseExact: false,
+    mutability: 'readWrite' as const,
+    returned: 'default' as const,
+    uniqueness: 'none' as const
   })
   t.equal(coerceValue(definition('integer'), 3, 'x'), 3)
   t.throws(() => coerceValue(definition('integer'), 3.5, 'x'), { scimType: 'invalidValue', message: 'x must be an integer' })

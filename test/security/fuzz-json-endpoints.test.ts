@@ -105,9 +105,21 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).node
 
 interface JsonSchema {
-  type?: string | string[], enum?: unknown[], const?: unknown, anyOf?: JsonSchema[], oneOf?: JsonSchema[], pattern?: string,
-  properties?: Record<string, JsonSchema>, required?: string[], items?: JsonSchema, contains?: JsonSchema, minItems?: number,
-  minimum?: number, maximum?: number, minLength?: number, maxLength?: number
+  type?: string | string[],
+  enum?: unknown[],
+  const?: unknown,
+  anyOf?: JsonSchema[],
+  oneOf?: JsonSchema[],
+  pattern?: string,
+  properties?: Record<string, JsonSchema>,
+  required?: string[],
+  items?: JsonSchema,
+  contains?: JsonSchema,
+  minItems?: number,
+  minimum?: number,
+  maximum?: number,
+  minLength?: number,
+  maxLength?: number
 }
 
 /**

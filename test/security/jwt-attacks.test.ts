@@ -161,11 +161,13 @@ function misencoded (token: string): string[] {
 const ATTACKS: Attack[] = [
   { name: 'alg none, in any case', reason: /alg|ALG/, tokens: (x) => ['none', 'None', 'NONE', 'nOnE'].map((alg) => unsigned({ ...x.header(), alg }, x.claims())) },
   {
-    name: 'alg none with the signature of a valid token kept', reason: /alg|ALG/,
+    name: 'alg none with the signature of a valid token kept',
+    reason: /alg|ALG/,
     tokens: (x) => { const valid = es256(x.header(), x.claims(), x.key).split('.'); return [`${b64(JSON.stringify({ ...x.header(), alg: 'none' }))}.${valid[1]}.${valid[2]}`] }
   },
   {
-    name: 'HS256 keyed with the public key (algorithm confusion)', reason: /alg|ALG/,
+    name: 'HS256 keyed with the public key (algorithm confusion)',
+    reason: /alg|ALG/,
     tokens (x) {
       const pem = createPublicKey({ key: x.publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })
       const der = createPublicKey({ key: x.publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'der' })
@@ -177,7 +179,8 @@ const ATTACKS: Attack[] = [
   { name: 'iat in the future beyond the leeway', reason: /iat is in the future/, tokens: (x) => [es256(x.header(), { ...x.claims(), iat: now() + 120, exp: now() + 240 }, x.key)] },
   { name: 'nbf in the future', reason: /nbf/, tokens: (x) => [es256(x.header(), { ...x.claims(), nbf: now() + 120 }, x.key)] },
   {
-    name: 'another audience', reason: /aud/,
+    name: 'another audience',
+    reason: /aud/,
     tokens: (x) => ['https://other-as.example', `${ISSUER}/v1/attribute-tokens`, ['https://other-as.example'], 'csn'].map((aud) => es256(x.header(), { ...x.claims(), aud }, x.key))
   },
   { name: 'an iss or sub that is someone else', tokens: (x) => x.impostors() },
@@ -187,7 +190,8 @@ const ATTACKS: Attack[] = [
   { name: 'oversized (100 kB)', requestLevel: true, tokens: (x) => [es256(x.header(), { ...x.claims(), padding: 'x'.repeat(100_000) }, x.key)] },
   { name: 'characters that are not base64url in each segment', reason: /not a JWT/, tokens: (x) => misencoded(es256(x.header(), x.claims(), x.key)) },
   {
-    name: 'a trailing segment, or a JWE-shaped five-part token', reason: /not a JWT/,
+    name: 'a trailing segment, or a JWE-shaped five-part token',
+    reason: /not a JWT/,
     tokens (x) {
       const valid = es256(x.header(), x.claims(), x.key)
       const jweHeader = b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: x.publicJwk.kid }))

@@ -48,7 +48,12 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
   const token = await requestToken(app, await fk.bearer(), { type: 'employee-number', value: jobs[0]?.employee_number, organisation: org })
   if (token.statusCode !== 200) throw new Error(token.body)
   return {
-    org, name, source, scimSource, version, run: run.id as string,
+    org,
+    name,
+    source,
+    scimSource,
+    version,
+    run: run.id as string,
     apiKey: key.json().id as string,
     headers: { authorization: `Bearer ${key.json().key as string}` },
     people: people.map((p) => p.id),

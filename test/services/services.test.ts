@@ -106,8 +106,8 @@ t.test('ldap: memberOf overlay and unlimited paged searches for a plain user', a
           cn: `User ${i + k}`,
           sn: 'Test',
           userPassword: 'pw-u0',
-        }),
-      ),
+        })
+      )
     )
   }
   const groupDN = `cn=g1,${ou.baseDN}`

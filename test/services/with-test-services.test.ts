@@ -17,7 +17,7 @@ interface Run {
   stderr: string
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function run (args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
@@ -29,13 +29,13 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   })
 }
 
-function withoutServiceVars(): NodeJS.ProcessEnv {
+function withoutServiceVars (): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const v of SERVICE_VARS) delete env[v]
   return env
 }
 
-function portOpen(port: number): Promise<boolean> {
+function portOpen (port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port })
     s.once('connect', () => {
@@ -49,7 +49,7 @@ function portOpen(port: number): Promise<boolean> {
 t.test('starts throwaway servers, passes the exit code through, cleans up', async (t) => {
   const r = await run(
     ['bash', '-c', 'echo "$DATABASE_URL $REDIS_URL $LDAP_URL $LDAP_SLAPD_CONF $LDAP_BASE_DN"; exit 3'],
-    withoutServiceVars(),
+    withoutServiceVars()
   )
   t.equal(r.code, 3, 'exit code of CMD')
   const [db, redis, ldap, conf, base] = r.stdout.trim().split(' ') as [string, string, string, string, string]

@@ -8,7 +8,9 @@ const store = await openTestStore()
 const { app, createOrganisation } = await buildTestApp(store)
 
 const ldapConfig = {
-  url: 'ldaps://dc1.exempel.se', bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se', bind_password: 'Hemligt-Lösen-123',
+  url: 'ldaps://dc1.exempel.se',
+  bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se',
+  bind_password: 'Hemligt-Lösen-123',
   user_base_dn: 'ou=people,dc=exempel,dc=se'
 }
 const ldap = { id: 'ad', kind: 'ldap', schedule: null, safety: { max_end_percent: 10 }, config: ldapConfig }

@@ -39,8 +39,13 @@ t.test('quarantines the second of two identical employments and keeps the first'
   t.equal(checker.addEmployment(first), undefined)
   const second = employment({ employee_number: '1', unit_id: 'soc', title: 'other' })
   t.match(checker.addEmployment(second), {
-    type: 'quarantine', record_type: 'employment', row: second.row, pointer: second.pointer,
-    code: 'duplicate-employment', reason: /same employee_number, unit_id and start_date as row 1/, employment_key: '1|soc|2021-01-01'
+    type: 'quarantine',
+    record_type: 'employment',
+    row: second.row,
+    pointer: second.pointer,
+    code: 'duplicate-employment',
+    reason: /same employee_number, unit_id and start_date as row 1/,
+    employment_key: '1|soc|2021-01-01'
   })
   t.same([...checker.finish()], [])
 })

@@ -50,9 +50,20 @@ t.test('the DESIGN.md snapshot example validates as a whole document', async (t)
   const example = {
     units: [{ id: 'soc', name: 'Socialförvaltningen', parent_id: null, kind: 'forvaltning', hsa_id: null }],
     employments: [{
-      employment_id: 'E-1001', employee_number: '100234', given_name: 'Anna', family_name: 'Svensson', email: 'anna.svensson@exempel.se',
-      personal_identity_number: '198112289874', service_id: null, unit_id: 'soc-eb-norr', position_code: '151010', title: 'Socialsekreterare',
-      employment_type: 'tillsvidare', start_date: '2021-03-01', end_date: null, extent: 100
+      employment_id: 'E-1001',
+      employee_number: '100234',
+      given_name: 'Anna',
+      family_name: 'Svensson',
+      email: 'anna.svensson@exempel.se',
+      personal_identity_number: '198112289874',
+      service_id: null,
+      unit_id: 'soc-eb-norr',
+      position_code: '151010',
+      title: 'Socialsekreterare',
+      employment_type: 'tillsvidare',
+      start_date: '2021-03-01',
+      end_date: null,
+      extent: 100
     }]
   }
   t.ok(validate(example), JSON.stringify(validate.errors))

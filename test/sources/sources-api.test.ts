@@ -6,11 +6,18 @@ const store = await openTestStore()
 const { app, createOrganisation, apiKeyHeaders } = await buildTestApp(store)
 
 const ldap = {
-  id: 'ad', kind: 'ldap', schedule: '*/15 * * * *', safety: { max_end_percent: 10 },
+  id: 'ad',
+  kind: 'ldap',
+  schedule: '*/15 * * * *',
+  safety: { max_end_percent: 10 },
   config: {
-    url: 'ldaps://dc1.exempel.se', bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se', bind_password: 'Hemligt-Lösen-123',
-    user_base_dn: 'ou=people,dc=exempel,dc=se', user_filter: '(objectClass=inetOrgPerson)',
-    group_base_dn: 'ou=groups,dc=exempel,dc=se', group_filter: '(objectClass=groupOfNames)',
+    url: 'ldaps://dc1.exempel.se',
+    bind_dn: 'cn=behorig,ou=service,dc=exempel,dc=se',
+    bind_password: 'Hemligt-Lösen-123',
+    user_base_dn: 'ou=people,dc=exempel,dc=se',
+    user_filter: '(objectClass=inetOrgPerson)',
+    group_base_dn: 'ou=groups,dc=exempel,dc=se',
+    group_filter: '(objectClass=groupOfNames)',
     attributes: { employee_number: 'employeeNumber', email: 'mail', unique_id: 'entryUUID', display_name: 'displayName' },
     page_size: 1000
   }

@@ -75,8 +75,15 @@ export interface MunicipalDirectory {
   emails: Record<string, string>
   /** DN of each group, by a short name. */
   groups: {
-    ebHandlaggare: string, ebNorr: string, ebSyd: string, alla: string, handlaggareEb: string,
-    handlaggareBou: string, cykelA: string, cykelB: string, hemtjanst: string
+    ebHandlaggare: string,
+    ebNorr: string,
+    ebSyd: string,
+    alla: string,
+    handlaggareEb: string,
+    handlaggareBou: string,
+    cykelA: string,
+    cykelB: string,
+    hemtjanst: string
   }
 }
 

@@ -205,7 +205,7 @@ t.test('invalid filters are 400 invalidFilter errors in the SCIM error shape', a
   ]
   for (const [filter, detail] of cases) {
     const error = filterError(filter)
-    const label = filter.length > 60 ? filter.slice(0, 60) + "…" : filter
+    const label = filter.length > 60 ? filter.slice(0, 60) + '…' : filter
     t.equal(error.status, 400, label)
     t.equal(error.scimType, 'invalidFilter', label)
     t.match(error.detail, detail, label)
