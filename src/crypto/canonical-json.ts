@@ -12,7 +12,17 @@ import canonicalize from 'canonicalize'
  * at all (undefined, a function, a symbol).
  */
 export function canonicalJson (value: unknown): string {
-  const json = canonicalize(value)
+  let json: string | undefined
+  try {
+    json = canonicalize(value)
+  } catch (error) {
+    // JSON.parse gives a lone surrogate from any request body ("\ud800"): bad input, not a fault.
+    if (error instanceof Error && /surrogate/i.test(error.message)) throw new UnpairedSurrogate(error.message)
+    throw error
+  }
   if (json === undefined) throw new TypeError(`no canonical JSON for a ${typeof value}`)
   return json
 }
+
+/** A string with half a UTF-16 surrogate pair: RFC 8785 has no form for it, and jsonb refuses it too. */
+export class UnpairedSurrogate extends TypeError {}

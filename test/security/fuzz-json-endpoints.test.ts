@@ -304,6 +304,14 @@ t.test('a NUL character or an unpaired surrogate in an otherwise valid body is a
   t.equal(patched.statusCode, 400)
   t.match(patched.json(), { status: '400', scimType: 'invalidValue' })
 
+  // Two rules alike but for the lone surrogate are compared in canonical JSON before anything is stored.
+  const mappingsBefore = (await app.inject({ method: 'GET', url: `/v1/organisations/${org}/mappings`, headers: adminHeaders })).json()
+  const rule = (id: string): string => `{"id":"${id}","when":{"titles":["Social\\ud800"]},"grant":["socialtjanst.eb.handlaggare"]}`
+  const halfPairMapping = await submit(app, org, `{"domain":"socialtjanst","catalog_version":"1.0.0","rules":[${rule('a')},${rule('b')}]}`, 'application/json')
+  t.equal(halfPairMapping.statusCode, 400, halfPairMapping.body)
+  t.match(halfPairMapping.json(), { type: problemType('validation-failed', ISSUER), detail: /unpaired UTF-16 surrogate/ })
+  t.same((await app.inject({ method: 'GET', url: `/v1/organisations/${org}/mappings`, headers: adminHeaders })).json(), mappingsBefore, 'no mapping version was stored')
+
   const snapshot = JSON.stringify({ units: [{ id: 'soc', name: 'Social\u0000förvaltningen' }], employments: [] })
   const upload = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/sources/hr/imports`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: snapshot })
   t.equal(upload.statusCode, 422, 'a JSON snapshot is refused like a CSV one with NUL bytes')
