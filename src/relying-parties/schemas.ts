@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { Nullable } from '../http/nullable.js'
 import { Cursor } from '../http/cursor.js'
 import { relyingPartyDocumentExample, relyingPartyViewExample } from './relying-party-examples.js'
+import { SUBJECT_TYPES } from './relying-party-document.js'
 
 export const CLIENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
 
@@ -25,7 +26,7 @@ export const RelyingPartyViewSchema = Type.Object({
     attributes: Type.Array(Type.String()),
     domains: Type.Array(Type.String()),
     organisations: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
-    subject: Type.Enum(['pairwise', 'service-id', 'personal-identity-number']),
+    subject: Type.Enum(SUBJECT_TYPES),
     legal_basis: Type.Optional(Type.String())
   }),
   token_lifetime: Type.Integer(),
