@@ -51,6 +51,13 @@ export default {
       to: { circular: true }
     },
     {
+      name: 'only-repositories-write-sql',
+      comment: 'Only repositories write SQL: move the statement into a repository.ts or *-repository.ts of its capability (src/store/ is the store itself). The Kysely and Transaction types may be imported anywhere, with `import type`',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/|(?:^|/|-)repository[.]ts$' },
+      to: { path: '^node_modules/kysely/', dependencyTypesNot: ['type-only'] }
+    },
+    {
       name: 'in-a-layer',
       comment: 'Every module under src/ belongs to a layer: add its folder to LAYERS in .dependency-cruiser.mjs',
       severity: 'error',

@@ -1,7 +1,8 @@
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
+import { auditChainRepository, type ChainPosition } from './audit-chain-repository.js'
 import type { AuditEventInput } from './audit-event.js'
-import { GENESIS_HASH, hashedJson, type HashedEvent } from './audit-hash.js'
+import { hashedJson, type HashedEvent } from './audit-hash.js'
 
 /** The chain of events with no organisation. */
 export const PLATFORM_CHAIN = 'platform'
@@ -37,22 +38,13 @@ export function groupByChain<T> (items: readonly T[], organisationOf: (item: T) 
 }
 
 async function appendToChain (trx: Transaction<Database>, chain: string, events: AuditEventInput[]): Promise<void> {
-  const organisation = chain === PLATFORM_CHAIN ? null : chain
-  // Creates the chain on its first event; either way the no-op update locks the head row
-  // until commit and returns it: one round trip, as often as tokens are issued.
-  const head = await trx.insertInto('audit_chains')
-    .values({ chain, organisation, seq: 0, head: GENESIS_HASH })
-    .onConflict((oc) => oc.column('chain').doUpdateSet({ chain: (eb) => eb.ref('excluded.chain') }))
-    .returning(['seq', 'head'])
-    .executeTakeFirstOrThrow()
+  const chains = auditChainRepository(trx)
+  const head = await chains.lockHead(chain, chain === PLATFORM_CHAIN ? null : chain)
   // Read the clock only once the chain is ours: events then never go back in time along a chain.
-  const next = chainedEvents(chain, { seq: Number(head.seq), head: head.head }, events, new Date())
-  await sql`select behorig_insert_audit_events(${next.json}::jsonb)`.execute(trx)
-  await trx.updateTable('audit_chains').set({ seq: next.head.seq, head: next.head.head }).where('chain', '=', chain).execute()
+  const next = chainedEvents(chain, head, events, new Date())
+  await chains.insertEvents(next.json)
+  await chains.moveHead(chain, next.head)
 }
-
-/** Where a chain ends: its last sequence number and the hash of the event that has it. */
-export interface ChainPosition { seq: number, head: string }
 
 /**
  * `events` as they follow `head` on `chain`: numbered, timed (`now` unless an event says

@@ -14,6 +14,10 @@ export function catalogRepository (db: Db) {
     async published (): Promise<PublishedCatalogVersion[]> {
       return db.selectFrom('catalog_versions').select(['domain', 'version', 'hash']).execute()
     },
+    /** A published version's document, or undefined when it was never published. */
+    async document (domain: string, version: string): Promise<{ document: unknown } | undefined> {
+      return db.selectFrom('catalog_versions').select('document').where('domain', '=', domain).where('version', '=', version).executeTakeFirst()
+    },
     /** Records versions not seen before; recorded ones are never rewritten. Returns what was new. */
     async record (entries: readonly CatalogEntry[]): Promise<PublishedCatalogVersion[]> {
       if (entries.length === 0) return []

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { catalogRepository } from '../catalog/repository.js'
 import type { Database } from '../store/database-types.js'
 import { catalogView } from './catalog-view.js'
 import type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
@@ -25,7 +26,7 @@ export function storedCatalogSource (): CatalogSource {
       const key = `${domain}@${version}`
       const known = cache.get(key)
       if (known) return known
-      const row = await db.selectFrom('catalog_versions').select('document').where('domain', '=', domain).where('version', '=', version).executeTakeFirst()
+      const row = await catalogRepository(db).document(domain, version)
       if (!row) return undefined
       const document = jsonColumn<{ attributes: Array<CatalogAttributeInfo & { id: string }> }>(row.document)
       const view = catalogView(document.attributes)

@@ -1,8 +1,10 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database } from '../store/database-types.js'
+import { auditChainRepository, type ChainPosition } from '../audit/audit-chain-repository.js'
 import type { AuditEventInput } from '../audit/audit-event.js'
-import { appendAudit, chainedEvents, groupByChain, type ChainPosition } from '../audit/audit-log.js'
+import { appendAudit, chainedEvents, groupByChain } from '../audit/audit-log.js'
 import type { IssuedTokenRecord } from './attribute-token-repository.js'
+import { issuanceLedgerRepository } from './issuance-ledger-repository.js'
 
 export interface IssuanceLedger {
   /**
@@ -39,6 +41,7 @@ interface Pending {
 export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: number, audit?: boolean } = {}): IssuanceLedger {
   const maxBatch = options.maxBatch ?? 512
   const audit = options.audit ?? true
+  const ledger = issuanceLedgerRepository(db)
   /** The head this process last wrote to each chain: a guess, checked by the statement that relies on it. */
   const heads = new Map<string, ChainPosition>()
   let pending: Pending[] = []
@@ -47,7 +50,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
 
   async function commit (batch: Pending[]): Promise<void> {
     if (!audit) {
-      await insertTokens(db, batch.map((p) => p.token))
+      await ledger.insertTokens(batch.map((p) => p.token))
       return
     }
     // A token's event goes on its organisation's chain: each chain's share is written on its
@@ -57,11 +60,10 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       const events = share.map((p) => p.audit)
       if (await appendIfHeadUnmoved(chain, tokens, events)) return
       await db.transaction().execute(async (trx) => {
-        await insertTokens(trx, tokens)
+        await issuanceLedgerRepository(trx).insertTokens(tokens)
         await appendAudit(trx, events)
         // Still locked by this transaction: the head it leaves behind.
-        const row = await trx.selectFrom('audit_chains').select(['seq', 'head']).where('chain', '=', chain).executeTakeFirstOrThrow()
-        heads.set(chain, { seq: Number(row.seq), head: row.head })
+        heads.set(chain, await auditChainRepository(trx).head(chain))
       })
     }))
   }
@@ -72,11 +74,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     if (!head) return false
     heads.delete(chain)
     const next = chainedEvents(chain, head, events, new Date())
-    // One statement (behorig_record_tokens, migration 0011): it moves the head only if it is
-    // still the guessed one, and writes the tokens and events only if it moved.
-    const { rows: [result] } = await sql<{ moved: boolean }>`
-      select behorig_record_tokens(${chain}, ${head.seq}, ${head.head}, ${next.head.seq}, ${next.head.head}, ${next.json}::jsonb, ${JSON.stringify(tokens)}::jsonb) as moved`.execute(db)
-    if (result?.moved !== true) return false
+    if (!await ledger.recordIfHeadUnmoved(chain, head, next.head, next.json, tokens)) return false
     heads.set(chain, next.head)
     return true
   }
@@ -86,7 +84,7 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
     let held: Set<string>
     try {
       await committed
-      held = await heldNow(db, batch.map((p) => p.token))
+      held = await heldNow(batch.map((p) => p.token))
     } catch (error) {
       for (const p of batch) p.reject(error)
       return
@@ -95,6 +93,13 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       const { organisation, person_id: person } = p.token
       p.resolve({ stillHeld: p.token.attributes.every((a) => held.has(heldKey(organisation, person, a.id, a.unit))) })
     }
+  }
+
+  /** Every attribute the batch's people hold now, as heldKey strings. */
+  async function heldNow (tokens: readonly IssuedTokenRecord[]): Promise<Set<string>> {
+    const people = [...new Map(tokens.map((t) => [`${t.organisation}\0${t.person_id}`, t])).values()]
+    const rows = await ledger.heldBy(people)
+    return new Set(rows.map((r) => heldKey(r.organisation, r.person_id, r.attribute_id, r.unit_id)))
   }
 
   // Only commits are one at a time: the next batch is written while the last one's people
@@ -123,18 +128,4 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
   }
 }
 
-function insertTokens (db: Kysely<Database>, tokens: readonly IssuedTokenRecord[]): Promise<unknown> {
-  return db.insertInto('attribute_tokens').values(tokens.map((token) => ({ ...token, attributes: JSON.stringify(token.attributes) }))).execute()
-}
-
 const heldKey = (organisation: string, person: string, attribute: string, unit: string | null): string => `${organisation}\0${person}\0${attribute}\0${unit ?? ''}`
-
-/** Every attribute the batch's people hold now, as heldKey strings. */
-async function heldNow (db: Kysely<Database>, tokens: readonly IssuedTokenRecord[]): Promise<Set<string>> {
-  const people = [...new Map(tokens.map((t) => [`${t.organisation}\0${t.person_id}`, t])).values()]
-  const { rows } = await sql<{ organisation: string, person_id: string, attribute_id: string, unit_id: string | null }>`
-    select ea.organisation, ea.person_id, ea.attribute_id, ea.unit_id
-      from unnest(${people.map((t) => t.organisation)}::text[], ${people.map((t) => t.person_id)}::text[]) as who(organisation, person_id)
-      join effective_attributes ea on ea.organisation = who.organisation and ea.person_id = who.person_id`.execute(db)
-  return new Set(rows.map((r) => heldKey(r.organisation, r.person_id, r.attribute_id, r.unit_id)))
-}
