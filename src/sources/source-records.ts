@@ -32,6 +32,8 @@ export interface EmploymentRecord {
   /** 12 digits, checked; sensitive: store encrypted, never log. */
   personal_identity_number: string | null
   service_id: string | null
+  /** The person's HSA-id (SE + orgnr + '-' + letters and digits), checked. */
+  hsa_id: string | null
   unit_id: string
   position_code: string | null
   title: string | null
@@ -59,6 +61,7 @@ export type QuarantineCode =
   | 'bad-employment-type'
   | 'extent-out-of-range'
   | 'bad-email'
+  | 'bad-hsa-id'
   | 'column-count'
   | 'conflicting-unit'
   | 'duplicate-unit'

@@ -52,17 +52,17 @@ export function applyRepository (db: Db) {
           from staged_employments s where s.run_id = ${runId}
           order by s.employee_number, s.row_number desc
         ), changed as (
-          insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, pin_sealed, pin_lookup, source, last_run)
+          insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, hsa_id, pin_sealed, pin_lookup, source, last_run)
           select ${organisation}, l.new_id, coalesce(l.service_id, 'ts-' || replace(l.new_id, '-', '')), l.employee_number,
-                 l.given_name, l.family_name, l.email, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
+                 l.given_name, l.family_name, l.email, l.hsa_id, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
           from latest l
           on conflict (organisation, employee_number) where employee_number is not null do update set
-            given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email,
+            given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email, hsa_id = excluded.hsa_id,
             pin_sealed = coalesce(excluded.pin_sealed, people.pin_sealed), pin_lookup = coalesce(excluded.pin_lookup, people.pin_lookup),
             -- Generated service ids start with ts-; a source-given one replaces it, a generated one never replaces.
             service_id = case when excluded.service_id like 'ts-%' then people.service_id else excluded.service_id end,
             last_run = excluded.last_run, updated_at = now()
-          where (people.given_name, people.family_name, people.email) is distinct from (excluded.given_name, excluded.family_name, excluded.email)
+          where (people.given_name, people.family_name, people.email, people.hsa_id) is distinct from (excluded.given_name, excluded.family_name, excluded.email, excluded.hsa_id)
              or (excluded.pin_lookup is not null and people.pin_lookup is distinct from excluded.pin_lookup)
              or (excluded.service_id not like 'ts-%' and people.service_id is distinct from excluded.service_id)
           returning id

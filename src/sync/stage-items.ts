@@ -130,6 +130,7 @@ function toStagedEmployment (runId: string, item: EmploymentItem, box: SecretBox
     pin_sealed: pin ? box.seal(pin, PIN_PURPOSE) : null,
     pin_lookup: pinLookup,
     service_id: r.service_id,
+    hsa_id: r.hsa_id,
     unit_id: r.unit_id,
     position_code: r.position_code,
     title: r.title,

@@ -17,6 +17,7 @@ function employment (fields: Partial<EmploymentRecord> & { employee_number: stri
     email: null,
     personal_identity_number: null,
     service_id: null,
+    hsa_id: null,
     position_code: null,
     title: null,
     employment_type: 'tillsvidare',
