@@ -114,7 +114,6 @@ function toProblem (error: ErrorObject, place: RecordPlace): FieldProblem | unde
   }
   if (field === 'start_date' || field === 'end_date') return problem('malformed-date', `${name} must be a real date written YYYY-MM-DD`)
   if (field === 'email' && error.keyword === 'format') return problem('bad-email', `${name} is not an e-mail address`)
-  if (field === 'hsa_id' && (error.keyword === 'pattern' || error.keyword === 'maxLength')) return problem('bad-hsa-id', `${name} must be an HSA-id: SE, a 10-digit organisationsnummer, '-' and letters or digits, at most 31 characters`)
   if (field === 'employee_number' && error.keyword === 'minLength') return problem('missing-employee-number', `${name} is empty`)
   if (error.keyword === 'type') return problem('invalid-field', `${name} must be ${typeWords(String(params.type))}`)
   return problem('invalid-field', `${name} ${error.message ?? 'is not valid'}`)

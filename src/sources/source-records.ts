@@ -61,7 +61,6 @@ export type QuarantineCode =
   | 'bad-employment-type'
   | 'extent-out-of-range'
   | 'bad-email'
-  | 'bad-hsa-id'
   | 'column-count'
   | 'conflicting-unit'
   | 'duplicate-unit'
