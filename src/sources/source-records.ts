@@ -115,6 +115,8 @@ export interface AccountRecord {
   display_name: string | null
   given_name: string | null
   family_name: string | null
+  /** The person's HSA-id, where the source reads one (an ldap source's attributes.hsa_id); correlation may match on it. */
+  hsa_id?: string | null
   /** Disabled accounts stay known but grant nothing (AD userAccountControl bit 2, or a configured attribute). */
   disabled: boolean
 }

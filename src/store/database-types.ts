@@ -168,6 +168,7 @@ interface AccountColumns {
   display_name: string | null
   given_name: string | null
   family_name: string | null
+  hsa_id: string | null
   disabled: boolean
   record_hash: string
 }

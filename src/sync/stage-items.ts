@@ -104,6 +104,7 @@ function toStagedAccount (runId: string, item: AccountItem): StagedAccountRow {
     display_name: r.display_name,
     given_name: r.given_name,
     family_name: r.family_name,
+    hsa_id: r.hsa_id ?? null,
     disabled: r.disabled,
     record_hash: accountRecordHash(r)
   }

@@ -6,6 +6,11 @@ alter table people add column hsa_id text;
 alter table staged_employments add column hsa_id text;
 create unique index people_by_hsa_id on people (organisation, hsa_id) where hsa_id is not null;
 
+-- An ldap source may read the HSA-id too (attributes.hsa_id) and link accounts by it
+-- (correlation.match_on hsa_id).
+alter table directory_accounts add column hsa_id text;
+alter table staged_accounts add column hsa_id text;
+
 -- As in 0012, with the lookup by HSA-id.
 create or replace function behorig_token_subject(p_client text, p_org text, p_by text, p_value text)
 returns table (
