@@ -65,6 +65,7 @@ export type QuarantineCode =
   | 'conflicting-unit'
   | 'duplicate-unit'
   | 'duplicate-employment'
+  | 'duplicate-hsa-id'
   | 'duplicate-account'
   | 'duplicate-group'
   | 'unknown-unit'

@@ -46,6 +46,21 @@ export function applyRepository (db: Db) {
 
     /** One person per employee number; the snapshot's last row for a person wins. Records who changed. */
     async applyPeople ({ organisation, source, runId }: RunScope): Promise<void> {
+      // An HSA-id names one person (people_by_hsa_id): one this run gives to someone else
+      // moved (or another source had it), so the person holding it now lets go first.
+      await sql`
+        with latest as (
+          select distinct on (s.employee_number) s.employee_number, s.hsa_id
+          from staged_employments s where s.run_id = ${runId}
+          order by s.employee_number, s.row_number desc
+        ), released as (
+          update people p set hsa_id = null, last_run = ${runId}, updated_at = now()
+          from latest l
+          where p.organisation = ${organisation} and l.hsa_id is not null and p.hsa_id = l.hsa_id
+            and p.employee_number is distinct from l.employee_number
+          returning p.id
+        )
+        insert into sync_run_changes (run_id, person_id) select ${runId}, id from released on conflict do nothing`.execute(db)
       await sql`
         with latest as (
           select distinct on (s.employee_number) s.*, gen_random_uuid()::text as new_id

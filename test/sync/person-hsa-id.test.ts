@@ -37,6 +37,33 @@ t.test('a JSON snapshot gives people their HSA-id, and a later one changes and c
   t.match(third, { state: 'succeeded', counts: { updated: 0, unchanged: 2 } })
 })
 
+t.test('HSA-ids may swap between people from one run to the next; one snapshot cannot give one to two people', async (t) => {
+  const org = await createOrganisation()
+  await createHrSource(app, org)
+  await importAndWait(app, org, snapshot({ 1: 'SE2120001124-X', 2: 'SE2120001124-Y' }), 'application/json')
+  const swapped = await importAndWait(app, org, snapshot({ 1: 'SE2120001124-Y', 2: 'SE2120001124-X' }), 'application/json')
+  t.match(swapped, { state: 'succeeded', counts: { updated: 2 } })
+  t.match(await people(org, 'hsa_id=SE2120001124-X'), [{ employee_number: '2' }])
+  t.match(await people(org, 'hsa_id=SE2120001124-Y'), [{ employee_number: '1' }])
+
+  const twice = await importAndWait(app, org, snapshot({ 1: 'SE2120001124-Y', 2: 'SE2120001124-X', 3: 'SE2120001124-X' }), 'application/json')
+  t.match(twice, { state: 'succeeded', counts: { created: 0, quarantined: 1 } })
+  const q = await app.inject({ method: 'GET', url: `/v1/organisations/${org}/sync-runs/${twice.id}/quarantine`, headers: adminHeaders })
+  t.match(q.json().items, [{ pointer: '/employments/2/hsa_id', code: 'duplicate-hsa-id' }])
+  t.same(await people(org, 'employee_number=3'), [], 'the second is held back')
+})
+
+t.test('an HSA-id another source\'s person holds moves to the person this run gives it', async (t) => {
+  const org = await createOrganisation()
+  await createHrSource(app, org)
+  await createHrSource(app, org, 'hr2')
+  await importAndWait(app, org, snapshot({ 1: 'SE2120001124-X' }), 'application/json')
+  const run = await importAndWait(app, org, snapshot({ 9: 'SE2120001124-X' }), 'application/json', 'hr2')
+  t.equal(run.state, 'succeeded')
+  t.match(await people(org, 'hsa_id=SE2120001124-X'), [{ employee_number: '9' }])
+  t.match(await people(org, 'employee_number=1'), [{ hsa_id: null }])
+})
+
 t.test('a CSV snapshot reads the hsa_id column and quarantines a malformed one with its pointer', async (t) => {
   const org = await createOrganisation()
   await createHrSource(app, org)
