@@ -92,6 +92,7 @@ export function accountRecord (account: DirectoryAccount) {
     display_name: account.display_name,
     given_name: account.given_name,
     family_name: account.family_name,
+    ...(account.hsa_id === undefined ? {} : { hsa_id: account.hsa_id }),
     disabled: account.disabled
   }
 }

@@ -25,7 +25,7 @@ export interface LdapSourceConfig {
   full_every: number
   clock_skew_seconds: number
   timeout_seconds: number
-  correlation: { match_on: Array<'employee_number' | 'email'> }
+  correlation: { match_on: Array<'employee_number' | 'email' | 'hsa_id'> }
 }
 
 export interface LdapAttributeNames {
@@ -35,6 +35,7 @@ export interface LdapAttributeNames {
   display_name: string
   given_name: string
   family_name: string
+  hsa_id?: string
   disabled?: string
 }
 

@@ -8,6 +8,7 @@ export const personExample = {
   given_name: 'Anna',
   family_name: 'Svensson',
   email: 'anna.svensson@exempelkommun.se',
+  hsa_id: 'SE2129999997-AS1001',
   has_personal_identity_number: true,
   source: 'heroma',
   last_run: 'run_8fK2mQ4xZ1pT',

@@ -7,10 +7,11 @@ type PersonAttribute = Omit<StoredAttribute, 'person_id' | 'attribute_id'> & { i
 
 export function peopleRepository (db: Kysely<Database>) {
   return {
-    list: (organisation: string, filter: { employee_number?: string, email?: string, attribute?: string, after?: string, limit: number }) => withTenant(db, organisation, async (db) => {
+    list: (organisation: string, filter: { employee_number?: string, email?: string, hsa_id?: string, attribute?: string, after?: string, limit: number }) => withTenant(db, organisation, async (db) => {
       let q = db.selectFrom('people').selectAll().where('organisation', '=', organisation).orderBy('id').limit(filter.limit)
       if (filter.employee_number) q = q.where('employee_number', '=', filter.employee_number)
       if (filter.email) q = q.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()))
+      if (filter.hsa_id) q = q.where('hsa_id', '=', filter.hsa_id)
       if (filter.after) q = q.where('id', '>', filter.after)
       // Holders of an attribute (any unit scope), by the materialised effective attributes.
       if (filter.attribute) {
@@ -59,6 +60,7 @@ async function withEmployments (db: Transaction<Database>, organisation: string,
     given_name: p.given_name,
     family_name: p.family_name,
     email: p.email,
+    hsa_id: p.hsa_id,
     has_personal_identity_number: p.pin_sealed !== null,
     source: p.source,
     last_run: p.last_run,

@@ -37,15 +37,15 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRouteOptions> = async
       tags: TAGS,
       operationId: 'listPeople',
       summary: 'List people with their employments, groups and effective attributes (filter by attribute to list its holders)',
-      description: 'After a sync run or a publish, a steward checks the result: find one person by `employee_number` or `email`, or everyone holding an attribute with `attribute=socialtjanst.eb.handlaggare`. Paged by `cursor`.',
+      description: 'After a sync run or a publish, a steward checks the result: find one person by `employee_number`, `email` or `hsa_id`, or everyone holding an attribute with `attribute=socialtjanst.eb.handlaggare`. Paged by `cursor`.',
       params: OrgParams,
       querystring: PeopleQuery,
       response: { 200: documented('A page of people.', PeopleList, [{ items: [personExample], next_cursor: null }]), '4xx': ProblemSchema }
     }
   }, async function listPeople (request) {
-    const { limit, cursor, employee_number: employeeNumber, email, attribute } = request.query
+    const { limit, cursor, employee_number: employeeNumber, email, hsa_id: hsaId, attribute } = request.query
     const after = decodeCursor(cursor, cursorKey.text)
-    const rows = await people.list(request.params.org, { limit: limit + 1, ...(employeeNumber ? { employee_number: employeeNumber } : {}), ...(email ? { email } : {}), ...(attribute ? { attribute } : {}), ...(after ? { after } : {}) })
+    const rows = await people.list(request.params.org, { limit: limit + 1, ...(employeeNumber ? { employee_number: employeeNumber } : {}), ...(email ? { email } : {}), ...(hsaId ? { hsa_id: hsaId } : {}), ...(attribute ? { attribute } : {}), ...(after ? { after } : {}) })
     return page(rows, limit, (p) => p.id)
   })
 

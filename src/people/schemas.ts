@@ -16,6 +16,7 @@ export const ExplainByEmployeeNumberParams = Type.Object({ org: OrgNumber, emplo
 export const PeopleQuery = Type.Object({
   employee_number: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Exact employee number (GET …/people/by-employee-number/{employee_number} reads one person directly).' })),
   email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Email, case-insensitive.' })),
+  hsa_id: Type.Optional(Type.String({ minLength: 1, maxLength: 31, description: 'Exact HSA-id, e.g. SE2120001124-ABC12.' })),
   attribute: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 200, description: 'Only holders of this catalog attribute (for any unit), e.g. socialtjanst.eb.handlaggare.' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
   cursor: Type.Optional(Cursor)
@@ -43,6 +44,7 @@ export const Person = Type.Object({
   given_name: Nullable(Type.String()),
   family_name: Nullable(Type.String()),
   email: Nullable(Type.String()),
+  hsa_id: Nullable(Type.String({ description: 'HSA-id (employeeHsaId) as the HR source gives it, e.g. SE2120001124-ABC12; null when it gives none.' })),
   has_personal_identity_number: Type.Boolean({ description: 'Whether a personnummer is stored (encrypted). The number itself is never returned.' }),
   source: Type.String(),
   last_run: Type.String(),

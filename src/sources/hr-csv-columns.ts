@@ -5,7 +5,7 @@
  */
 export const EMPLOYMENT_COLUMNS = [
   'employment_id', 'employee_number', 'given_name', 'family_name', 'email',
-  'personal_identity_number', 'service_id', 'unit_id', 'position_code', 'title',
+  'personal_identity_number', 'service_id', 'hsa_id', 'unit_id', 'position_code', 'title',
   'employment_type', 'start_date', 'end_date', 'extent'
 ] as const
 

@@ -154,6 +154,7 @@ function toEmploymentRecord (raw: Record<string, unknown>): EmploymentRecord {
     email: nullable(raw.email),
     personal_identity_number: nullable(raw.personal_identity_number),
     service_id: nullable(raw.service_id),
+    hsa_id: nullable(raw.hsa_id),
     position_code: nullable(raw.position_code),
     title: nullable(raw.title),
     employment_type: raw.employment_type as EmploymentRecord['employment_type'],

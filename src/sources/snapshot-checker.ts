@@ -4,7 +4,8 @@ interface EmploymentRef { row: number, pointer: string, key: string }
 interface UnitRef { row: number, pointer: string, parentId: string | null }
 
 /**
- * The checks that need the whole snapshot: duplicate units and employments, employments
+ * The checks that need the whole snapshot: duplicate units and employments, one HSA-id
+ * given to two employee numbers, employments
  * in units the snapshot never defines, units whose parent is missing or whose parents
  * form a cycle. Feed it every accepted unit and employment while staging them, then call
  * `finish()` once the reader is done.
@@ -23,6 +24,8 @@ export class SnapshotChecker {
   private readonly employmentRows = new Map<string, number>()
   private readonly employmentsByUnit = new Map<string, EmploymentRef[]>()
   private readonly usable = new Set<string>()
+  /** HSA-id → the first employment giving it: an HSA-id names one person in an organisation. */
+  private readonly hsaIds = new Map<string, { employeeNumber: string, pointer: string }>()
 
   addUnit (item: UnitItem): QuarantineItem | undefined {
     const id = item.record.unit_id
@@ -43,6 +46,13 @@ export class SnapshotChecker {
       return finding(item, 'employment', item.pointer, 'duplicate-employment',
         `duplicate employment: same ${what} as row ${firstRow}; the first is kept`, { employment_key: key })
     }
+    const hsaId = item.record.hsa_id
+    const holder = hsaId === null ? undefined : this.hsaIds.get(hsaId)
+    if (holder && holder.employeeNumber !== item.record.employee_number) {
+      return finding(item, 'employment', `${item.pointer}/hsa_id`, 'duplicate-hsa-id',
+        `HSA-id ${hsaId as string} is already given to employee number ${holder.employeeNumber} at ${holder.pointer}; the first is kept`, { employment_key: key })
+    }
+    if (hsaId !== null && !holder) this.hsaIds.set(hsaId, { employeeNumber: item.record.employee_number, pointer: item.pointer })
     this.employmentRows.set(key, item.row)
     const refs = this.employmentsByUnit.get(item.record.unit_id)
     const ref = { row: item.row, pointer: item.pointer, key }

@@ -32,6 +32,8 @@ export interface EmploymentRecord {
   /** 12 digits, checked; sensitive: store encrypted, never log. */
   personal_identity_number: string | null
   service_id: string | null
+  /** The person's HSA-id (SE + orgnr + '-' + letters and digits), checked. */
+  hsa_id: string | null
   unit_id: string
   position_code: string | null
   title: string | null
@@ -63,6 +65,7 @@ export type QuarantineCode =
   | 'conflicting-unit'
   | 'duplicate-unit'
   | 'duplicate-employment'
+  | 'duplicate-hsa-id'
   | 'duplicate-account'
   | 'duplicate-group'
   | 'unknown-unit'
@@ -113,6 +116,8 @@ export interface AccountRecord {
   display_name: string | null
   given_name: string | null
   family_name: string | null
+  /** The person's HSA-id, where the source reads one (an ldap source's attributes.hsa_id); correlation may match on it. */
+  hsa_id?: string | null
   /** Disabled accounts stay known but grant nothing (AD userAccountControl bit 2, or a configured attribute). */
   disabled: boolean
 }

@@ -82,6 +82,7 @@ export interface StagedEmploymentTable {
   pin_sealed: string | null
   pin_lookup: string | null
   service_id: string | null
+  hsa_id: string | null
   unit_id: string
   position_code: string | null
   title: string | null
@@ -127,6 +128,7 @@ export interface PersonTable {
   email: string | null
   pin_sealed: string | null
   pin_lookup: string | null
+  hsa_id: string | null
   source: string
   last_run: string
   created_at: Timestamp
@@ -166,6 +168,7 @@ interface AccountColumns {
   display_name: string | null
   given_name: string | null
   family_name: string | null
+  hsa_id: string | null
   disabled: boolean
   record_hash: string
 }

@@ -46,23 +46,38 @@ export function applyRepository (db: Db) {
 
     /** One person per employee number; the snapshot's last row for a person wins. Records who changed. */
     async applyPeople ({ organisation, source, runId }: RunScope): Promise<void> {
+      // An HSA-id names one person (people_by_hsa_id): one this run gives to someone else
+      // moved (or another source had it), so the person holding it now lets go first.
+      await sql`
+        with latest as (
+          select distinct on (s.employee_number) s.employee_number, s.hsa_id
+          from staged_employments s where s.run_id = ${runId}
+          order by s.employee_number, s.row_number desc
+        ), released as (
+          update people p set hsa_id = null, last_run = ${runId}, updated_at = now()
+          from latest l
+          where p.organisation = ${organisation} and l.hsa_id is not null and p.hsa_id = l.hsa_id
+            and p.employee_number is distinct from l.employee_number
+          returning p.id
+        )
+        insert into sync_run_changes (run_id, person_id) select ${runId}, id from released on conflict do nothing`.execute(db)
       await sql`
         with latest as (
           select distinct on (s.employee_number) s.*, gen_random_uuid()::text as new_id
           from staged_employments s where s.run_id = ${runId}
           order by s.employee_number, s.row_number desc
         ), changed as (
-          insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, pin_sealed, pin_lookup, source, last_run)
+          insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, hsa_id, pin_sealed, pin_lookup, source, last_run)
           select ${organisation}, l.new_id, coalesce(l.service_id, 'ts-' || replace(l.new_id, '-', '')), l.employee_number,
-                 l.given_name, l.family_name, l.email, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
+                 l.given_name, l.family_name, l.email, l.hsa_id, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
           from latest l
           on conflict (organisation, employee_number) where employee_number is not null do update set
-            given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email,
+            given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email, hsa_id = excluded.hsa_id,
             pin_sealed = coalesce(excluded.pin_sealed, people.pin_sealed), pin_lookup = coalesce(excluded.pin_lookup, people.pin_lookup),
             -- Generated service ids start with ts-; a source-given one replaces it, a generated one never replaces.
             service_id = case when excluded.service_id like 'ts-%' then people.service_id else excluded.service_id end,
             last_run = excluded.last_run, updated_at = now()
-          where (people.given_name, people.family_name, people.email) is distinct from (excluded.given_name, excluded.family_name, excluded.email)
+          where (people.given_name, people.family_name, people.email, people.hsa_id) is distinct from (excluded.given_name, excluded.family_name, excluded.email, excluded.hsa_id)
              or (excluded.pin_lookup is not null and people.pin_lookup is distinct from excluded.pin_lookup)
              or (excluded.service_id not like 'ts-%' and people.service_id is distinct from excluded.service_id)
           returning id

@@ -22,12 +22,12 @@ export function directoryApplyRepository (db: Db) {
     /** Upserts what was read; a full run also ends the accounts it no longer lists. */
     async applyAccounts ({ organisation, source, runId }: RunScope, full: boolean): Promise<void> {
       await sql`
-        insert into directory_accounts (organisation, source, unique_id, dn, employee_number, email, display_name, given_name, family_name, disabled, record_hash, ended_at, last_run)
-        select ${organisation}, ${source}, s.unique_id, s.dn, s.employee_number, s.email, s.display_name, s.given_name, s.family_name, s.disabled, s.record_hash, null, ${runId}
+        insert into directory_accounts (organisation, source, unique_id, dn, employee_number, email, display_name, given_name, family_name, hsa_id, disabled, record_hash, ended_at, last_run)
+        select ${organisation}, ${source}, s.unique_id, s.dn, s.employee_number, s.email, s.display_name, s.given_name, s.family_name, s.hsa_id, s.disabled, s.record_hash, null, ${runId}
         from staged_accounts s where s.run_id = ${runId}
         on conflict (organisation, source, unique_id) do update set
           dn = excluded.dn, employee_number = excluded.employee_number, email = excluded.email, display_name = excluded.display_name,
-          given_name = excluded.given_name, family_name = excluded.family_name, disabled = excluded.disabled,
+          given_name = excluded.given_name, family_name = excluded.family_name, hsa_id = excluded.hsa_id, disabled = excluded.disabled,
           record_hash = excluded.record_hash, ended_at = null, last_run = excluded.last_run, updated_at = now()
         where directory_accounts.record_hash <> excluded.record_hash or directory_accounts.ended_at is not null`.execute(db)
       if (!full) return
@@ -99,7 +99,7 @@ export function directoryApplyRepository (db: Db) {
     /**
      * Joins every live account of the organisation's directory sources to a person by the
      * source's correlation.match_on rules in order (default: employee number, then an
-     * e-mail exactly one person has). Accounts left
+     * e-mail exactly one person has; or the HSA-id). Accounts left
      * without a person are returned (ambiguous ones say so), never silently merged.
      */
     async correlate (organisation: string, touched?: RunScope): Promise<void> {
@@ -115,17 +115,19 @@ export function directoryApplyRepository (db: Db) {
           select id as source, coalesce(config->'correlation'->'match_on', '["employee_number", "email"]'::jsonb) as match_on
           from sources where organisation = ${organisation}
         ), candidates as (
-          select a.source, a.unique_id, r.match_on, p.id as by_employee_number, case when em.n = 1 then em.id end as by_email
+          select a.source, a.unique_id, r.match_on, p.id as by_employee_number, case when em.n = 1 then em.id end as by_email, h.id as by_hsa_id
           from directory_accounts a
           join rules r on r.source = a.source
           left join people p on p.organisation = a.organisation and a.employee_number is not null and p.employee_number = a.employee_number
           left join emails em on a.email is not null and em.e = lower(a.email)
+          left join people h on h.organisation = a.organisation and a.hsa_id is not null and h.hsa_id = a.hsa_id
           where a.organisation = ${organisation} and a.ended_at is null ${onlyTouched}
         ), desired as (
           -- The source's rules in its order: the first that finds a person wins.
           select source, unique_id, coalesce(
-            case match_on->>0 when 'employee_number' then by_employee_number when 'email' then by_email end,
-            case match_on->>1 when 'employee_number' then by_employee_number when 'email' then by_email end
+            case match_on->>0 when 'employee_number' then by_employee_number when 'email' then by_email when 'hsa_id' then by_hsa_id end,
+            case match_on->>1 when 'employee_number' then by_employee_number when 'email' then by_email when 'hsa_id' then by_hsa_id end,
+            case match_on->>2 when 'employee_number' then by_employee_number when 'email' then by_email when 'hsa_id' then by_hsa_id end
           ) as person_id
           from candidates
         )

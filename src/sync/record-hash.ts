@@ -9,13 +9,17 @@ import type { AccountRecord, EmploymentRecord, GroupRecord } from '../sources/so
 export function employmentRecordHash (r: EmploymentRecord, pinLookup: string | null): string {
   const fields = [
     r.employment_id, r.employee_number, r.given_name, r.family_name, r.email, pinLookup, r.service_id,
-    r.unit_id, r.position_code, r.title, r.employment_type, r.start_date, r.end_date, r.extent
+    r.unit_id, r.position_code, r.title, r.employment_type, r.start_date, r.end_date, r.extent,
+    // Only when given, so records without one keep the hash they had before people carried HSA-ids.
+    ...(r.hsa_id === null ? [] : [r.hsa_id])
   ]
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 32)
 }
 
 export function accountRecordHash (r: AccountRecord): string {
-  const fields = [r.unique_id, r.dn, r.employee_number, r.email, r.display_name, r.given_name, r.family_name, r.disabled]
+  const fields = [r.unique_id, r.dn, r.employee_number, r.email, r.display_name, r.given_name, r.family_name, r.disabled,
+    // As for employments: only when read, so accounts keep their hashes where it is not.
+    ...(r.hsa_id === undefined || r.hsa_id === null ? [] : [r.hsa_id])]
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 32)
 }
 

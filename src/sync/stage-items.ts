@@ -104,6 +104,7 @@ function toStagedAccount (runId: string, item: AccountItem): StagedAccountRow {
     display_name: r.display_name,
     given_name: r.given_name,
     family_name: r.family_name,
+    hsa_id: r.hsa_id ?? null,
     disabled: r.disabled,
     record_hash: accountRecordHash(r)
   }
@@ -130,6 +131,7 @@ function toStagedEmployment (runId: string, item: EmploymentItem, box: SecretBox
     pin_sealed: pin ? box.seal(pin, PIN_PURPOSE) : null,
     pin_lookup: pinLookup,
     service_id: r.service_id,
+    hsa_id: r.hsa_id,
     unit_id: r.unit_id,
     position_code: r.position_code,
     title: r.title,

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox'
 
-export const SUBJECT_LOOKUP_TYPES = ['service-id', 'employee-number', 'email', 'personal-identity-number'] as const
+export const SUBJECT_LOOKUP_TYPES = ['service-id', 'employee-number', 'email', 'personal-identity-number', 'hsa-id'] as const
 
 export const AttributeTokenRequest = Type.Object({
   subject: Type.Object({
-    type: Type.Enum([...SUBJECT_LOOKUP_TYPES], { description: 'How `value` names the person: their service identity, HR employee number, e-mail address, or personnummer (12 digits; looked up by a keyed hash, never logged).' }),
+    type: Type.Enum([...SUBJECT_LOOKUP_TYPES], { description: 'How `value` names the person: their service identity, HR employee number, e-mail address, personnummer (12 digits; looked up by a keyed hash, never logged), or HSA-id (employeeHsaId, e.g. SE2120001124-ABC12; a malformed one is a 400 pointing at /subject/value).' }),
     value: Type.String({ minLength: 1, maxLength: 320, description: 'The identifier.' }),
     organisation: Type.String({ pattern: '^[0-9]{6}-?[0-9]{4}$', description: 'The organisation number of the person\'s employer (10 digits; a hyphen is accepted).' })
   }, { additionalProperties: false }),

@@ -9,6 +9,8 @@ import type { AuditEventInput } from '../audit/audit-event.js'
 import type { AttributesRevoked } from '../mapping/attribute-events.js'
 import { evaluationDay } from '../mapping/evaluation-day.js'
 import { PIN_PURPOSE } from '../identifiers/personal-identity-number.js'
+import { isHsaId } from '../identifiers/hsa-id.js'
+import { ValidationFailed } from '../http/errors.js'
 import type { StatusListService } from './status-list-service.js'
 import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectWithAttributes } from './attribute-token-repository.js'
 import { subjectLookup, type NamedSubject } from './subject-lookup.js'
@@ -152,6 +154,8 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     issueFor: (clientId, organisation, subject, domain) => issueFor(clientId, organisation, subject, domain),
     async issue (caller, request) {
       const { type, value, organisation } = request.subject
+      // The schema cannot tie value's format to type; a malformed HSA-id is the caller's mistake, not an unknown person.
+      if (type === 'hsa-id' && !isHsaId(value)) throw malformedHsaId()
       return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, bearerRefused, caller.registration)
     },
     drain: () => ledger.drain(),
@@ -167,6 +171,11 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       return hit.length
     }
   }
+}
+
+function malformedHsaId (): Error {
+  const detail = 'must be an HSA-id: SE, a 10-digit organisationsnummer, \'-\' and letters or digits, at most 31 characters'
+  return ValidationFailed({ detail: `The request body did not validate: subject.value ${detail}`, errors: [{ pointer: '/subject/value', detail, location: 'body' }] })
 }
 
 const carriedKey = (id: string, unit: string | null): string => `${id}\0${unit ?? ''}`

@@ -19,6 +19,7 @@ export function subjectLookup (named: NamedSubject, box: SecretBox): SubjectLook
     case 'service-id': return { by: 'service_id', value }
     case 'employee-number': return { by: 'employee_number', value }
     case 'email': return { by: 'email', value }
+    case 'hsa-id': return { by: 'hsa_id', value }
     case 'personal-identity-number': {
       const pin = parsePersonalIdentityNumber(value)
       // A malformed number matches no one: the same 404, and nothing about the number echoed.

@@ -90,3 +90,12 @@ t.test('an AD uSNChanged that is not a 64-bit number is no change mark', async (
   }
   t.equal(entry([]), null, 'absent')
 })
+
+t.test('reads the HSA-id only from the attribute configured as attributes.hsa_id', async (t) => {
+  const withHsa = { ...OPENLDAP, attributes: { ...OPENLDAP.attributes, hsa_id: 'hsaIdentity' } }
+  t.ok(accountAttributeNames(withHsa).includes('hsaIdentity'))
+  t.notOk(accountAttributeNames(OPENLDAP).includes('hsaIdentity'))
+  const entry = { dn: 'uid=anna,ou=people,dc=exempel,dc=se', entryUUID: '6f1c7b3e-0d1a-4c5e-9f2b-1a2b3c4d5e6f', hsaIdentity: 'SE2120001124-AS1' }
+  t.equal(toDirectoryAccount(entry, withHsa).hsa_id, 'SE2120001124-AS1')
+  t.notOk('hsa_id' in toDirectoryAccount(entry, OPENLDAP), 'no HSA-id where none is configured')
+})

@@ -44,3 +44,12 @@ t.test('refuses what the schema refuses', async (t) => {
   t.ok(refusedAt({ ...MINIMAL, url: 'https://dc1' }).includes('/config/url'))
   t.ok(refusedAt({ ...MINIMAL, start_tls: true }).includes('/config/start_tls'))
 })
+
+t.test('correlation on hsa_id needs attributes.hsa_id', async (t) => {
+  const base = MINIMAL
+  t.same(refusedAt({ ...base, attributes: { email: 'mail' }, correlation: { match_on: ['email', 'hsa_id'] } }), ['/config/attributes'])
+  const config = parseLdapSourceConfig({ ...base, attributes: { hsa_id: 'hsaIdentity' }, correlation: { match_on: ['hsa_id', 'employee_number'] } })
+  t.equal(config.attributes.hsa_id, 'hsaIdentity')
+  t.same(config.correlation.match_on, ['hsa_id', 'employee_number'])
+  t.equal(parseLdapSourceConfig(base).attributes.hsa_id, undefined, 'not read unless configured')
+})

@@ -129,6 +129,21 @@ t.test('correlation.match_on decides which rule links an account, and a change t
   ])
 })
 
+t.test('correlation.match_on hsa_id links an account by the HSA-id its configured attribute holds', async (t) => {
+  const hsaId = 'SE2120001124-AS1'
+  const { org, directory } = await setUpMunicipality(t, testApp, ldap, {
+    // Neither Anna's employee number nor her e-mail is the HR person's: only the HSA-id links them.
+    hr: (d) => hrRows(d, { anna: { employee_number: 'E-88', email: 'anna.s@annan-kommun.se', hsa_id: hsaId } }),
+    // departmentNumber stands in for hsaIdentity, which the test directory's schema lacks.
+    config: { attributes: { disabled: 'employeeType', hsa_id: 'departmentNumber' }, correlation: { match_on: ['hsa_id', 'employee_number'] } }
+  })
+  const g = directory.groups
+  await withLdapAdmin(ldap, (c) => c.modify(directory.users['anna'] as string, replace('departmentNumber', [hsaId])))
+  t.equal((await syncAndWait(app, org)).state, 'succeeded')
+  t.same(await groupsOf(app, org, 'E-88'), expectedGroups([g.ebNorr, []], [g.handlaggareEb, []], [g.ebHandlaggare, [g.ebNorr]], [g.alla, [g.ebNorr, g.ebHandlaggare]]))
+  t.same(Object.keys(await groupsOf(app, org, '100501')), [dnKey(g.handlaggareBou)], 'the next rule, employee_number, links the others')
+})
+
 t.test('a member added to a group reaches the person, through the nesting, at the next incremental run; removed, is gone', async (t) => {
   const { org, directory } = await setUpMunicipality(t, testApp, ldap)
   const g = directory.groups

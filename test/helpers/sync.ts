@@ -17,9 +17,10 @@ export interface Row {
   start_date?: string
   end_date?: string
   extent?: string
+  hsa_id?: string
 }
 
-const COLUMNS = ['employee_number', 'given_name', 'family_name', 'email', 'personal_identity_number', 'unit_id', 'unit_name', 'parent_unit_id', 'unit_kind', 'position_code', 'title', 'employment_type', 'start_date', 'end_date', 'extent'] as const
+const COLUMNS = ['employee_number', 'given_name', 'family_name', 'email', 'personal_identity_number', 'unit_id', 'unit_name', 'parent_unit_id', 'unit_kind', 'position_code', 'title', 'employment_type', 'start_date', 'end_date', 'extent', 'hsa_id'] as const
 
 /** A CSV snapshot as HR systems export it: `;`-separated, one row per employment. */
 export function csv (rows: Row[], separator = ';'): string {

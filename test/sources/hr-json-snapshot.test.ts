@@ -51,6 +51,7 @@ t.test('reads the DESIGN.md example, BOM and all', async (t) => {
         email: 'anna.svensson@exempel.se',
         personal_identity_number: '198112289874',
         service_id: null,
+        hsa_id: null,
         unit_id: 'soc-eb-norr',
         position_code: '151010',
         title: 'Socialsekreterare',

@@ -99,3 +99,29 @@ t.test('in CSV, pointers name the row and the column', async (t) => {
     [9, '/rows/9/unit_hsa_id', 'invalid-field']
   ])
 })
+
+t.test('an employment carries the person\'s HSA-id, checked like a unit\'s', async (t) => {
+  t.match(validateEmployment({ ...good, hsa_id: 'SE2120001124-ABC12' }, place), { type: 'employment', record: { hsa_id: 'SE2120001124-ABC12' } })
+  t.match(validateEmployment(good, place), { type: 'employment', record: { hsa_id: null } })
+  for (const bad of ['SE212000112-ABC12', 'se2120001124-ABC12', 'SE2120001124-', 'SE2120001124-ÅÄÖ', 'SE2120001124-' + 'A'.repeat(19)]) {
+    t.match(validateEmployment({ ...good, hsa_id: bad }, place), { type: 'quarantine', code: 'invalid-field', pointer: '/employments/17/hsa_id' }, bad)
+  }
+})
+
+t.test('in CSV, the hsa_id column is the person\'s HSA-id and unit_hsa_id the unit\'s', async (t) => {
+  const csv = [
+    'employee_number;unit_id;unit_name;unit_hsa_id;hsa_id;start_date;employment_type',
+    '1;soc;Soc;SE2120001124-SOC;SE2120001124-P1;2021-01-01;tillsvidare',
+    '2;soc;Soc;SE2120001124-SOC;;2021-01-01;tillsvidare',
+    '3;soc;Soc;SE2120001124-SOC;SE2120001124 P3;2021-01-01;tillsvidare'
+  ].join('\n')
+  const items: SourceItem[] = []
+  for await (const item of readHrSnapshot((async function * () { yield csv })(), 'text/csv')) items.push(item)
+  t.match(items, [
+    { type: 'unit', record: { unit_id: 'soc', hsa_id: 'SE2120001124-SOC' } },
+    { type: 'employment', row: 2, record: { employee_number: '1', hsa_id: 'SE2120001124-P1' } },
+    { type: 'employment', row: 3, record: { employee_number: '2', hsa_id: null } },
+    { type: 'quarantine', row: 4, pointer: '/rows/4/hsa_id', code: 'invalid-field' }
+  ])
+  t.equal(items.length, 4)
+})

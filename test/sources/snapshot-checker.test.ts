@@ -17,6 +17,7 @@ function employment (fields: Partial<EmploymentRecord> & { employee_number: stri
     email: null,
     personal_identity_number: null,
     service_id: null,
+    hsa_id: null,
     position_code: null,
     title: null,
     employment_type: 'tillsvidare',
@@ -131,4 +132,15 @@ t.test('accepts a chain of units 5 000 levels deep', async (t) => {
   checker.addUnit(unit('u0'))
   for (let i = 1; i < 5000; i++) checker.addUnit(unit(`u${i}`, `u${i - 1}`))
   t.same([...checker.finish()], [])
+})
+
+t.test('quarantines an employment giving another employee number\'s HSA-id, at its hsa_id', async (t) => {
+  const checker = new SnapshotChecker()
+  checker.addUnit(unit('soc'))
+  t.equal(checker.addEmployment(employment({ employee_number: '1', unit_id: 'soc', hsa_id: 'SE2120001124-A1' })), undefined)
+  t.equal(checker.addEmployment(employment({ employee_number: '1', unit_id: 'soc', start_date: '2022-01-01', hsa_id: 'SE2120001124-A1' })), undefined, 'the same person may give it on each employment')
+  t.match(checker.addEmployment(employment({ employee_number: '2', unit_id: 'soc', hsa_id: 'SE2120001124-A1' })), {
+    code: 'duplicate-hsa-id', pointer: '/employments/3/hsa_id', employment_key: '2|soc|2021-01-01', reason: /employee number 1 at \/employments\/1/
+  })
+  t.equal(checker.addEmployment(employment({ employee_number: '2', unit_id: 'soc', start_date: '2023-01-01' })), undefined, 'without it, the same person is fine')
 })
