@@ -16,7 +16,7 @@ export const IdentityProviderDocument = Type.Object({
     claim: Type.String({ minLength: 1, maxLength: 256, description: 'The claim of the IdP\'s token that names the person, e.g. `employee_number`, `email` or `https://id.oidc.se/claim/orgAffiliation`-style custom claims.' }),
     type: Type.Enum([...IDP_SUBJECT_TYPES], { description: 'What that claim holds: the HR employee number, the e-mail address, or the service identity.' })
   }, { additionalProperties: false }),
-  audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20, description: 'Further `aud` values accepted besides behorig\'s issuer and the requesting client_id (e.g. the client_id an e-service has at the IdP).' }))
+  audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20, description: 'Deprecated and ignored for the audience decision: accepted and stored for compatibility only. Which `aud` values a subject token may carry is now the calling relying party\'s `subject_token_audiences`.' }))
 }, {
   additionalProperties: false,
   description: 'An organisation\'s identity provider, whose tokens relying parties may exchange for attribute tokens (RFC 8693).',

@@ -34,6 +34,7 @@ export interface RelyingPartyDocument {
   }
   token_lifetime: number
   disabled: boolean
+  subject_token_audiences?: string[]
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined

@@ -12,7 +12,7 @@ export const RelyingPartyParams = Type.Object({
 
 export const RelyingPartyDocumentSchema = Type.Object({}, {
   additionalProperties: true,
-  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',
+  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled, subject_token_audiences). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',
   examples: [relyingPartyDocumentExample]
 })
 
@@ -31,6 +31,7 @@ export const RelyingPartyViewSchema = Type.Object({
   }),
   token_lifetime: Type.Integer(),
   disabled: Type.Boolean(),
+  subject_token_audiences: Type.Optional(Type.Array(Type.String(), { description: 'The names (SAML SP entityIDs, OIDC client_ids) under which its e-service receives logins; token exchange accepts a subject token only for these, its own client_id or behorig\'s issuer.' })),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 }, { description: 'The stored relying party, with defaults filled in.', examples: [relyingPartyViewExample] })

@@ -13,7 +13,7 @@ const IDP = 'https://idp.exempelkommun.test'
 const test = await tokenTestApp()
 const { app } = test
 const org = await seededOrganisation(test)
-const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['e-tjanst-at-idp'] })
 
 /** The municipality's IdP, as a test key pair made with jose. */
 const idpKey = await generateKeyPair('ES256', { extractable: true })
@@ -72,6 +72,7 @@ t.test('an IdP token is exchanged for the attribute token of the person it names
 })
 
 t.test('an ID token naming the person by e-mail, once the IdP is configured so', async (t) => {
+  // The IdP's deprecated audiences is still accepted; the aud is fk's subject_token_audiences.
   t.equal((await registerIdp(org, { ...idpDocument, subject: { claim: 'email', type: 'email' }, audiences: ['e-tjanst-at-idp'] })).statusCode, 200)
   const res = await exchange(await subjectToken({ email: 'p1001@exempel.se', aud: 'e-tjanst-at-idp' }), { subject_token_type: ID_TOKEN_TYPE })
   t.equal(res.statusCode, 200, res.body)

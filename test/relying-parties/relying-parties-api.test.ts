@@ -94,7 +94,13 @@ const invalid: Array<[string, Record<string, unknown>, string[]]> = [
   ['an unknown subject type', relyingPartyDocument([key], { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'email' } }), ['/release/subject']],
   ['a bad organisations list', relyingPartyDocument([key], { release: { attributes: ['socialtjanst.eb.handlaggare'], organisations: 'some' } }), ['/release/organisations']],
   ['a token lifetime over an hour', relyingPartyDocument([key], { token_lifetime: 3601 }), ['/token_lifetime']],
-  ['an unknown member', relyingPartyDocument([key], { colour: 'blue' }), ['/colour']]
+  ['an unknown member', relyingPartyDocument([key], { colour: 'blue' }), ['/colour']],
+  ['an empty subject_token_audiences', relyingPartyDocument([key], { subject_token_audiences: [] }), ['/subject_token_audiences']],
+  ['a subject token audience twice', relyingPartyDocument([key], { subject_token_audiences: ['sp', 'sp'] }), ['/subject_token_audiences']],
+  ['an empty subject token audience', relyingPartyDocument([key], { subject_token_audiences: [''] }), ['/subject_token_audiences/0']],
+  ['a subject token audience over 512 characters', relyingPartyDocument([key], { subject_token_audiences: ['a'.repeat(513)] }), ['/subject_token_audiences/0']],
+  ['a subject token audience that is not a string', relyingPartyDocument([key], { subject_token_audiences: [7] }), ['/subject_token_audiences/0']],
+  ['more than 20 subject token audiences', relyingPartyDocument([key], { subject_token_audiences: Array.from({ length: 21 }, (_, i) => `sp-${i}`) }), ['/subject_token_audiences']]
 ]
 
 for (const [what, document, pointers] of invalid) {
@@ -106,6 +112,13 @@ for (const [what, document, pointers] of invalid) {
     for (const pointer of pointers) t.ok(got.includes(pointer), `points at "${pointer}" (got ${JSON.stringify(got)})`)
   })
 }
+
+t.test('subject_token_audiences is stored and shown', async (t) => {
+  const res = await put('fk-audiences', relyingPartyDocument([key], { subject_token_audiences: ['https://sp.fk.example/saml', 'fk-at-idp'] }))
+  t.equal(res.statusCode, 201, res.body)
+  t.same(res.json().subject_token_audiences, ['https://sp.fk.example/saml', 'fk-at-idp'])
+  t.notOk('subject_token_audiences' in (await put('fk-no-audiences', relyingPartyDocument([key]))).json(), 'optional, no default')
+})
 
 t.test('personnummer is released with a stated legal basis', async (t) => {
   const res = await put('fk-pnr', relyingPartyDocument([key], { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'personal-identity-number', legal_basis: 'Socialförsäkringsbalken (2010:110) 110 kap. 31 §' } }))

@@ -30,9 +30,9 @@ export interface JwtSubjectTokenDeps {
  */
 export function jwtSubjectToken (deps: JwtSubjectTokenDeps): SubjectTokenVerifier {
   return {
-    async verify (token, clientId) {
+    async verify (token, clientId, audiences = []) {
       const idp = await identityProviderOf(token, deps)
-      const claims = await verifySignedClaims(token, idp, clientId, deps)
+      const claims = await verifySignedClaims(token, idp, [deps.issuer, clientId, ...audiences], deps)
       const { claim, type } = idp.document.subject
       // Own claims only: an organisation may name any claim, `constructor` too.
       const value = Object.hasOwn(claims, claim) ? claims[claim] : undefined
@@ -58,13 +58,17 @@ async function identityProviderOf (subjectToken: string, deps: JwtSubjectTokenDe
   return idp
 }
 
-/** Signature with the IdP's keys, issuer, lifetime, and an audience this exchange may accept. */
-async function verifySignedClaims (token: string, idp: StoredIdentityProvider, clientId: string, deps: JwtSubjectTokenDeps): Promise<Record<string, unknown>> {
+/**
+ * Signature with the IdP's keys, issuer, lifetime, and an audience of the calling relying
+ * party's. The IdP document's `audiences` (deprecated) is not consulted: an organisation-wide
+ * list would let one agency trade a login issued to another.
+ */
+async function verifySignedClaims (token: string, idp: StoredIdentityProvider, audience: string[], deps: JwtSubjectTokenDeps): Promise<Record<string, unknown>> {
   const holder = { clientId: `idp:${idp.organisation}`, document: { ...(idp.document.jwks ? { jwks: idp.document.jwks } : {}), ...(idp.document.jwks_uri ? { jwks_uri: idp.document.jwks_uri } : {}) } }
   try {
     const { payload } = await jwtVerify(token, deps.keys.lookupFor(holder as Parameters<ClientKeys['lookupFor']>[0]), {
       issuer: idp.document.issuer,
-      audience: [deps.issuer, clientId, ...(idp.document.audiences ?? [])],
+      audience,
       algorithms: SUBJECT_TOKEN_ALGS,
       requiredClaims: ['exp'],
       clockTolerance: CLOCK_SKEW_SECONDS

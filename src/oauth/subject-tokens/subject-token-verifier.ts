@@ -13,6 +13,9 @@ export interface VerifiedSubject { organisation: string, subject: NamedSubject }
  * person, is refused with an OAuth error (invalidSubjectToken).
  */
 export interface SubjectTokenVerifier {
-  /** `clientId`: the authenticated relying party, an audience the token may name. */
-  verify (token: string, clientId: string): Promise<VerifiedSubject>
+  /**
+   * `clientId`: the authenticated relying party, an audience the token may name;
+   * `audiences`: its `subject_token_audiences`, the other names its logins are issued to.
+   */
+  verify (token: string, clientId: string, audiences?: readonly string[]): Promise<VerifiedSubject>
 }
