@@ -22,7 +22,7 @@ export interface TokenExchangeDeps {
 export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
   return async function tokenExchange (form, client) {
     const { token, verifier } = requireParameters(form, deps.subjectTokens)
-    const { organisation, subject } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences)
+    const { organisation, subject } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
     try {
       const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }

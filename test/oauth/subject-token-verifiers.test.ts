@@ -19,6 +19,6 @@ t.test('token exchange accepts JWTs and ID tokens, through one verifier, and not
 
 t.test('the JWT verifier refuses a token from an issuer no organisation registered, as invalid_request', async (t) => {
   const unsigned = `${Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://idp.unknown.test', sub: 'x' })).toString('base64url')}.c2ln`
-  await t.rejects(verifiers.get(JWT_TOKEN_TYPE)?.verify(unsigned, 'fk') as Promise<unknown>, { code: 'invalid_request', description: 'the subject_token\'s issuer is not a registered identity provider' })
-  await t.rejects(verifiers.get(JWT_TOKEN_TYPE)?.verify('not a jwt', 'fk') as Promise<unknown>, { code: 'invalid_request', description: 'the subject_token is not a JWT' })
+  await t.rejects(verifiers.get(JWT_TOKEN_TYPE)?.verify(unsigned, 'fk', []) as Promise<unknown>, { code: 'invalid_request', description: 'the subject_token\'s issuer is not a registered identity provider' })
+  await t.rejects(verifiers.get(JWT_TOKEN_TYPE)?.verify('not a jwt', 'fk', []) as Promise<unknown>, { code: 'invalid_request', description: 'the subject_token is not a JWT' })
 })

@@ -30,7 +30,7 @@ export interface JwtSubjectTokenDeps {
  */
 export function jwtSubjectToken (deps: JwtSubjectTokenDeps): SubjectTokenVerifier {
   return {
-    async verify (token, clientId, audiences = []) {
+    async verify (token, clientId, audiences) {
       const idp = await identityProviderOf(token, deps)
       const claims = await verifySignedClaims(token, idp, [deps.issuer, clientId, ...audiences], deps)
       const { claim, type } = idp.document.subject

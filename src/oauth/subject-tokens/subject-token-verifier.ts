@@ -17,5 +17,5 @@ export interface SubjectTokenVerifier {
    * `clientId`: the authenticated relying party, an audience the token may name;
    * `audiences`: its `subject_token_audiences`, the other names its logins are issued to.
    */
-  verify (token: string, clientId: string, audiences?: readonly string[]): Promise<VerifiedSubject>
+  verify (token: string, clientId: string, audiences: readonly string[]): Promise<VerifiedSubject>
 }
