@@ -118,6 +118,11 @@ export interface AccountRecord {
   family_name: string | null
   /** The person's HSA-id, where the source reads one (an ldap source's attributes.hsa_id); correlation may match on it. */
   hsa_id?: string | null
+  /**
+   * The account's user name, where the source reads one (an ldap source's attributes.username,
+   * a SCIM User's userName): what an eduPersonPrincipalName login names the person by.
+   */
+  username?: string | null
   /** Disabled accounts stay known but grant nothing (AD userAccountControl bit 2, or a configured attribute). */
   disabled: boolean
 }

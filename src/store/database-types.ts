@@ -169,6 +169,7 @@ interface AccountColumns {
   given_name: string | null
   family_name: string | null
   hsa_id: string | null
+  username: string | null
   disabled: boolean
   record_hash: string
 }

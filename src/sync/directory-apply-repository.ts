@@ -22,12 +22,12 @@ export function directoryApplyRepository (db: Db) {
     /** Upserts what was read; a full run also ends the accounts it no longer lists. */
     async applyAccounts ({ organisation, source, runId }: RunScope, full: boolean): Promise<void> {
       await sql`
-        insert into directory_accounts (organisation, source, unique_id, dn, employee_number, email, display_name, given_name, family_name, hsa_id, disabled, record_hash, ended_at, last_run)
-        select ${organisation}, ${source}, s.unique_id, s.dn, s.employee_number, s.email, s.display_name, s.given_name, s.family_name, s.hsa_id, s.disabled, s.record_hash, null, ${runId}
+        insert into directory_accounts (organisation, source, unique_id, dn, employee_number, email, display_name, given_name, family_name, hsa_id, username, disabled, record_hash, ended_at, last_run)
+        select ${organisation}, ${source}, s.unique_id, s.dn, s.employee_number, s.email, s.display_name, s.given_name, s.family_name, s.hsa_id, s.username, s.disabled, s.record_hash, null, ${runId}
         from staged_accounts s where s.run_id = ${runId}
         on conflict (organisation, source, unique_id) do update set
           dn = excluded.dn, employee_number = excluded.employee_number, email = excluded.email, display_name = excluded.display_name,
-          given_name = excluded.given_name, family_name = excluded.family_name, hsa_id = excluded.hsa_id, disabled = excluded.disabled,
+          given_name = excluded.given_name, family_name = excluded.family_name, hsa_id = excluded.hsa_id, username = excluded.username, disabled = excluded.disabled,
           record_hash = excluded.record_hash, ended_at = null, last_run = excluded.last_run, updated_at = now()
         where directory_accounts.record_hash <> excluded.record_hash or directory_accounts.ended_at is not null`.execute(db)
       if (!full) return

@@ -19,7 +19,9 @@ export function employmentRecordHash (r: EmploymentRecord, pinLookup: string | n
 export function accountRecordHash (r: AccountRecord): string {
   const fields = [r.unique_id, r.dn, r.employee_number, r.email, r.display_name, r.given_name, r.family_name, r.disabled,
     // As for employments: only when read, so accounts keep their hashes where it is not.
-    ...(r.hsa_id === undefined || r.hsa_id === null ? [] : [r.hsa_id])]
+    ...(r.hsa_id === undefined || r.hsa_id === null ? [] : [r.hsa_id]),
+    // Tagged, so a user name is never taken for an HSA-id of the same text.
+    ...(r.username === undefined || r.username === null ? [] : [{ username: r.username }])]
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 32)
 }
 

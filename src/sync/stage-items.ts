@@ -105,6 +105,7 @@ function toStagedAccount (runId: string, item: AccountItem): StagedAccountRow {
     given_name: r.given_name,
     family_name: r.family_name,
     hsa_id: r.hsa_id ?? null,
+    username: r.username ?? null,
     disabled: r.disabled,
     record_hash: accountRecordHash(r)
   }
