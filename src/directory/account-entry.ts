@@ -14,7 +14,7 @@ const ACCOUNTDISABLE = 2
 export function accountAttributeNames (config: AccountSettings): string[] {
   const a = config.attributes
   const markers = directoryFlavour(config) === 'active-directory' ? ['whenChanged', 'uSNChanged'] : ['modifyTimestamp']
-  const names = [a.unique_id, a.employee_number, a.email, a.display_name, a.given_name, a.family_name, ...(a.hsa_id ? [a.hsa_id] : []), ...(a.disabled ? [a.disabled] : []), ...markers]
+  const names = [a.unique_id, a.employee_number, a.email, a.display_name, a.given_name, a.family_name, ...(a.hsa_id ? [a.hsa_id] : []), ...(a.username ? [a.username] : []), ...(a.disabled ? [a.disabled] : []), ...markers]
   return [...new Map(names.map((n) => [n.toLowerCase(), n])).values()]
 }
 
@@ -43,6 +43,7 @@ export function toDirectoryAccount (entry: Entry, config: AccountSettings): Dire
     family_name: firstText(values, a.family_name),
     // Only where configured: an account of a source that does not read it has no HSA-id to compare.
     ...(a.hsa_id ? { hsa_id: firstText(values, a.hsa_id) } : {}),
+    ...(a.username ? { username: firstText(values, a.username) } : {}),
     disabled: a.disabled ? isDisabled(allText(values, a.disabled), a.disabled, config.disabled_attribute) : false,
     modified_at: modifiedAt,
     change_mark: ad ? updateSequenceNumber(firstText(values, 'uSNChanged')) ?? null : modifiedAt

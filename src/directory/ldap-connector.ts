@@ -93,6 +93,7 @@ export function accountRecord (account: DirectoryAccount) {
     given_name: account.given_name,
     family_name: account.family_name,
     ...(account.hsa_id === undefined ? {} : { hsa_id: account.hsa_id }),
+    ...(account.username === undefined ? {} : { username: account.username }),
     disabled: account.disabled
   }
 }

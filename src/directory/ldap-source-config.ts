@@ -36,6 +36,7 @@ export interface LdapAttributeNames {
   given_name: string
   family_name: string
   hsa_id?: string
+  username?: string
   disabled?: string
 }
 

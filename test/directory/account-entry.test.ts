@@ -99,3 +99,13 @@ t.test('reads the HSA-id only from the attribute configured as attributes.hsa_id
   t.equal(toDirectoryAccount(entry, withHsa).hsa_id, 'SE2120001124-AS1')
   t.notOk('hsa_id' in toDirectoryAccount(entry, OPENLDAP), 'no HSA-id where none is configured')
 })
+
+t.test('reads the user name only from the attribute configured as attributes.username', async (t) => {
+  const withUsername = { ...OPENLDAP, attributes: { ...OPENLDAP.attributes, username: 'eduPersonPrincipalName' } }
+  t.ok(accountAttributeNames(withUsername).includes('eduPersonPrincipalName'))
+  t.notOk(accountAttributeNames(OPENLDAP).includes('eduPersonPrincipalName'))
+  const entry = { dn: 'uid=anna,ou=people,dc=exempel,dc=se', entryUUID: '6f1c7b3e-0d1a-4c5e-9f2b-1a2b3c4d5e6f', eduPersonPrincipalName: 'Anna.Svensson@exempelkommun.se' }
+  t.equal(toDirectoryAccount(entry, withUsername).username, 'Anna.Svensson@exempelkommun.se', 'as the directory spells it')
+  t.equal(toDirectoryAccount({ ...entry, eduPersonPrincipalName: [] }, withUsername).username, null, 'configured but absent: null')
+  t.notOk('username' in toDirectoryAccount(entry, OPENLDAP), 'no user name where none is configured')
+})

@@ -53,3 +53,9 @@ t.test('correlation on hsa_id needs attributes.hsa_id', async (t) => {
   t.same(config.correlation.match_on, ['hsa_id', 'employee_number'])
   t.equal(parseLdapSourceConfig(base).attributes.hsa_id, undefined, 'not read unless configured')
 })
+
+t.test('attributes.username is read only when named', async (t) => {
+  t.equal(parseLdapSourceConfig({ ...MINIMAL, attributes: { username: 'sAMAccountName' } }).attributes.username, 'sAMAccountName')
+  t.equal(parseLdapSourceConfig(MINIMAL).attributes.username, undefined)
+  t.same(refusedAt({ ...MINIMAL, attributes: { username: '' } }), ['/config/attributes/username'])
+})

@@ -144,6 +144,28 @@ t.test('correlation.match_on hsa_id links an account by the HSA-id its configure
   t.same(Object.keys(await groupsOf(app, org, '100501')), [dnKey(g.handlaggareBou)], 'the next rule, employee_number, links the others')
 })
 
+t.test('attributes.username stores each account\'s user name; a changed one reaches the account at the next incremental run', async (t) => {
+  const { org, directory } = await setUpMunicipality(t, testApp, ldap, { config: { attributes: { disabled: 'employeeType', username: 'uid' } } })
+  t.equal((await syncAndWait(app, org)).state, 'succeeded')
+  const anna = (await person(app, org, '100234')).id
+  const usernameOf = async (personId: string) => (await store.db.selectFrom('directory_accounts').select('username')
+    .where('organisation', '=', org).where('person_id', '=', personId).executeTakeFirstOrThrow()).username
+  t.equal(await usernameOf(anna), 'anna.svensson', 'the uid of her entry')
+  t.equal(await usernameOf((await person(app, org, '100501')).id), 'karin.nilsson')
+
+  await withLdapAdmin(ldap, (c) => c.modify(directory.users['anna'] as string, replace('uid', ['Anna.Svensson@exempelkommun.se'])))
+  t.match(await syncAndWait(app, org), { state: 'succeeded', mode: 'incremental', counts: { updated: 1 } })
+  t.equal(await usernameOf(anna), 'Anna.Svensson@exempelkommun.se', 'as the directory spells it')
+})
+
+t.test('without attributes.username no user name is stored', async (t) => {
+  const { org } = await setUpMunicipality(t, testApp, ldap)
+  t.equal((await syncAndWait(app, org)).state, 'succeeded')
+  const names = await store.db.selectFrom('directory_accounts').select('username').where('organisation', '=', org).execute()
+  t.equal(names.length, 23)
+  t.ok(names.every((a) => a.username === null))
+})
+
 t.test('a member added to a group reaches the person, through the nesting, at the next incremental run; removed, is gone', async (t) => {
   const { org, directory } = await setUpMunicipality(t, testApp, ldap)
   const g = directory.groups
