@@ -43,6 +43,8 @@ export function accountRecord (id: string, dn: string, user: Resource): AccountR
     display_name: asText(user['displayName']),
     given_name: asText(name['givenName']),
     family_name: asText(name['familyName']),
+    // The name an eduPersonPrincipalName login gives, e.g. anna.svensson@exempelkommun.se.
+    username: asText(user['userName']),
     disabled: user['active'] === false
   }
 }

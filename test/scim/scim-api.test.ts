@@ -471,6 +471,20 @@ t.test('correlation end to end: a pushed user joins the HR person, its groups re
   t.ok(account.ended_at, 'the account has ended')
 })
 
+t.test('a User\'s userName is its directory account\'s user name, and follows a PATCH and a PUT', async (t) => {
+  const target = await scimOrganisation(test)
+  const scim = scimClient(app, target)
+  const anna = await scim.createUser('Anna.Svensson@exempelkommun.se', { [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '100234' } })
+  const usernameOf = async (id: string) => (await store.db.selectFrom('directory_accounts').select('username')
+    .where('organisation', '=', target.org).where('unique_id', '=', id).executeTakeFirstOrThrow()).username
+  t.equal(await usernameOf(anna.id), 'Anna.Svensson@exempelkommun.se', 'as the client wrote it')
+  t.equal((await scim.patch(`/Users/${anna.id}`, [{ op: 'replace', path: 'userName', value: 'anna.s@exempelkommun.se' }])).statusCode, 200)
+  t.equal(await usernameOf(anna.id), 'anna.s@exempelkommun.se')
+  const put = await scim.put(`/Users/${anna.id}`, user('asvensson', { [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '100234' } }))
+  t.equal(put.statusCode, 200, put.body)
+  t.equal(await usernameOf(anna.id), 'asvensson')
+})
+
 t.test('PGlite: the SCIM server runs on the embedded store too', async (t) => {
   const lite = await buildTestApp(await openTestStore('pglite'))
   const target = await scimOrganisation(lite)
