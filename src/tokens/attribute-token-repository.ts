@@ -7,6 +7,8 @@ import { jsonColumn } from '../store/json-column.js'
 export type SubjectLookup =
   | { by: 'service_id' | 'employee_number' | 'email' | 'hsa_id', value: string }
   | { by: 'pin_lookup', value: string }
+  /** A directory account's user name (an IdP's eduPersonPrincipalName), compared case-insensitively; never a relying party's own choice. */
+  | { by: 'username', value: string }
 
 export interface SubjectPerson { id: string, service_id: string, pin_sealed: string | null }
 
@@ -71,7 +73,7 @@ export interface TokenSubjectReader {
   /**
    * The relying party as stored now, and the one person the lookup names with the
    * organisation's name and every effective attribute under an active mapping
-   * (behorig_token_subject, migrations 0011, 0012 and 0015, whose plans each connection keeps). Outside any
+   * (behorig_token_subject, migrations 0011, 0012, 0015 and 0016, whose plans each connection keeps). Outside any
    * transaction, bound to the organisation by the function's own `where`: issuance is a
    * platform path (a relying party, not an organisation's key). The subject is not read
    * for a disabled party.

@@ -4,10 +4,17 @@ import type { SUBJECT_LOOKUP_TYPES } from './attribute-token-schemas.js'
 import type { SubjectLookup } from './attribute-token-repository.js'
 
 /**
+ * How a person may be named: the public subject types of POST /v1/attribute-tokens, and
+ * `username`, a directory account's user name, which only an organisation's IdP gives
+ * (an eduPersonPrincipalName such as anna.svensson@exempelkommun.se is one, not an e-mail).
+ */
+export type NamedSubjectType = typeof SUBJECT_LOOKUP_TYPES[number] | 'username'
+
+/**
  * A person as a caller names them: a relying party in POST /v1/attribute-tokens, or an
  * organisation's IdP through the claim its registration names (token exchange).
  */
-export interface NamedSubject { type: typeof SUBJECT_LOOKUP_TYPES[number], value: string }
+export interface NamedSubject { type: NamedSubjectType, value: string }
 
 /**
  * How a named subject is looked up, the same for every way of asking; a personnummer only
@@ -20,6 +27,7 @@ export function subjectLookup (named: NamedSubject, box: SecretBox): SubjectLook
     case 'employee-number': return { by: 'employee_number', value }
     case 'email': return { by: 'email', value }
     case 'hsa-id': return { by: 'hsa_id', value }
+    case 'username': return { by: 'username', value }
     case 'personal-identity-number': {
       const pin = parsePersonalIdentityNumber(value)
       // A malformed number matches no one: the same 404, and nothing about the number echoed.
