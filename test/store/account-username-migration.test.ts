@@ -1,0 +1,47 @@
+import t from 'tap'
+import pg from 'pg'
+import { loadMigrations, migrate, type MigrationSession } from '../../src/store/migrate.js'
+import { freshDatabaseUrl } from '../helpers/services.js'
+
+/** Migrations over one connection, one transaction per call, as the store runs them. */
+function scriptRunner (client: pg.Client) {
+  return {
+    async withScriptSession<T> (fn: (session: MigrationSession) => Promise<T>): Promise<T> {
+      await client.query('begin')
+      try {
+        const result = await fn({ exec: async (text) => { await client.query(text) }, query: async (text, params) => (await client.query(text, params)).rows })
+        await client.query('commit')
+        return result
+      } catch (error) {
+        await client.query('rollback')
+        throw error
+      }
+    }
+  }
+}
+
+t.test('migration 0016 gives the accounts of SCIM Users pushed before it their userName, and no other account a name', async (t) => {
+  const database = await freshDatabaseUrl()
+  t.teardown(() => database.drop())
+  const client = new pg.Client({ connectionString: database.url })
+  await client.connect()
+  t.teardown(() => client.end())
+  const runner = scriptRunner(client)
+  const all = loadMigrations()
+  await migrate(runner, all.filter((m) => m.id < '0016'))
+
+  // As 0015 left them: a scim source with one User and its account, an ldap source's account.
+  await client.query('insert into organisations (number, name, kind) values ($1, $2, $3)', ['2120001124', 'Exempelkommun', 'municipality'])
+  await client.query(`insert into sources (organisation, id, kind, safety, config) values
+    ('2120001124', 'entra', 'scim', '{}', '{}'), ('2120001124', 'ad', 'ldap', '{}', '{}')`)
+  await client.query(`insert into scim_resources (organisation, source, resource_type, id, user_name, dn, resource) values
+    ('2120001124', 'entra', 'User', 'u-1', 'Anna.Svensson@exempelkommun.se', 'uid=u-1,ou=users,ou=entra,o=scim', '{}'),
+    ('2120001124', 'entra', 'Group', 'g-1', null, 'cn=eb,ou=groups,ou=entra,o=scim', '{}')`)
+  await client.query(`insert into directory_accounts (organisation, source, unique_id, dn, record_hash, last_run) values
+    ('2120001124', 'entra', 'u-1', 'uid=u-1,ou=users,ou=entra,o=scim', 'h', 'run_1'),
+    ('2120001124', 'ad', 'u-1', 'cn=anna,ou=people,dc=exempel,dc=se', 'h', 'run_2')`)
+
+  t.same(await migrate(runner, all), all.filter((m) => m.id >= '0016').map((m) => m.id))
+  const { rows } = await client.query('select source, username from directory_accounts order by source')
+  t.same(rows, [{ source: 'ad', username: null }, { source: 'entra', username: 'Anna.Svensson@exempelkommun.se' }], 'only the SCIM User\'s account, by source and id')
+})
