@@ -41,5 +41,6 @@ export const AuthorizationServerMetadata = Type.Object({
   scopes_supported: Type.Array(Type.String()),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
   token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-  service_documentation: Type.String()
+  service_documentation: Type.String(),
+  subject_token_types_supported: Type.Array(Type.String(), { description: 'Extension member: the subject_token_type values token exchange (RFC 8693) accepts.' })
 }, { additionalProperties: true, description: 'RFC 8414 authorization server metadata.' })
