@@ -30,6 +30,9 @@ export interface AttributeTokenClaims extends JWTPayload {
   catalog: { domain: string, version: string }
   source_as_of: string
   status: { status_list: { idx: number, uri: string } }
+  /** Only in a token exchanged for a login: its level of assurance, and when the person authenticated. */
+  acr?: string
+  auth_time?: number
 }
 
 export type Verification =

@@ -150,7 +150,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const { tokenServices } = services
   await app.register(keyRoutes, { keys: tokenServices.keys })
   await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })
-  await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants })
+  await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants, subjectTokenTypes: tokenServices.subjectTokenTypes })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
   await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
   await app.register(auditRoutes, { audit: services.audit })

@@ -31,6 +31,8 @@ export interface TokenServices {
   accessTokens: AccessTokenVerifier
   /** Grant handlers of /oauth/token by grant_type; token exchange adds itself here. */
   grants: Grants
+  /** The subject_token_type values token exchange accepts (the metadata lists them). */
+  subjectTokenTypes: readonly string[]
   statusLists: StatusListService
   /** Attribute tokens: issuance, and revocation through the status lists. */
   attributeTokens: AttributeTokenService
@@ -77,6 +79,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
       ['client_credentials', clientCredentialsGrant({ keys, issuer: config.issuer, record })],
       [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens, attributeTokens })]
     ]),
+    subjectTokenTypes: [...subjectTokens.keys()],
     statusLists,
     attributeTokens,
     async close () {

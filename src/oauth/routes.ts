@@ -19,9 +19,11 @@ export interface OAuthRouteOptions {
   issuer: string
   authenticateClient (form: ClientCredentials): Promise<StoredRelyingParty>
   grants: Grants
+  /** The subject_token_type values token exchange accepts, for the metadata. */
+  subjectTokenTypes: readonly string[]
 }
 
-export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (app, { issuer, authenticateClient, grants }) => {
+export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (app, { issuer, authenticateClient, grants, subjectTokenTypes }) => {
   // This plugin is encapsulated: the form parser and the RFC 6749 error format stay here.
   app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 65_536 }, parseForm)
   app.setErrorHandler(renderOAuthError)
@@ -56,12 +58,12 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
       tags: ['Discovery'] satisfies ApiTag[],
       operationId: 'getAuthorizationServerMetadata',
       summary: 'Authorization server metadata (RFC 8414)',
-      description: 'Where an agency\'s client library starts: the issuer, the token endpoint, the JWKS, the grants and the client authentication it accepts.',
-      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [authorizationServerMetadata(issuer, grants.keys())]) }
+      description: 'Where an agency\'s client library starts: the issuer, the token endpoint, the JWKS, the grants, the client authentication and the subject token types it accepts.',
+      response: { 200: documented('The metadata.', AuthorizationServerMetadata, [authorizationServerMetadata(issuer, grants.keys(), subjectTokenTypes)]) }
     }
   }, async function metadata (_request, reply) {
     reply.header('cache-control', 'public, max-age=3600')
-    return authorizationServerMetadata(issuer, grants.keys())
+    return authorizationServerMetadata(issuer, grants.keys(), subjectTokenTypes)
   })
 }
 

@@ -19,7 +19,7 @@ export const TokenRequest = Type.Object({
 export type TokenRequest = Static<typeof TokenRequest>
 
 export const TokenResponse = Type.Object({
-  access_token: Type.String({ description: 'An RFC 9068 JWT access token (typ at+jwt) for POST /v1/attribute-tokens; in a token exchange, the attribute token (typ attribute-token+jwt).' }),
+  access_token: Type.String({ description: 'An RFC 9068 JWT access token (typ at+jwt) for POST /v1/attribute-tokens; in a token exchange, the attribute token (typ attribute-token+jwt), which also carries the login\'s acr and, when the subject token had it, auth_time.' }),
   token_type: Type.Enum(['Bearer', 'N_A'], { description: '`Bearer` for access tokens; `N_A` for an exchanged attribute token (RFC 8693 §2.2.1: it is not an access token).' }),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
   scope: Type.Optional(Type.String()),
@@ -41,5 +41,6 @@ export const AuthorizationServerMetadata = Type.Object({
   scopes_supported: Type.Array(Type.String()),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
   token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-  service_documentation: Type.String()
+  service_documentation: Type.String(),
+  subject_token_types_supported: Type.Array(Type.String(), { description: 'Extension member: the subject_token_type values token exchange (RFC 8693) accepts.' })
 }, { additionalProperties: true, description: 'RFC 8414 authorization server metadata.' })

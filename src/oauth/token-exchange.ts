@@ -1,9 +1,11 @@
 import { ProblemError } from '../http/problem.js'
+import { LOA3, meetsLoa } from '../identifiers/loa.js'
+import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
 import { SubjectNotFound } from '../tokens/errors.js'
 import { invalidSubjectToken, invalidRequest } from './errors.js'
 import type { GrantHandler } from './grants.js'
-import { JWT_TOKEN_TYPE, type SubjectTokenVerifier } from './subject-tokens/subject-token-verifier.js'
+import { JWT_TOKEN_TYPE, type LoginContext, type SubjectTokenVerifier } from './subject-tokens/subject-token-verifier.js'
 import type { SubjectTokenVerifiers } from './subject-tokens/subject-token-verifiers.js'
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -17,14 +19,16 @@ export interface TokenExchangeDeps {
 /**
  * RFC 8693: a relying party (authenticated with private_key_jwt) hands in a token that an
  * organisation's registered IdP issued about a person, and gets that person's attribute
- * token. The subject_token_type's verifier finds the organisation and names the person.
+ * token. The subject_token_type's verifier finds the organisation and names the person;
+ * the login must meet the party's `min_loa`.
  */
 export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
   return async function tokenExchange (form, client) {
     const { token, verifier } = requireParameters(form, deps.subjectTokens)
-    const { organisation, subject } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
+    const { organisation, subject, login } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
+    requireAssurance(login, client)
     try {
-      const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain)
+      const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain, login)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
       if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken('no attributes this client may receive for the person the subject_token names')
@@ -39,4 +43,13 @@ function requireParameters (form: Parameters<GrantHandler>[0], verifiers: Subjec
   if (!verifier) throw invalidRequest(`subject_token_type must be ${[...verifiers.keys()].join(' or ')}`)
   if (form.requested_token_type !== undefined && form.requested_token_type !== JWT_TOKEN_TYPE) throw invalidRequest(`requested_token_type must be ${JWT_TOKEN_TYPE}`)
   return { token: form.subject_token, verifier }
+}
+
+/**
+ * The login's level must meet the party's. The refusal names the level required, never the
+ * one the token carried: whatever the token says stays out of the answer.
+ */
+function requireAssurance (login: LoginContext, client: StoredRelyingParty): void {
+  const required = client.document.min_loa ?? LOA3
+  if (!meetsLoa(login.acr, required)) throw invalidRequest(`the subject_token's login does not meet the level of assurance this client requires: ${required}`)
 }

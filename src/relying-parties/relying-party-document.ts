@@ -35,6 +35,8 @@ export interface RelyingPartyDocument {
   token_lifetime: number
   disabled: boolean
   subject_token_audiences?: string[]
+  /** One of KNOWN_LOA_URIS (identifiers/loa.ts); absent means LOA3. */
+  min_loa?: string
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined

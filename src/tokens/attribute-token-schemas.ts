@@ -13,7 +13,7 @@ export const AttributeTokenRequest = Type.Object({
 export type AttributeTokenRequest = Static<typeof AttributeTokenRequest>
 
 export const AttributeTokenResponse = Type.Object({
-  attribute_token: Type.String({ description: 'A JWS, header typ attribute-token+jwt; claims iss, sub, aud, iat, nbf, exp, jti, organisation, attributes, catalog, source_as_of, status (see docs/tokens.md).' }),
+  attribute_token: Type.String({ description: 'A JWS, header typ attribute-token+jwt; claims iss, sub, aud, iat, nbf, exp, jti, organisation, attributes, catalog, source_as_of, status (see docs/tokens.md). No acr or auth_time: those are only in a token exchanged for a login at /oauth/token.' }),
   expires_in: Type.Integer({ description: 'Seconds until the attribute token expires (the relying party\'s token_lifetime).' })
 }, {
   examples: [{

@@ -15,7 +15,7 @@ import type { StatusListService } from './status-list-service.js'
 import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectWithAttributes } from './attribute-token-repository.js'
 import { subjectLookup, type NamedSubject } from './subject-lookup.js'
 import { attributeTokenFormat, DEFAULT_ATTRIBUTE_TOKEN_FORMAT } from './formats/format-registry.js'
-import type { AttributeTokenFormat, IssuanceDecision } from './formats/attribute-token-format.js'
+import type { AttributeTokenFormat, IssuanceDecision, LoginContext } from './formats/attribute-token-format.js'
 import { issuanceLedger } from './issuance-ledger.js'
 import { releasesAttribute, releasesOrganisation } from './release-policy.js'
 import { subjectIdentifier } from './subject-identifier.js'
@@ -32,8 +32,11 @@ export interface AttributeTokenService {
    * subject, so deleting, disabling or re-keying one stops its next request.
    */
   issue (caller: { clientId: string, registration: string }, request: AttributeTokenRequest): Promise<IssuedAttributeToken>
-  /** The token for a person named as a relying party or an IdP names them (token exchange maps an IdP's claim to one). */
-  issueFor (clientId: string, organisation: string, subject: NamedSubject, domain?: string): Promise<IssuedAttributeToken>
+  /**
+   * Token exchange: the token for a person an IdP's login names (mapped from its claim to a
+   * subject), carrying the login's `acr` and `auth_time` when it records them.
+   */
+  issueFor (clientId: string, organisation: string, subject: NamedSubject, domain: string | undefined, login: LoginContext): Promise<IssuedAttributeToken>
   /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
   revoke (event: AttributesRevoked): Promise<number>
   /** Waits for issuances being recorded (at shutdown). */
@@ -102,8 +105,8 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   /** Today every relying party gets the one format; a policy field may choose another. */
   const formatFor = (_party: StoredRelyingParty): AttributeTokenFormat => attributeTokenFormat(DEFAULT_ATTRIBUTE_TOKEN_FORMAT)
 
-  /** `registration`: the generation the caller's access token names, when it came with one. */
-  async function issueFor (clientId: string, organisation: string, named: NamedSubject, domain: string | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
+  /** `login`: the login it is exchanged for, if any; `registration`: the generation the caller's access token names, when it came with one. */
+  async function issueFor (clientId: string, organisation: string, named: NamedSubject, domain: string | undefined, login: LoginContext | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
     const { party, subject } = await subjects.find(clientId, organisation, subjectLookup(named, deps.box))
     if (!party || (registration !== undefined && party.generation !== registration)) throw refused()
     const found = content(party, organisation, subject, domain)
@@ -122,6 +125,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       sourceAsOf: found.sourceAsOf,
       status: { idx: status.idx, uri: status.uri },
       jti,
+      ...(login ? { login } : {}),
       issuedAt: iat,
       expiresAt: iat + lifetime
     }
@@ -151,12 +155,12 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   }
 
   return {
-    issueFor: (clientId, organisation, subject, domain) => issueFor(clientId, organisation, subject, domain),
+    issueFor: (clientId, organisation, subject, domain, login) => issueFor(clientId, organisation, subject, domain, login),
     async issue (caller, request) {
       const { type, value, organisation } = request.subject
       // The schema cannot tie value's format to type; a malformed HSA-id is the caller's mistake, not an unknown person.
       if (type === 'hsa-id' && !isHsaId(value)) throw malformedHsaId()
-      return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, bearerRefused, caller.registration)
+      return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, undefined, bearerRefused, caller.registration)
     },
     drain: () => ledger.drain(),
     async revoke (event) {

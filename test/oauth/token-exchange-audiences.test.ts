@@ -24,7 +24,7 @@ const registered = await app.inject({ method: 'PUT', url: `/v1/organisations/${o
 if (registered.statusCode !== 201) throw new Error(registered.body)
 
 async function login (aud: string | string[]): Promise<string> {
-  return new SignJWT({ aud, employee_number: '1001' })
+  return new SignJWT({ aud, employee_number: '1001', acr: 'http://id.elegnamnden.se/loa/1.0/loa3' })
     .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
     .setIssuer(IDP).setSubject('user-abc').setIssuedAt().setExpirationTime('5m')
     .sign(idpKey.privateKey)

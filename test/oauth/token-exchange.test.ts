@@ -9,6 +9,7 @@ const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
 const IDP = 'https://idp.exempelkommun.test'
+const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3'
 
 const test = await tokenTestApp()
 const { app } = test
@@ -25,7 +26,7 @@ const registerIdp = (organisation: string, document: Record<string, unknown>) =>
 const idpDocument = { issuer: IDP, jwks: { keys: [idpJwk] }, subject: { claim: 'employee_number', type: 'employee-number' } }
 
 async function subjectToken (claims: Record<string, unknown>, options: { key?: typeof strangerKey.privateKey, exp?: number, issuer?: string } = {}): Promise<string> {
-  return new SignJWT({ aud: 'fk', ...claims })
+  return new SignJWT({ aud: 'fk', acr: LOA3, ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
     .setIssuer(options.issuer ?? IDP).setSubject('user-abc').setIssuedAt().setExpirationTime(options.exp ?? '5m')
     .sign(options.key ?? idpKey.privateKey)
@@ -69,6 +70,7 @@ t.test('an IdP token is exchanged for the attribute token of the person it names
   t.equal(payload.sub, (await verifyAttributeToken(app, direct.json().attribute_token, 'fk')).payload.sub, 'the same pairwise sub as a direct request')
   const metadata = (await app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json()
   t.ok(metadata.grant_types_supported.includes(GRANT), 'advertised in the metadata')
+  t.same(metadata.subject_token_types_supported, [JWT_TYPE, ID_TOKEN_TYPE], 'with the subject token types it accepts')
 })
 
 t.test('an ID token naming the person by e-mail, once the IdP is configured so', async (t) => {

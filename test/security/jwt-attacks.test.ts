@@ -119,7 +119,7 @@ const subjectTokens: Target = {
   key: idp.privateKey,
   publicJwk: idpJwk,
   header: () => ({ alg: 'ES256', kid: 'idp-1' }),
-  claims: () => ({ iss: IDP, sub: 'user-abc', aud: 'fk', employee_number: '1001', iat: now(), exp: now() + 300, jti: randomUUID() }),
+  claims: () => ({ iss: IDP, sub: 'user-abc', aud: 'fk', employee_number: '1001', acr: 'http://id.elegnamnden.se/loa/1.0/loa3', iat: now(), exp: now() + 300, jti: randomUUID() }),
   async send (token, as = 'fk') {
     const client = as === 'fk' ? fk : csn
     return tokenRequest(app, await clientAssertion(client.key, as, ISSUER), { grant_type: GRANT, subject_token: token, subject_token_type: JWT_TYPE })

@@ -47,6 +47,20 @@ t.test('the JWT format writes the claims docs/tokens.md lists from the decision'
   t.same(Object.keys(format.claims(decision)), ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'organisation', 'attributes', 'catalog', 'source_as_of', 'status'], 'in the order tokens have always had')
 })
 
+t.test('the JWT format adds the login\'s acr and auth_time, last, only for a token issued from one', async (t) => {
+  const format = attributeTokenFormat('attribute-token+jwt')
+  const acr = 'http://id.elegnamnden.se/loa/1.0/loa3'
+  const fromLogin = format.claims({ ...decision, login: { acr, authTime: 1_772_444_700 } })
+  t.match(fromLogin, { acr, auth_time: 1_772_444_700 })
+  t.same(Object.keys(fromLogin).slice(-3), ['status', 'acr', 'auth_time'])
+  const untimed = format.claims({ ...decision, login: { acr } })
+  t.equal(untimed['acr'], acr)
+  t.notOk('auth_time' in untimed)
+  const direct = format.claims(decision)
+  t.notOk('acr' in direct)
+  t.notOk('auth_time' in direct)
+})
+
 t.test('the JWT format signs with the signer it is given, under its typ', async (t) => {
   const { privateKey, publicKey } = await generateKeyPair('ES256')
   const signer: TokenSigner = { sign: (header, payload) => new SignJWT(payload).setProtectedHeader({ ...header, alg: 'ES256' }).sign(privateKey) }

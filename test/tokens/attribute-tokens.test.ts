@@ -136,7 +136,7 @@ t.test('a disabled relying party is refused at once, its live access token too',
   const res = await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })
   t.equal(res.statusCode, 401)
   t.equal(res.json().type, problemType('invalid-access-token', ISSUER))
-  const refusal = await app.behorig.tokenServices.attributeTokens.issueFor('soon-disabled', org, { type: 'employee-number', value: '1001' })
+  const refusal = await app.behorig.tokenServices.attributeTokens.issueFor('soon-disabled', org, { type: 'employee-number', value: '1001' }, undefined, { acr: 'http://id.elegnamnden.se/loa/1.0/loa3' })
     .then(() => undefined, (err: unknown) => err)
   t.match(refusal, { definition: { slug: 'relying-party-disabled', status: 403 } }, 'the service refuses a disabled party whatever let it in')
   await app.behorig.tokenServices.relyingParties.delete('soon-disabled')

@@ -6,6 +6,7 @@ import { invalidSubjectToken, OAuthError } from '../errors.js'
 import { normalisedTyp } from '../client-assertion.js'
 import { COMPACT_JWS } from '../compact-jws.js'
 import type { SubjectTokenVerifier } from './subject-token-verifier.js'
+import { loginContextOf } from './login-context.js'
 
 /** Asymmetric algorithms only, as for client assertions. */
 const SUBJECT_TOKEN_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256']
@@ -37,7 +38,7 @@ export function jwtSubjectToken (deps: JwtSubjectTokenDeps): SubjectTokenVerifie
       // Own claims only: an organisation may name any claim, `constructor` too.
       const value = Object.hasOwn(claims, claim) ? claims[claim] : undefined
       if (typeof value !== 'string' || value === '') throw invalidSubjectToken(`the subject_token has no ${claim} claim naming the person`)
-      return { organisation: idp.organisation, subject: { type, value } }
+      return { organisation: idp.organisation, subject: { type, value }, login: loginContextOf(claims) }
     }
   }
 }

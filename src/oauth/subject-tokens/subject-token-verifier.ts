@@ -1,11 +1,15 @@
 import type { NamedSubject } from '../../tokens/subject-lookup.js'
+import type { LoginContext } from '../../tokens/formats/attribute-token-format.js'
+
+/** The login a subject token records: `acr` (its level of assurance) and `authTime` (epoch seconds), when it says them. Declared with the token formats, which carry it. */
+export type { LoginContext }
 
 /** RFC 8693 §3 token type URNs. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
 
-/** Who a verified subject token names: the organisation whose IdP issued it, and the person as that IdP names them. */
-export interface VerifiedSubject { organisation: string, subject: NamedSubject }
+/** Who a verified subject token names: the organisation whose IdP issued it, the person as that IdP names them, and the login. */
+export interface VerifiedSubject { organisation: string, subject: NamedSubject, login: LoginContext }
 
 /**
  * One kind of subject_token (RFC 8693 §2.1). Each lives in this folder and is listed by

@@ -2,6 +2,13 @@ import type { KeyService } from '../../keys/service.js'
 import type { HeldAttribute } from '../attribute-token-repository.js'
 
 /**
+ * The login a token is issued from (token exchange): its level of assurance, an
+ * authentication context URI (identifiers/loa.ts), and when the person authenticated,
+ * in seconds since the epoch. Either may be unknown.
+ */
+export interface LoginContext { acr?: string, authTime?: number }
+
+/**
  * What the service decided one token says, before any format says how: who it is about and
  * for, what it carries, and when it lives. Times are seconds since the epoch.
  */
@@ -20,6 +27,8 @@ export interface IssuanceDecision {
   /** Where the token's revocation bit is (draft-ietf-oauth-status-list §6.1). */
   status: { idx: number, uri: string }
   jti: string
+  /** Present only for a token issued from a login; a direct lookup names none. */
+  login?: LoginContext
   issuedAt: number
   expiresAt: number
 }

@@ -24,6 +24,9 @@ function attributeTokenClaims (decision: IssuanceDecision): Record<string, unkno
     attributes: decision.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}), ...(a.valid_until !== null ? { valid_until: a.valid_until } : {}) })),
     catalog: decision.catalog,
     source_as_of: decision.sourceAsOf,
-    status: { status_list: { idx: decision.status.idx, uri: decision.status.uri } }
+    status: { status_list: { idx: decision.status.idx, uri: decision.status.uri } },
+    // OIDC Core §2 names: the level and time of the login the token was exchanged for.
+    ...(decision.login?.acr !== undefined ? { acr: decision.login.acr } : {}),
+    ...(decision.login?.authTime !== undefined ? { auth_time: decision.login.authTime } : {})
   }
 }
