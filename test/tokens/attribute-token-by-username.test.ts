@@ -32,8 +32,8 @@ for (const kind of kinds) {
     await scim.createUser('konsult@byra.se', employee('9999'))
     await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare', 'socialtjanst.bu.handlaggare'] } })
     const tokens = app.behorig.tokenServices.attributeTokens
-    const sub = async (named: NamedSubject) => (await verifyAttributeToken(app, (await tokens.issueFor('fk', org, named)).attribute_token, 'fk')).payload.sub
-    const refusal = (value: string) => tokens.issueFor('fk', org, { type: 'username', value }).then(() => undefined, (error: unknown) => error)
+    const sub = async (named: NamedSubject) => (await verifyAttributeToken(app, (await tokens.issueFor('fk', org, named, undefined, {})).attribute_token, 'fk')).payload.sub
+    const refusal = (value: string) => tokens.issueFor('fk', org, { type: 'username', value }, undefined, {}).then(() => undefined, (error: unknown) => error)
 
     t.test('a user name names the person its account is linked to, whatever its case', async (t) => {
       const byNumber = await sub({ type: 'employee-number', value: '1001' })
