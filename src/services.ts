@@ -23,8 +23,7 @@ import { relyingPartyRepository } from './relying-parties/repository.js'
 import { organisationRepository, type OrganisationRepository } from './organisations/repository.js'
 import { apiKeyRepository, type ApiKeyRepository } from './api-keys/repository.js'
 import { apiKeyService, type ApiKeyService } from './api-keys/service.js'
-import { identityProviderRepository } from './identity-providers/repository.js'
-import { identityProviderService, type IdentityProviderService } from './identity-providers/service.js'
+import type { IdentityProviderService } from './identity-providers/service.js'
 import { unitRepository, type UnitRepository } from './units/repository.js'
 import { peopleRepository, type PeopleRepository } from './people/repository.js'
 import { scimService, type ScimService } from './scim/service.js'
@@ -103,8 +102,9 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   engine.events.subscribe(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })
-  const tokenServices = createTokenServices(config, { db: store.db, box, outbound }, {
+  const tokenServices = createTokenServices(config, { db: store.db, box, outbound, log }, {
     ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
+    ...(overrides.jwksFetch?.ca ? { metadataFetch: { ca: overrides.jwksFetch.ca } } : {}),
     ...(overrides.issuanceAudit !== undefined ? { issuanceAudit: overrides.issuanceAudit } : {}),
     ...(overrides.now ? { evaluationClock: overrides.now } : {})
   })
@@ -128,7 +128,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     organisations,
     apiKeys: apiKeyService({ apiKeys: apiKeyLookup, organisations }),
     apiKeyLookup,
-    identityProviders: identityProviderService({ identityProviders: identityProviderRepository(store.db), organisations }),
+    identityProviders: tokenServices.identityProviders,
     units: unitRepository(store.db),
     people: peopleRepository(store.db),
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),

@@ -21,6 +21,10 @@ import { statusListRepository } from './tokens/status-list-repository.js'
 import { statusListService, type StatusListService } from './tokens/status-list-service.js'
 import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
+import { identityProviderService, type IdentityProviderService } from './identity-providers/service.js'
+import type { MetadataFetchOptions } from './identity-providers/saml-metadata.js'
+import type { Logger } from './log/logger.js'
+import { organisationRepository } from './organisations/repository.js'
 
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
@@ -36,12 +40,16 @@ export interface TokenServices {
   statusLists: StatusListService
   /** Attribute tokens: issuance, and revocation through the status lists. */
   attributeTokens: AttributeTokenService
+  /** The SAML and OIDC identity providers whose logins token exchange accepts. */
+  identityProviders: IdentityProviderService
   close (): Promise<void>
 }
 
 export interface TokenServiceOptions {
   /** How relying parties' jwks_uri sets are fetched (tests trust their local CA here). */
   jwksFetch?: JwksFetchOptions
+  /** How SAML metadata_url documents are fetched (tests trust their local CA here). */
+  metadataFetch?: MetadataFetchOptions
   /**
    * False only in the token benchmark's baseline run, to measure what auditing issuance
    * costs; no configuration reaches it.
@@ -51,7 +59,7 @@ export interface TokenServiceOptions {
   evaluationClock?: () => Date
 }
 
-export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'> }, options: TokenServiceOptions = {}): TokenServices {
+export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'>, log?: Pick<Logger, 'warn'> }, options: TokenServiceOptions = {}): TokenServices {
   const keys = keyService({ keys: keyRepository(deps.db), box: deps.box, policy: config.keys })
   const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
   const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
@@ -69,7 +77,14 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
     ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
   })
   const record = tokenEndpointAudit(deps.db)
-  const subjectTokens = subjectTokenVerifiers({ issuer: config.issuer, findIdentityProvider: identityProviderRepository(deps.db).findByIssuer, keys: keySets })
+  const identityProviders = identityProviderService({
+    identityProviders: identityProviderRepository(deps.db),
+    organisations: organisationRepository(deps.db),
+    outbound: deps.outbound,
+    ...(options.metadataFetch ? { metadataFetch: options.metadataFetch } : {}),
+    ...(deps.log ? { log: deps.log } : {})
+  })
+  const subjectTokens = subjectTokenVerifiers({ issuer: config.issuer, identityProviders, keys: keySets, replay })
   return {
     keys,
     relyingParties,
@@ -82,6 +97,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
     subjectTokenTypes: [...subjectTokens.keys()],
     statusLists,
     attributeTokens,
+    identityProviders,
     async close () {
       await attributeTokens.drain()
       await replay.close()

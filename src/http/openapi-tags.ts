@@ -12,6 +12,7 @@ export const API_TAGS = [
   { name: 'Catalog', description: 'The shared attribute catalog, public and versioned: what a mapping may grant and what a token may carry, e.g. `socialtjanst.eb.handlaggare`.' },
   { name: 'Mappings', description: 'Step 3 (steward): rules from HR and directory facts to catalog attributes. Submit a draft, preview who gains and loses what, publish.' },
   { name: 'People', description: 'Step 3, checking: the people the sources gave, with employments, groups and the effective attributes the active mapping grants, and why.' },
+  { name: 'Identity providers', description: 'Step 4, logins (platform admin): the SAML 2.0 and OpenID Connect identity providers whose logins relying parties may trade for attribute tokens, each serving one or several organisations.' },
   { name: 'Relying parties', description: 'Step 4 (platform admin): register an agency\'s client: its public keys and what may be released to it.' },
   { name: 'OAuth', description: 'Step 5 (agency): an access token by client credentials with `private_key_jwt` (RFC 7523), or an attribute token by token exchange (RFC 8693).' },
   { name: 'Attribute tokens', description: 'Step 5, continued (agency): one person\'s attributes as a signed JWT, with an access token from `/oauth/token`.' },

@@ -1,10 +1,13 @@
 import { defineProblem } from '../http/problem.js'
 
-/** An identity-provider document whose keys are unusable, or that gives both or neither of jwks and jwks_uri. */
+/** An identity-provider document that does not hold together: keys, metadata, organisations (each with a JSON Pointer). */
 export const IdentityProviderInvalid = defineProblem('identity-provider-invalid', 'The identity-provider document is not valid', 422)
 
-/** The organisation has no registered identity provider. */
-export const UnknownIdentityProvider = defineProblem('unknown-identity-provider', 'No identity provider is registered for this organisation', 404)
+/** No registration by that id, or the organisation has no shortcut registration. */
+export const UnknownIdentityProvider = defineProblem('unknown-identity-provider', 'No such identity provider is registered', 404)
 
-/** Another organisation already registered an identity provider with this issuer. */
-export const IdentityProviderIssuerTaken = defineProblem('identity-provider-issuer-taken', 'Another organisation registered this issuer', 409)
+/** Another registration already holds this issuer (OIDC `iss` or SAML entityID). */
+export const IdentityProviderIssuerTaken = defineProblem('identity-provider-issuer-taken', 'Another registration holds this issuer', 409)
+
+/** `org-<orgnr>` ids belong to the organisation route's shortcut registrations. */
+export const IdentityProviderShortcut = defineProblem('identity-provider-shortcut', 'This id is kept for an organisation\'s shortcut registration', 409)

@@ -9,7 +9,7 @@ import type { ClientCredentials } from './client-assertion.js'
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../http/errors.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
-import { TOKEN_BODY_LIMIT } from '../http/body-limits.js'
+import { TOKEN_ENDPOINT_BODY_LIMIT } from '../http/body-limits.js'
 import { TOKEN_ENDPOINT_LIMIT } from './claimed-client.js'
 
 const FORM = 'application/x-www-form-urlencoded'
@@ -25,12 +25,12 @@ export interface OAuthRouteOptions {
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (app, { issuer, authenticateClient, grants, subjectTokenTypes }) => {
   // This plugin is encapsulated: the form parser and the RFC 6749 error format stay here.
-  app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 65_536 }, parseForm)
+  app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: TOKEN_ENDPOINT_BODY_LIMIT }, parseForm)
   app.setErrorHandler(renderOAuthError)
 
   app.post(TOKEN_ENDPOINT_PATH, {
     config: { auth: false, claimedClientLimit: TOKEN_ENDPOINT_LIMIT },
-    bodyLimit: TOKEN_BODY_LIMIT,
+    bodyLimit: TOKEN_ENDPOINT_BODY_LIMIT,
     schema: {
       tags: ['OAuth'] satisfies ApiTag[],
       operationId: 'requestAccessToken',

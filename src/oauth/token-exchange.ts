@@ -7,6 +7,7 @@ import { invalidSubjectToken, invalidRequest } from './errors.js'
 import type { GrantHandler } from './grants.js'
 import { JWT_TOKEN_TYPE, type LoginContext, type SubjectTokenVerifier } from './subject-tokens/subject-token-verifier.js'
 import type { SubjectTokenVerifiers } from './subject-tokens/subject-token-verifiers.js'
+import { NO_PERSON } from './subject-tokens/login-subject.js'
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 
@@ -17,8 +18,8 @@ export interface TokenExchangeDeps {
 }
 
 /**
- * RFC 8693: a relying party (authenticated with private_key_jwt) hands in a token that an
- * organisation's registered IdP issued about a person, and gets that person's attribute
+ * RFC 8693: a relying party (authenticated with private_key_jwt) hands in a login that a
+ * registered identity provider issued about a person, and gets that person's attribute
  * token. The subject_token_type's verifier finds the organisation and names the person;
  * the login must meet the party's `min_loa`.
  */
@@ -31,7 +32,7 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
       const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain, login)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
-      if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken('no attributes this client may receive for the person the subject_token names')
+      if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken(NO_PERSON)
       throw error
     }
   }

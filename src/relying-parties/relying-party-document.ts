@@ -81,8 +81,7 @@ export function keySetErrors (keys: ClientJwk[], refuse?: (jwk: ClientJwk) => st
     if (seen.has(jwk.kid)) errors.push({ pointer: `/jwks/keys/${i}/kid`, detail: `kid "${jwk.kid}" appears twice` })
     seen.add(jwk.kid)
     const refused = refuse?.(jwk)
-    if (refused) errors.push({ pointer: `/jwks/keys/${i}`, detail: refused })
-    const problem = publicKeyProblem(jwk)
+    const problem = refused ?? publicKeyProblem(jwk)
     if (problem) errors.push({ pointer: `/jwks/keys/${i}`, detail: problem })
   }
   return errors

@@ -283,10 +283,16 @@ export interface AttributeTokenTable {
   revoked_at: Date | null
 }
 
-export interface IdentityProviderTable {
-  organisation: string
-  issuer: string
+export interface PlatformIdentityProviderTable {
+  id: string
+  kind: 'saml' | 'oidc'
+  /** The SAML entityID or the OIDC issuer. */
+  entity: string
+  organisations: string[]
   document: ColumnType<unknown, string, string>
+  metadata: ColumnType<unknown, string | null, string | null>
+  shortcut_of: string | null
+  shortcut_document: ColumnType<unknown, string | null, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -322,7 +328,7 @@ export interface Database {
   client_assertion_jtis: ClientAssertionJtiTable
   status_lists: StatusListTable
   attribute_tokens: AttributeTokenTable
-  identity_providers: IdentityProviderTable
+  platform_identity_providers: PlatformIdentityProviderTable
   audit_chains: AuditChainTable
   audit_events: AuditEventTable
   audit_checkpoints: AuditCheckpointTable

@@ -106,8 +106,8 @@ t.test('identity providers: registration records issuer and kids, removal record
   t.equal((await app.inject({ method: 'DELETE', url: path, headers: adminHeaders })).statusCode, 204)
   const recorded = (await events(org)).filter((e) => e.action.startsWith('identity-provider.'))
   t.match(recorded, [
-    { action: 'identity-provider.registered', actor: { kind: 'platform-admin' }, details: { created: true, issuer: 'https://idp.exempel.se', kids: ['idp-1'], subject: { claim: 'employee_number' } } },
-    { action: 'identity-provider.removed', details: { issuer: 'https://idp.exempel.se' } }
+    { action: 'identity-provider.registered', actor: { kind: 'platform-admin' }, details: { id: `org-${org}`, created: true, kind: 'oidc', issuer: 'https://idp.exempel.se', organisations: [org], kids: ['idp-1'], subject: { match: ['employee-number'], claims: { 'employee-number': 'employee_number' } } } },
+    { action: 'identity-provider.removed', details: { id: `org-${org}`, issuer: 'https://idp.exempel.se' } }
   ])
   t.equal(recorded.length, 2)
   t.notOk(JSON.stringify(recorded).includes(String(jwk.x)), 'kids, not keys')

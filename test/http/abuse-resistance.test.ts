@@ -147,13 +147,13 @@ t.test('Redis-backed limits are shared by every API node', async (t) => {
   t.ok(keys.some((k) => k.endsWith('anonymous:10.5.0.1')), `counted in Redis: ${keys.join(', ')}`)
 })
 
-t.test('token routes take a few kB of body; admin documents up to BEHORIG_BODY_LIMIT', async (t) => {
+t.test('the attribute-token route takes a few kB of body, the token endpoint 96 KiB; admin documents up to BEHORIG_BODY_LIMIT', async (t) => {
   const { headers } = await agencyBearer('rl-body', '10.6.0.1')
   const big = await app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers, payload: { subject: { type: 'email', value: 'x'.repeat(9000), organisation: '2120000142' } } })
   t.equal(big.statusCode, 413)
   t.equal(big.json().type, problemType('payload-too-large', ISSUER))
-  // The token endpoint keeps RFC 6749's error form for every refusal, this one included.
-  const form = await tokenRequest(app, `grant_type=client_credentials&client_assertion=${'x'.repeat(9000)}`, '10.6.0.2')
+  // The token endpoint (96 KiB, for SAML subject tokens) keeps RFC 6749's error form for every refusal, this one included.
+  const form = await tokenRequest(app, `grant_type=client_credentials&client_assertion=${'x'.repeat(100_000)}`, '10.6.0.2')
   t.equal(form.statusCode, 400)
   t.match(form.json(), { error: 'invalid_request', error_description: /too large/i })
   const org = randomOrganisationNumber()

@@ -2,6 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { validate } from '@readme/openapi-parser'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
+import { identityProviderJsonSchema } from '../../src/identity-providers/document-schema.js'
 
 const store = await openTestStore()
 const { app } = await buildTestApp(store)
@@ -11,6 +12,11 @@ t.test('the checked-in openapi.yaml is what the code generates', async (t) => {
   const checkedIn = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')
   t.equal(checkedIn, app.swagger({ yaml: true }), 'run `npm run openapi` and commit openapi.yaml')
   t.notMatch(checkedIn, /: [*&]a\d+\b/, 'no YAML anchors or aliases')
+})
+
+t.test('schemas/identity-provider.schema.json is the identity-provider route\'s body schema', async (t) => {
+  const checkedIn = readFileSync(new URL('../../schemas/identity-provider.schema.json', import.meta.url), 'utf8')
+  t.equal(checkedIn, JSON.stringify(identityProviderJsonSchema(), null, 2) + '\n', 'run `npm run openapi` and commit schemas/identity-provider.schema.json')
 })
 
 t.test('the generated document is valid OpenAPI 3.1', async (t) => {

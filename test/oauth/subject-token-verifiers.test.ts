@@ -1,19 +1,22 @@
 import t from 'tap'
 import { subjectTokenVerifiers } from '../../src/oauth/subject-tokens/subject-token-verifiers.js'
-import { ID_TOKEN_TYPE, JWT_TOKEN_TYPE } from '../../src/oauth/subject-tokens/subject-token-verifier.js'
+import { ID_TOKEN_TYPE, JWT_TOKEN_TYPE, SAML2_TOKEN_TYPE } from '../../src/oauth/subject-tokens/subject-token-verifier.js'
 import { clientKeys } from '../../src/relying-parties/client-keys.js'
 
-// No identity provider is registered: every token is refused before a key is read.
+// No identity provider is registered: every token is refused before a key is read or an
+// assertion ID remembered (the replay guard here would fail the test if it were asked).
 const verifiers = subjectTokenVerifiers({
   issuer: 'https://behorig.test',
-  findIdentityProvider: async () => undefined,
+  identityProviders: { findOidc: async () => undefined, findSaml: async () => undefined },
+  replay: { firstUse: async () => { throw new Error('no assertion reaches the replay guard here') }, close: async () => {} },
   keys: clientKeys({ get: async () => { throw new Error('no key set is fetched here') } })
 })
 
-t.test('token exchange accepts JWTs and ID tokens, through one verifier, and nothing else', async (t) => {
-  t.same([...verifiers.keys()], [JWT_TOKEN_TYPE, ID_TOKEN_TYPE])
+t.test('token exchange accepts JWTs and ID tokens through one verifier, SAML 2.0 assertions through another, and nothing else', async (t) => {
+  t.same([...verifiers.keys()], [JWT_TOKEN_TYPE, ID_TOKEN_TYPE, SAML2_TOKEN_TYPE])
   t.equal(verifiers.get(JWT_TOKEN_TYPE), verifiers.get(ID_TOKEN_TYPE))
-  t.equal(verifiers.get('urn:ietf:params:oauth:token-type:saml2'), undefined)
+  t.not(verifiers.get(SAML2_TOKEN_TYPE), verifiers.get(JWT_TOKEN_TYPE))
+  t.equal(verifiers.get('urn:ietf:params:oauth:token-type:saml1'), undefined)
   t.equal(verifiers.get('__proto__'), undefined, 'a Map: no inherited member names a type')
 })
 

@@ -2,11 +2,13 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } fro
 import type { ClientKeys } from '../../relying-parties/client-keys.js'
 import { JwksUnavailable } from '../../relying-parties/client-keys.js'
 import type { StoredIdentityProvider } from '../../identity-providers/repository.js'
+import type { IdentityProviderService } from '../../identity-providers/service.js'
 import { invalidSubjectToken, OAuthError } from '../errors.js'
 import { normalisedTyp } from '../client-assertion.js'
 import { COMPACT_JWS } from '../compact-jws.js'
 import type { SubjectTokenVerifier } from './subject-token-verifier.js'
 import { loginContextOf } from './login-context.js'
+import { loginSubject } from './login-subject.js'
 
 /** Asymmetric algorithms only, as for client assertions. */
 const SUBJECT_TOKEN_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256']
@@ -20,25 +22,21 @@ const JWT_TYPES = [undefined, 'jwt', 'at+jwt']
 
 export interface JwtSubjectTokenDeps {
   issuer: string
-  findIdentityProvider (issuer: string): Promise<StoredIdentityProvider | undefined>
+  identityProviders: Pick<IdentityProviderService, 'findOidc'>
   keys: ClientKeys
 }
 
 /**
- * A JWT (an ID token, or an IdP's access token) that an organisation's registered IdP
- * issued about a person: its `iss` finds the organisation, its registered `subject.claim`
- * names the person.
+ * A JWT (an ID token, or an IdP's access token) that a registered OIDC identity provider
+ * issued about a person: its `iss` finds the registration, whose `subject.match` says which
+ * claims name the person and in which of its organisations.
  */
 export function jwtSubjectToken (deps: JwtSubjectTokenDeps): SubjectTokenVerifier {
   return {
     async verify (token, clientId, audiences) {
       const idp = await identityProviderOf(token, deps)
       const claims = await verifySignedClaims(token, idp, [deps.issuer, clientId, ...audiences], deps)
-      const { claim, type } = idp.document.subject
-      // Own claims only: an organisation may name any claim, `constructor` too.
-      const value = Object.hasOwn(claims, claim) ? claims[claim] : undefined
-      if (typeof value !== 'string' || value === '') throw invalidSubjectToken(`the subject_token has no ${claim} claim naming the person`)
-      return { organisation: idp.organisation, subject: { type, value }, login: loginContextOf(claims) }
+      return { ...loginSubject(idp, (names) => names.flatMap((name) => claimStrings(claims, name))), login: loginContextOf(claims) }
     }
   }
 }
@@ -54,21 +52,22 @@ async function identityProviderOf (subjectToken: string, deps: JwtSubjectTokenDe
     throw invalidSubjectToken('the subject_token is not a JWT')
   }
   if (!JWT_TYPES.includes(normalisedTyp(typ))) throw invalidSubjectToken('the subject_token\'s typ must be absent, JWT or at+jwt')
-  const idp = typeof iss === 'string' ? await deps.findIdentityProvider(iss) : undefined
+  const idp = typeof iss === 'string' ? await deps.identityProviders.findOidc(iss) : undefined
   if (!idp) throw invalidSubjectToken('the subject_token\'s issuer is not a registered identity provider')
   return idp
 }
 
 /**
  * Signature with the IdP's keys, issuer, lifetime, and an audience of the calling relying
- * party's. The IdP document's `audiences` (deprecated) is not consulted: an organisation-wide
- * list would let one agency trade a login issued to another.
+ * party's. A v1 registration's `audiences` (deprecated) is not consulted: an IdP-wide list
+ * would let one agency trade a login issued to another.
  */
 async function verifySignedClaims (token: string, idp: StoredIdentityProvider, audience: string[], deps: JwtSubjectTokenDeps): Promise<Record<string, unknown>> {
-  const holder = { clientId: `idp:${idp.organisation}`, document: { ...(idp.document.jwks ? { jwks: idp.document.jwks } : {}), ...(idp.document.jwks_uri ? { jwks_uri: idp.document.jwks_uri } : {}) } }
+  const oidc = idp.document.oidc
+  const holder = { clientId: `idp:${idp.id}`, document: { ...(oidc?.jwks ? { jwks: oidc.jwks } : {}), ...(oidc?.jwks_uri ? { jwks_uri: oidc.jwks_uri } : {}) } }
   try {
     const { payload } = await jwtVerify(token, deps.keys.lookupFor(holder as Parameters<ClientKeys['lookupFor']>[0]), {
-      issuer: idp.document.issuer,
+      issuer: idp.entity,
       audience,
       algorithms: SUBJECT_TOKEN_ALGS,
       requiredClaims: ['exp'],
@@ -86,4 +85,11 @@ async function verifySignedClaims (token: string, idp: StoredIdentityProvider, a
     if (error instanceof joseErrors.JOSEError) throw invalidSubjectToken(`the subject_token does not verify (${error.code})`)
     throw error
   }
+}
+
+/** A claim's string values: a string, or the strings of an array (multi-valued claims such as orgAffiliation). Own claims only: `constructor` names nothing. */
+function claimStrings (claims: Record<string, unknown>, name: string): string[] {
+  const value = Object.hasOwn(claims, name) ? claims[name] : undefined
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }

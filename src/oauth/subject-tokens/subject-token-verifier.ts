@@ -7,8 +7,9 @@ export type { LoginContext }
 /** RFC 8693 §3 token type URNs. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
+export const SAML2_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:saml2'
 
-/** Who a verified subject token names: the organisation whose IdP issued it, the person as that IdP names them, and the login. */
+/** Who a verified subject token names: the organisation it is resolved in (one its IdP serves), the person as the login names them, and the login. */
 export interface VerifiedSubject { organisation: string, subject: NamedSubject, login: LoginContext }
 
 /**
