@@ -1,24 +1,8 @@
 import t from 'tap'
 import pg from 'pg'
-import { loadMigrations, migrate, type MigrationSession } from '../../src/store/migrate.js'
+import { loadMigrations, migrate } from '../../src/store/migrate.js'
+import { scriptRunner } from '../helpers/migration-runner.js'
 import { freshDatabaseUrl } from '../helpers/services.js'
-
-/** Migrations over one connection, one transaction per call, as the store runs them. */
-function scriptRunner (client: pg.Client) {
-  return {
-    async withScriptSession<T> (fn: (session: MigrationSession) => Promise<T>): Promise<T> {
-      await client.query('begin')
-      try {
-        const result = await fn({ exec: async (text) => { await client.query(text) }, query: async (text, params) => (await client.query(text, params)).rows })
-        await client.query('commit')
-        return result
-      } catch (error) {
-        await client.query('rollback')
-        throw error
-      }
-    }
-  }
-}
 
 t.test('migration 0016 gives the accounts of SCIM Users pushed before it their userName, and no other account a name', async (t) => {
   const database = await freshDatabaseUrl()
