@@ -85,7 +85,7 @@ export function identityProviderRepository (db: Kysely<Database>) {
      */
     async saveMetadata (id: string, readFor: Date, metadata: StoredSamlMetadata): Promise<boolean> {
       const result = await db.updateTable('platform_identity_providers').set({ metadata: JSON.stringify(metadata) })
-        .where('id', '=', id).where('updated_at', '=', readFor).executeTakeFirst()
+        .where('id', '=', id).where(sql<Date>`date_trunc('milliseconds', updated_at)`, '=', readFor).executeTakeFirst()
       return result.numUpdatedRows > 0n
     },
     /** Deletes; false when there was none. */

@@ -28,8 +28,9 @@ export interface ReadMetadataOptions {
 
 /**
  * Reads a SAML IdP's metadata: one EntityDescriptor, or an aggregate of them as a
- * federation publishes (picked by entityId). DTDs are refused; when a signing
- * certificate is given, only what its signature covers is read.
+ * federation publishes (picked by entityId), which must come with the federation's
+ * signing certificate. DTDs are refused; when a signing certificate is given, only what
+ * its signature covers is read.
  */
 export function readIdpMetadata (xml: string, options: ReadMetadataOptions = {}): IdpMetadata {
   const document = parseXml(xml, WHAT)
@@ -38,6 +39,7 @@ export function readIdpMetadata (xml: string, options: ReadMetadataOptions = {})
     throw new SamlError('the metadata is neither an EntityDescriptor nor an EntitiesDescriptor')
   }
   if (options.signingCertificate !== undefined) root = verifyRootSignature(xml, document, [options.signingCertificate], WHAT)
+  else if (isElement(root, SAML_METADATA_NS, 'EntitiesDescriptor')) throw new SamlError('the metadata is an aggregate (EntitiesDescriptor): it is read only with the federation\'s signing certificate that signed it')
 
   const entity = findEntity(root, options.entityId)
   const now = options.now ?? new Date()
