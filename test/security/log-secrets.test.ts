@@ -19,6 +19,7 @@ import { mappingYaml, publishMapping } from '../mapping/helpers/mapping-app.js'
 import { luhnCheckDigit } from '../../src/identifiers/luhn.js'
 import { JWT_BEARER_ASSERTION } from '../../src/oauth/client-assertion.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
+import { SAML_ATTRIBUTE, samlTestIdp } from '../helpers/saml-idp.js'
 
 const ISSUER = 'https://behorig.test'
 /** Not secret: shows the search below finds what the log does hold. */
@@ -125,6 +126,27 @@ t.test('a full sync → mapping → token session', async (t) => {
   t.equal((await ask(fk, { type: 'personal-identity-number', value: anna.full })).statusCode, 200, 'found by personnummer')
   t.equal((await ask(fk, { type: 'personal-identity-number', value: anna.dashed })).statusCode, 200, 'and by its dashed form')
   t.equal((await ask(pinParty, { type: 'personal-identity-number', value: asa.full })).statusCode, 200, 'a token whose sub is the personnummer')
+
+  // A SAML login naming Anna by personnummer (Sweden Connect's attribute), traded for her
+  // attribute token; then one naming a person the organisation does not have, and a forged one.
+  const SP = 'https://e-tjanst.logg.test/sp'
+  const idp = await samlTestIdp({ entityId: 'https://idp.loggkommun.test/saml' })
+  const registered = await app.inject({ method: 'PUT', url: '/v1/identity-providers/logg-saml', headers: adminHeaders, payload: { kind: 'saml', organisations: [org], saml: { metadata_xml: idp.metadata() }, subject: { match: ['personal-identity-number'] } } })
+  t.equal(registered.statusCode, 201, registered.body)
+  await registerRelyingParty(app, 'log-saml', relyingPartyDocument([key], { subject_token_audiences: [SP] }))
+  const samlLogin = async (pin: string, what: string) => secret(what, Buffer.from(await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.personalIdentityNumber]: [pin] } })).toString('base64url'))
+  const exchange = async (subjectToken: string) => app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2', client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: await clientAssertion(key, 'log-saml', ISSUER) }).toString()
+  })
+  const exchanged = await exchange(await samlLogin(anna.full, 'SAML assertion naming anna'))
+  t.equal(exchanged.statusCode, 200, exchanged.body)
+  secret('attribute token from a SAML login', exchanged.json().access_token as string)
+  t.equal((await exchange(await samlLogin(bjorn.full, 'SAML assertion naming bjorn'))).statusCode, 400, 'a person the organisation does not have')
+  const forged = Buffer.from(idp.assertionXml({ audience: SP, attributes: { [SAML_ATTRIBUTE.personalIdentityNumber]: [asa.full] } }).xml).toString('base64url')
+  t.equal((await exchange(secret('unsigned SAML assertion naming asa', forged))).statusCode, 400, 'an unsigned assertion')
 
   // Failing requests, each carrying something secret.
   const failures = [
