@@ -1,7 +1,8 @@
+import { X509Certificate } from 'node:crypto'
 import { SignedXml } from 'xml-crypto'
 import type { Document, Element } from '@xmldom/xmldom'
 import { SamlError } from './errors.js'
-import { DIGEST_ALGORITHMS, EXCLUSIVE_C14N, SIGNATURE_ALGORITHMS, TRANSFORMS } from './signature-algorithms.js'
+import { DIGEST_ALGORITHMS, ECDSA_SIGNATURE_ALGORITHMS, ecdsaAlgorithm, EXCLUSIVE_C14N, SIGNATURE_ALGORITHMS, TRANSFORMS } from './signature-algorithms.js'
 import { childElements, descendants, parseXml, requiredAttribute, requiredChild, XMLDSIG_NS } from './xml.js'
 
 /**
@@ -21,10 +22,14 @@ export function verifyRootSignature (xml: string, document: Document, certificat
   if (signatures.length === 0) throw new SamlError(`the ${what} is not signed`)
   const signature = signatures[0] as Element
   if (signatures.length > 1 || signature.parentNode !== root) throw new SamlError(`the ${what} must carry exactly one signature, on its root element`)
-  checkSignedInfo(signature, id, what)
+  const algorithm = checkSignedInfo(signature, id, what)
 
-  for (const certificate of certificates) {
+  // A key verifies only the algorithms of its own type: no RSA URI over an EC key or back.
+  const keyType = ECDSA_SIGNATURE_ALGORITHMS.has(algorithm) ? 'ec' : 'rsa'
+  for (const certificate of certificates.filter((pem) => publicKeyType(pem) === keyType)) {
     const verifier = new SignedXml({ publicCert: certificate, getCertFromKeyInfo: () => null })
+    const ecdsaHash = ECDSA_SIGNATURE_ALGORITHMS.get(algorithm)
+    if (ecdsaHash) (verifier.SignatureAlgorithms as Record<string, unknown>)[algorithm] = ecdsaAlgorithm(algorithm, ecdsaHash)
     verifier.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0])
     let valid = false
     try {
@@ -44,11 +49,21 @@ export function verifyRootSignature (xml: string, document: Document, certificat
   throw new SamlError(`the ${what}'s signature is not valid with the identity provider's certificates`)
 }
 
-function checkSignedInfo (signature: Element, id: string, what: string): void {
+function publicKeyType (pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).publicKey.asymmetricKeyType
+  } catch {
+    return undefined
+  }
+}
+
+/** Checks SignedInfo's shape and algorithms; returns the signature algorithm's URI. */
+function checkSignedInfo (signature: Element, id: string, what: string): string {
   const signedInfo = requiredChild(signature, XMLDSIG_NS, 'SignedInfo', 'signature')
   const algorithm = (name: string): string => requiredAttribute(requiredChild(signedInfo, XMLDSIG_NS, name, 'signature'), 'Algorithm', 'signature')
   if (algorithm('CanonicalizationMethod') !== EXCLUSIVE_C14N) throw new SamlError(`the ${what}'s signature must use exclusive canonicalization without comments`)
-  if (!SIGNATURE_ALGORITHMS.has(algorithm('SignatureMethod'))) throw new SamlError(`the ${what}'s signature algorithm is not accepted (RSA with SHA-256 or SHA-512)`)
+  const signatureMethod = algorithm('SignatureMethod')
+  if (!SIGNATURE_ALGORITHMS.has(signatureMethod)) throw new SamlError(`the ${what}'s signature algorithm is not accepted (RSA with SHA-256 or SHA-512, or ECDSA)`)
   const references = childElements(signedInfo, XMLDSIG_NS, 'Reference')
   if (references.length !== 1) throw new SamlError(`the ${what}'s signature must have exactly one reference`)
   const reference = references[0] as Element
@@ -59,4 +74,5 @@ function checkSignedInfo (signature: Element, id: string, what: string): void {
   for (const transform of transforms) {
     if (!TRANSFORMS.has(requiredAttribute(transform, 'Algorithm', 'signature'))) throw new SamlError(`the ${what}'s signature uses a transform other than enveloped-signature and exclusive canonicalization`)
   }
+  return signatureMethod
 }

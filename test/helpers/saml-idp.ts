@@ -57,7 +57,7 @@ export interface SamlTestIdp {
   privateKey: string
   /** The unsigned assertion (no Signature element) and its ID. */
   assertionXml (o: AssertionOptions): { xml: string, id: string }
-  /** The assertion, signed by xmlsec1 (enveloped, exc-c14n, RSA-SHA256; Signature right after Issuer). */
+  /** The assertion, signed by xmlsec1 (enveloped, exc-c14n, RSA-SHA256 or ECDSA-SHA256 by key type; Signature right after Issuer). */
   assertion (o: AssertionOptions): Promise<string>
   /**
    * Signs a document's root element (which gets `ID="<id>"` if it has no ID attribute) with
@@ -70,8 +70,8 @@ export interface SamlTestIdp {
 }
 
 /** A test IdP with a key pair of its own. */
-export async function samlTestIdp (options: { entityId: string }): Promise<SamlTestIdp> {
-  const keys = await keyPair(commonNameOf(options.entityId))
+export async function samlTestIdp (options: { entityId: string, key?: KeyType }): Promise<SamlTestIdp> {
+  const keys = await keyPair(commonNameOf(options.entityId), options.key)
   const idp: SamlTestIdp = {
     entityId: options.entityId,
     certificate: keys.certificate,
@@ -99,13 +99,17 @@ export async function signedAggregate (entities: string[], signer: { certificate
   return await signXml(signer, xml, id, 'EntitiesDescriptor', MD_NS)
 }
 
-/** A fresh self-signed RSA 2048 key pair (what samlTestIdp uses), valid a day. */
-export async function keyPair (commonName: string): Promise<{ certificate: string, privateKey: string }> {
+/** RSA 2048 (signing RSA-SHA256) or EC P-256 (signing ECDSA-SHA256). */
+export type KeyType = 'rsa' | 'ec'
+
+/** A fresh self-signed key pair (RSA 2048 unless `ec`, what samlTestIdp uses), valid a day. */
+export async function keyPair (commonName: string, type: KeyType = 'rsa'): Promise<{ certificate: string, privateKey: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'saml-idp-'))
   try {
     const key = join(dir, 'key.pem')
     const cert = join(dir, 'cert.pem')
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${commonName}`, '-keyout', key, '-out', cert])
+    const newKey = type === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048']
+    await run('openssl', ['req', '-x509', ...newKey, '-nodes', '-days', '1', '-subj', `/CN=${commonName}`, '-keyout', key, '-out', cert])
     return { certificate: await readFile(cert, 'utf8'), privateKey: await readFile(key, 'utf8') }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -153,11 +157,11 @@ function timing (o: { validUntil?: Date, cacheDuration?: string }): string {
 }
 
 /** An enveloped XML-DSig template over `#id`, for xmlsec1 to fill in. */
-function signatureTemplate (id: string): string {
+function signatureTemplate (id: string, signatureMethod: string): string {
   return `<ds:Signature xmlns:ds="${DS_NS}">` +
     '<ds:SignedInfo>' +
     `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>` +
-    '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
+    `<ds:SignatureMethod Algorithm="${signatureMethod}"/>` +
     `<ds:Reference URI="#${escapeXml(id)}">` +
     `<ds:Transforms><ds:Transform Algorithm="${DS_NS}enveloped-signature"/><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms>` +
     '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>' +
@@ -171,7 +175,8 @@ function signatureTemplate (id: string): string {
 
 /** Signs the root element of `xml` with xmlsec1, the Signature placed where SAML wants it. */
 async function signXml (keys: { certificate: string, privateKey: string }, xml: string, id: string, rootLocalName: string, rootNamespace: string): Promise<string> {
-  const template = withSignatureTemplate(withoutDeclaration(xml), id)
+  const ec = new X509Certificate(keys.certificate).publicKey.asymmetricKeyType === 'ec'
+  const template = withSignatureTemplate(withoutDeclaration(xml), id, `http://www.w3.org/2001/04/xmldsig-more#${ec ? 'ecdsa' : 'rsa'}-sha256`)
   const dir = await mkdtemp(join(tmpdir(), 'saml-idp-'))
   try {
     const key = join(dir, 'key.pem')
@@ -191,7 +196,7 @@ async function signXml (keys: { certificate: string, privateKey: string }, xml: 
 }
 
 /** `xml` with the signature template in its root: after a first-child Issuer, else first. */
-function withSignatureTemplate (xml: string, id: string): string {
+function withSignatureTemplate (xml: string, id: string, signatureMethod: string): string {
   const start = xml.search(/<[A-Za-z_]/)
   if (start < 0) throw new Error('no root element to sign')
   const startTagEnd = endOfTag(xml, start)
@@ -213,7 +218,7 @@ function withSignatureTemplate (xml: string, id: string): string {
       at = xml.indexOf('>', close) + 1
     }
   }
-  return head + xml.slice(startTagEnd, at) + signatureTemplate(id) + xml.slice(at)
+  return head + xml.slice(startTagEnd, at) + signatureTemplate(id, signatureMethod) + xml.slice(at)
 }
 
 /** The index after the `>` of the tag that starts at `start`, skipping quoted attribute values. */
