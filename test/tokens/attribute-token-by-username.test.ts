@@ -3,6 +3,8 @@ import { adminHeaders, buildTestApp, defaultStoreKind, openTestStore, type Store
 import { problemType } from '../helpers/problem-type.js'
 import { ENTERPRISE_USER_SCHEMA, scimClient } from '../scim/helpers/scim-client.js'
 import type { NamedSubject } from '../../src/tokens/subject-lookup.js'
+import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { LOA3, SAML_ATTRIBUTE, samlTestIdp } from '../helpers/saml-idp.js'
 import { agency, ISSUER, requestToken, seededOrganisation, verifyAttributeToken } from './helpers/token-app.js'
 
 /**
@@ -41,6 +43,28 @@ for (const kind of kinds) {
       t.equal(await sub({ type: 'username', value: 'anna.svensson@EXEMPELKOMMUN.SE' }), byNumber, 'compared case-insensitively')
       t.equal(await sub({ type: 'username', value: 'bo.ek@exempelkommun.se' }), await sub({ type: 'employee-number', value: '1002' }))
       t.not(byNumber, await sub({ type: 'employee-number', value: '1002' }))
+    })
+
+    t.test('a SAML login naming the person by eduPersonPrincipalName is exchanged for that person\'s token', async (t) => {
+      const SP = 'https://e-tjanst.fk.test/sp'
+      const idp = await samlTestIdp({ entityId: `https://idp.exempelkommun.test/${kind}` })
+      const registered = await app.inject({ method: 'PUT', url: `/v1/identity-providers/eppn-${kind}`, headers: adminHeaders, payload: { kind: 'saml', organisations: [org], saml: { metadata_xml: idp.metadata() }, subject: { match: ['eppn'] } } })
+      t.equal(registered.statusCode, 201, registered.body)
+      const party = await agency(app, 'fk-eppn', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [SP] })
+      const exchange = async (eppn: string) => tokenRequest(app, await clientAssertion(party.key, 'fk-eppn', ISSUER), {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:saml2',
+        subject_token: Buffer.from(await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.eduPersonPrincipalName]: [eppn] } })).toString('base64url')
+      })
+      const res = await exchange('anna.svensson@exempelkommun.se')
+      t.equal(res.statusCode, 200, res.body)
+      const { payload } = await verifyAttributeToken(app, res.json().access_token, 'fk-eppn')
+      const direct = await verifyAttributeToken(app, (await tokens.issueFor('fk-eppn', org, { type: 'employee-number', value: '1001' }, undefined, {})).attribute_token, 'fk-eppn')
+      t.equal(payload.sub, direct.payload.sub, 'the person HR knows as 1001')
+      t.equal(payload['acr'], LOA3)
+      const stranger = await exchange('konsult@byra.se')
+      t.equal(stranger.statusCode, 400, 'an account linked to no one names no one')
+      t.equal(stranger.json().error_description, 'no attributes this client may receive for the person the subject_token names')
     })
 
     t.test('a user name no account has, or whose account is linked to no one, names no one', async (t) => {
