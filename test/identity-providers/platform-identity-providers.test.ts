@@ -2,10 +2,8 @@ import t from 'tap'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
 import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
-import { agency, ISSUER, MAPPING, PIN, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
+import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
-import { createHrSource, importAndWait } from '../helpers/sync.js'
-import { publishMapping, snapshot } from '../mapping/helpers/mapping-app.js'
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token'
@@ -15,15 +13,7 @@ const IDP = 'https://idp.kommunforbund.test'
 const test = await tokenTestApp()
 const { app } = test
 // Two organisations behind one IdP, each with its own HR: 1001 exists in both, as different people.
-const city = await seededOrganisation(test, 'Exempelkommun')
-const company = await test.createOrganisation('Exempelkommun Bostäder AB')
-await createHrSource(app, company, 'hr', { max_end_percent: 100 })
-const companyHr = JSON.parse(snapshot([{ employee_number: '1001', unit_id: 'soc-eb-norr' }])) as { employments: Array<Record<string, unknown>> }
-for (const e of companyHr.employments) e['hsa_id'] = 'SE2120001234-E1001'
-const companyRun = await importAndWait(app, company, JSON.stringify(companyHr), 'application/json')
-if (companyRun.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(companyRun)}`)
-await publishMapping(app, company, MAPPING)
-const outsider = await test.createOrganisation('Grannkommun')
+const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-platform-idp', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
 
 const idpKey = await generateKeyPair('ES256', { extractable: true })
@@ -134,10 +124,10 @@ t.test('an orgAffiliation outside the IdP\'s organisations, or naming no one, ge
 })
 
 t.test('identifiers without an organisation resolve in the default organisation', async (t) => {
-  const hsa = await idToken({ employeeHsaId: 'SE2120001234-E1001' })
+  const hsa = await idToken({ employeeHsaId: COMPANY_HSA_ID })
   t.equal((await exchange(hsa)).statusCode, 400, 'two organisations and no default: not resolved')
   t.equal((await put('forbund', { ...registration, default_organisation: company })).statusCode, 200)
-  const res = await exchange(await idToken({ employeeHsaId: 'SE2120001234-E1001' }))
+  const res = await exchange(await idToken({ employeeHsaId: COMPANY_HSA_ID }))
   t.equal(res.statusCode, 200, res.body)
   t.match((await verifyAttributeToken(app, res.json().access_token, 'fk-platform-idp')).payload, { organisation: { number: company } })
   const pin = await exchange(await idToken({ 'https://id.oidc.se/claim/personalIdentityNumber': PIN }))

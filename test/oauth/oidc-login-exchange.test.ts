@@ -5,9 +5,7 @@ import t from 'tap'
 import { generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
 import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
-import { agency, ISSUER, MAPPING, PIN, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
-import { createHrSource, importAndWait } from '../helpers/sync.js'
-import { publishMapping, snapshot } from '../mapping/helpers/mapping-app.js'
+import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { LOA2, LOA3, OIDC_CLAIM, oidcTestIdp } from '../helpers/oidc-idp.js'
 
@@ -23,15 +21,7 @@ const stranger = await oidcTestIdp(t, { claims: (id) => accounts.get(id) ?? {} }
 
 const test = await tokenTestApp({ jwksFetch: { ca: idp.ca } }, allowLoopbackFetch)
 const { app } = test
-const city = await seededOrganisation(test, 'Exempelkommun')
-const company = await test.createOrganisation('Exempelkommun Bostäder AB')
-await createHrSource(app, company, 'hr', { max_end_percent: 100 })
-const companyHr = JSON.parse(snapshot([{ employee_number: '1001', unit_id: 'soc-eb-norr' }])) as { employments: Array<Record<string, unknown>> }
-for (const e of companyHr.employments) e['hsa_id'] = 'SE2120001234-E1001'
-const companyRun = await importAndWait(app, company, JSON.stringify(companyHr), 'application/json')
-if (companyRun.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(companyRun)}`)
-await publishMapping(app, company, MAPPING)
-const outsider = await test.createOrganisation('Grannkommun')
+const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-oidc', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [CLIENT] })
 
 accounts.set('anna', { [OIDC_CLAIM.orgAffiliation]: `1001@${city}`, name: 'Anna Andersson' })
@@ -40,7 +30,7 @@ accounts.set('granne', { [OIDC_CLAIM.orgAffiliation]: `1001@${outsider}` })
 accounts.set('nobody', { [OIDC_CLAIM.orgAffiliation]: `9999@${city}` })
 accounts.set('anonymous', { name: 'Anna Andersson' })
 accounts.set('pin', { [OIDC_CLAIM.personalIdentityNumber]: PIN })
-accounts.set('hsa', { [OIDC_CLAIM.employeeHsaId]: 'SE2120001234-E1001' })
+accounts.set('hsa', { [OIDC_CLAIM.employeeHsaId]: COMPANY_HSA_ID })
 
 const registration = (extra: Record<string, unknown> = {}) => ({
   kind: 'oidc',

@@ -4,9 +4,7 @@
 import t from 'tap'
 import { adminHeaders } from '../helpers/app.js'
 import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
-import { agency, ISSUER, MAPPING, PIN, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
-import { createHrSource, importAndWait } from '../helpers/sync.js'
-import { publishMapping, snapshot } from '../mapping/helpers/mapping-app.js'
+import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { LOA3, SAML_ATTRIBUTE, samlTestIdp } from '../helpers/saml-idp.js'
 
@@ -19,15 +17,7 @@ const NO_PERSON = 'no attributes this client may receive for the person the subj
 
 const test = await tokenTestApp()
 const { app } = test
-const city = await seededOrganisation(test, 'Exempelkommun')
-const company = await test.createOrganisation('Exempelkommun Bostäder AB')
-await createHrSource(app, company, 'hr', { max_end_percent: 100 })
-const companyHr = JSON.parse(snapshot([{ employee_number: '1001', unit_id: 'soc-eb-norr' }])) as { employments: Array<Record<string, unknown>> }
-for (const e of companyHr.employments) e['hsa_id'] = 'SE2120001234-E1001'
-const companyRun = await importAndWait(app, company, JSON.stringify(companyHr), 'application/json')
-if (companyRun.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(companyRun)}`)
-await publishMapping(app, company, MAPPING)
-const outsider = await test.createOrganisation('Grannkommun')
+const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-saml', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [SP] })
 await agency(app, 'csn-saml', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['https://e-tjanst.csn.test/sp'] })
 
@@ -125,10 +115,10 @@ t.test('a relying party with min_loa loa2 takes a LoA2 login', async (t) => {
 })
 
 t.test('HSA-id and personnummer resolve in the default organisation', async (t) => {
-  const hsa = await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.employeeHsaId]: ['SE2120001234-E1001'] } })
+  const hsa = await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.employeeHsaId]: [COMPANY_HSA_ID] } })
   t.equal((await exchange(encoded(hsa))).statusCode, 400, 'two organisations, no default: not resolved')
   t.equal((await register(registration({ default_organisation: company }))).statusCode, 200)
-  const byHsa = await exchange(encoded(await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.employeeHsaId]: ['SE2120001234-E1001'] } })))
+  const byHsa = await exchange(encoded(await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.employeeHsaId]: [COMPANY_HSA_ID] } })))
   t.equal(byHsa.statusCode, 200, byHsa.body)
   t.match((await verifyAttributeToken(app, byHsa.json().access_token, 'fk-saml')).payload, { organisation: { number: company } })
   t.equal((await register(registration({ default_organisation: city }))).statusCode, 200)

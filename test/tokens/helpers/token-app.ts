@@ -48,6 +48,27 @@ export async function seededOrganisation (test: TestApp, name = 'Exempelkommun')
   return org
 }
 
+/** The HSA-id of the second organisation's employee 1001 in `loginOrganisations`. */
+export const COMPANY_HSA_ID = 'SE2120001234-E1001'
+
+/**
+ * What the login tests need: two organisations behind one IdP, each with its own HR and
+ * mapping, where employee 1001 exists in both as different people (the company's with
+ * COMPANY_HSA_ID), and a third organisation the IdP does not serve.
+ */
+export async function loginOrganisations (test: TestApp): Promise<{ city: string, company: string, outsider: string }> {
+  const city = await seededOrganisation(test, 'Exempelkommun')
+  const company = await test.createOrganisation('Exempelkommun Bostäder AB')
+  await createHrSource(test.app, company, 'hr', { max_end_percent: 100 })
+  const companyHr = JSON.parse(snapshot([{ employee_number: '1001', unit_id: 'soc-eb-norr' }])) as { employments: Array<Record<string, unknown>> }
+  for (const e of companyHr.employments) e['hsa_id'] = COMPANY_HSA_ID
+  const run = await importAndWait(test.app, company, JSON.stringify(companyHr), 'application/json')
+  if (run.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(run)}`)
+  await publishMapping(test.app, company, MAPPING)
+  const outsider = await test.createOrganisation('Grannkommun')
+  return { city, company, outsider }
+}
+
 export interface Agency { clientId: string, key: ClientKey, bearer (): Promise<{ authorization: string }> }
 
 /** Registers a relying party (release policy in `overrides`) and returns a way to get its bearer header. */
