@@ -1,18 +1,8 @@
 import t from 'tap'
-import pg from 'pg'
-import { loadMigrations, migrate } from '../../src/store/migrate.js'
-import { scriptRunner } from '../helpers/migration-runner.js'
-import { freshDatabaseUrl } from '../helpers/services.js'
+import { databaseBefore } from '../helpers/migration-runner.js'
 
 t.test('migration 0016 gives the accounts of SCIM Users pushed before it their userName, and no other account a name', async (t) => {
-  const database = await freshDatabaseUrl()
-  t.teardown(() => database.drop())
-  const client = new pg.Client({ connectionString: database.url })
-  await client.connect()
-  t.teardown(() => client.end())
-  const runner = scriptRunner(client)
-  const all = loadMigrations()
-  await migrate(runner, all.filter((m) => m.id < '0016'))
+  const { client, migrateRest, rest } = await databaseBefore(t, '0016')
 
   // As 0015 left them: a scim source with one User and its account, an ldap source's account.
   await client.query('insert into organisations (number, name, kind) values ($1, $2, $3)', ['2120001124', 'Exempelkommun', 'municipality'])
@@ -25,7 +15,7 @@ t.test('migration 0016 gives the accounts of SCIM Users pushed before it their u
     ('2120001124', 'entra', 'u-1', 'uid=u-1,ou=users,ou=entra,o=scim', 'h', 'run_1'),
     ('2120001124', 'ad', 'u-1', 'cn=anna,ou=people,dc=exempel,dc=se', 'h', 'run_2')`)
 
-  t.same(await migrate(runner, all), all.filter((m) => m.id >= '0016').map((m) => m.id))
+  t.same(await migrateRest(), rest)
   const { rows } = await client.query('select source, username from directory_accounts order by source')
   t.same(rows, [{ source: 'ad', username: null }, { source: 'entra', username: 'Anna.Svensson@exempelkommun.se' }], 'only the SCIM User\'s account, by source and id')
 })

@@ -1,18 +1,8 @@
 import t from 'tap'
-import pg from 'pg'
-import { loadMigrations, migrate } from '../../src/store/migrate.js'
-import { scriptRunner } from '../helpers/migration-runner.js'
-import { freshDatabaseUrl } from '../helpers/services.js'
+import { databaseBefore } from '../helpers/migration-runner.js'
 
 t.test('migration 0017 turns each organisation\'s v1 identity provider into its org-<orgnr> shortcut, and keeps what the v1 route answered', async (t) => {
-  const database = await freshDatabaseUrl()
-  t.teardown(() => database.drop())
-  const client = new pg.Client({ connectionString: database.url })
-  await client.connect()
-  t.teardown(() => client.end())
-  const runner = scriptRunner(client)
-  const all = loadMigrations()
-  await migrate(runner, all.filter((m) => m.id < '0017'))
+  const { client, migrateRest, rest } = await databaseBefore(t, '0017')
 
   // As 0016 left them: two organisations with an OIDC IdP of their own (inline keys and a
   // jwks_uri, one with the deprecated audiences), a third with none.
@@ -23,7 +13,7 @@ t.test('migration 0017 turns each organisation\'s v1 identity provider into its 
   await client.query('insert into identity_providers (organisation, issuer, document, created_at) values ($1, $2, $3, $4), ($5, $6, $7, $8)',
     ['2120001124', inline.issuer, inline, '2026-03-02T13:00:00Z', '2129999997', remote.issuer, remote, '2026-04-01T08:00:00Z'])
 
-  t.same(await migrate(runner, all), all.filter((m) => m.id >= '0017').map((m) => m.id))
+  t.same(await migrateRest(), rest)
   const { rows } = await client.query('select id, kind, entity, organisations, document, metadata, shortcut_of, shortcut_document, created_at from platform_identity_providers order by id')
   t.same(rows, [
     {
