@@ -27,7 +27,8 @@
 # An external LDAP_URL needs LDAP_BIND_DN, LDAP_BIND_PASSWORD and LDAP_BASE_DN too.
 #
 # Missing binaries: as root the Debian packages are installed (postgresql,
-# redis-server, slapd + ldap-utils, and curl + jq for the doc test) without starting system services; otherwise
+# redis-server, slapd + ldap-utils, curl + jq for the doc test, and xmlsec1 for the
+# test SAML identity provider) without starting system services; otherwise
 # the script exits 1 with the apt-get command to run.
 #
 # Knobs: TEST_SERVICES_KEEP=1 keeps the temp directory (logs) after the run;
@@ -533,6 +534,9 @@ fi
 
 # The doc test (test/docs/doc-commands.test.ts) runs the README's commands, which use curl and jq.
 command -v curl >/dev/null && command -v jq >/dev/null || install_or_explain curl jq
+# The test SAML identity provider (test/helpers/saml-idp.ts) signs with xmlsec1, a second
+# XML Signature implementation beside the one behorig verifies with.
+command -v xmlsec1 >/dev/null || install_or_explain xmlsec1
 
 if [[ -n "${DATABASE_URL:-}" ]]; then say "postgres: using DATABASE_URL from the environment"; else start_pg; fi
 if [[ -n "${REDIS_URL:-}" ]]; then say "redis: using REDIS_URL from the environment"; else start_redis; fi

@@ -61,7 +61,7 @@ export function verifyAssertion (xml: string, check: AssertionCheck): VerifiedAs
   const conditions = requiredChild(assertion, SAML_ASSERTION_NS, 'Conditions', WHAT)
   const notBefore = conditions.getAttribute('NotBefore')
   if (notBefore !== null && instant(notBefore, 'NotBefore').getTime() - skewMs > now.getTime()) throw new SamlError('the assertion is not valid yet (Conditions NotBefore)')
-  const notOnOrAfter = instant(requiredAttribute(conditions, 'NotOnOrAfter', 'assertion\'s Conditions'), 'NotOnOrAfter')
+  const notOnOrAfter = instant(requiredAttribute(conditions, 'NotOnOrAfter', WHAT), 'NotOnOrAfter')
   if (notOnOrAfter.getTime() + skewMs <= now.getTime()) throw new SamlError('the assertion has expired (Conditions NotOnOrAfter)')
   const restrictions = childElements(conditions, SAML_ASSERTION_NS, 'AudienceRestriction')
   if (restrictions.length === 0) throw new SamlError('the assertion has no AudienceRestriction')
@@ -122,7 +122,7 @@ function attributesOf (assertion: Element): Map<string, string[]> {
   const attributes = new Map<string, string[]>()
   for (const statement of childElements(assertion, SAML_ASSERTION_NS, 'AttributeStatement')) {
     for (const attribute of childElements(statement, SAML_ASSERTION_NS, 'Attribute')) {
-      const name = requiredAttribute(attribute, 'Name', 'assertion\'s Attribute')
+      const name = requiredAttribute(attribute, 'Name', WHAT)
       const values = childElements(attribute, SAML_ASSERTION_NS, 'AttributeValue').map((value) => textOf(value, WHAT))
       attributes.set(name, [...(attributes.get(name) ?? []), ...values])
     }

@@ -102,5 +102,7 @@ const present = (value: string | null): value is string => value !== null && val
 const earliest = (dates: Date[]): Date | undefined => dates.reduce<Date | undefined>((min, date) => (min === undefined || date < min ? date : min), undefined)
 
 function shortest (durations: string[]): string {
-  return durations.reduce((min, duration) => (durationSeconds(duration) < durationSeconds(min) ? duration : min))
+  // Every one is read, so a malformed cacheDuration is refused even where it is the only one.
+  const seconds = durations.map(durationSeconds)
+  return durations[seconds.indexOf(Math.min(...seconds))] as string
 }

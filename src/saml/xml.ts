@@ -10,6 +10,7 @@ const TEXT = 3
 const CDATA = 4
 const PROCESSING_INSTRUCTION = 7
 const COMMENT = 8
+const DOCUMENT = 9
 
 /**
  * Parses a SAML document. DTDs are refused outright (no entity is ever expanded, no
@@ -29,12 +30,14 @@ export function parseXml (xml: string, what: string): Document {
     throw new SamlError(`the ${what} is not well-formed XML`, { cause: error })
   }
   if (document.doctype !== null || !document.documentElement) throw new SamlError(`the ${what} is not a SAML document`)
-  refuseHiddenNodes(document.documentElement, what)
+  refuseHiddenNodes(document, what)
   return document
 }
 
-function refuseHiddenNodes (node: Node, what: string): void {
+/** Walks the whole document, before and after the root too; only the XML declaration is let through. */
+function refuseHiddenNodes (node: Node | Document, what: string): void {
   for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+    if (child.nodeType === PROCESSING_INSTRUCTION && node.nodeType === DOCUMENT && child.nodeName === 'xml') continue
     if (child.nodeType === COMMENT) throw new SamlError(`the ${what} contains an XML comment, which is not allowed`)
     if (child.nodeType === PROCESSING_INSTRUCTION) throw new SamlError(`the ${what} contains a processing instruction, which is not allowed`)
     if (child.nodeType === ELEMENT) refuseHiddenNodes(child, what)
@@ -97,6 +100,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/
 /** An xs:dateTime in UTC (SAML core §1.3.3: instants carry no time zone offset). */
 export function instant (value: string, name: string): Date {
   const date = new Date(value)
-  if (!INSTANT.test(value) || Number.isNaN(date.getTime())) throw new SamlError(`${name} is not a UTC time (YYYY-MM-DDThh:mm:ssZ)`)
+  // The day must exist: 2027-02-30 is refused, not read as 2 March.
+  if (!INSTANT.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.slice(0, 10)) throw new SamlError(`${name} is not a UTC time (YYYY-MM-DDThh:mm:ssZ)`)
   return date
 }

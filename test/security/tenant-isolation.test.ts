@@ -95,7 +95,7 @@ function fill (route: string, org: string, ids: Organisation): string {
       case ':employee_number': return ids.employeeNumber
       case ':name': if (before === 'ResourceTypes') return 'User'; if (before === 'Schemas') return USER_SCHEMA; break
       case ':id': {
-        const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup }
+        const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup, 'identity-providers': `org-${ids.org}` }
         const value = before === undefined ? undefined : byCollection[before]
         if (value !== undefined) return value
       }
