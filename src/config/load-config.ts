@@ -5,8 +5,10 @@ import { cronProblem } from './cron-schedule.js'
 import { parseExceptions } from '../net/outbound-policy.js'
 
 export class ConfigError extends Error {
-  constructor (readonly problems: string[]) {
+  readonly problems: string[]
+  constructor (problems: string[]) {
     super(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.problems = problems
     this.name = 'ConfigError'
   }
 }

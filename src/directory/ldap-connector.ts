@@ -124,7 +124,9 @@ export class ChangeMark {
   ceiling: string | undefined
 
   /** `start`: the previous run's mark; an AD one that is not a number (stored before it was checked) is dropped. */
-  constructor (private readonly flavour: 'ldap' | 'active-directory', start: string | undefined) {
+  private readonly flavour: 'ldap' | 'active-directory'
+  constructor (flavour: 'ldap' | 'active-directory', start: string | undefined) {
+    this.flavour = flavour
     this.value = flavour === 'active-directory' && start !== undefined ? updateSequenceNumber(start) : start
   }
 

@@ -18,7 +18,8 @@ interface Entry {
 export class GrantCollector {
   private readonly entries = new Map<string, Entry>()
 
-  constructor (private readonly mappingVersion: number) {}
+  private readonly mappingVersion: number
+  constructor (mappingVersion: number) { this.mappingVersion = mappingVersion }
 
   add (attributeId: string, unitScoped: boolean, match: RuleMatch): void {
     if (!unitScoped) {

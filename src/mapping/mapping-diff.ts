@@ -40,7 +40,9 @@ export class PreviewAccumulator {
   private readonly ruleMatches = new Map<string, number>()
   private readonly limit: number
 
-  constructor (private readonly ruleIds: readonly string[], options: PreviewOptions = {}) {
+  private readonly ruleIds: readonly string[]
+  constructor (ruleIds: readonly string[], options: PreviewOptions = {}) {
+    this.ruleIds = ruleIds
     this.limit = options.list_limit ?? Infinity
     for (const id of ruleIds) this.ruleMatches.set(id, 0)
   }

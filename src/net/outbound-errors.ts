@@ -4,8 +4,10 @@
  * log. Callers that answer unauthenticated requests show neither.
  */
 export class OutboundFailed extends Error {
-  constructor (readonly reason: string, detail: string, options?: ErrorOptions) {
+  readonly reason: string
+  constructor (reason: string, detail: string, options?: ErrorOptions) {
     super(detail, options)
+    this.reason = reason
     this.name = 'OutboundFailed'
   }
 }

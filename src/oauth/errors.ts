@@ -27,8 +27,12 @@ export type OAuthErrorCode = keyof typeof OAUTH_ERRORS
 
 export class OAuthError extends Error {
   readonly status: number
-  constructor (readonly code: OAuthErrorCode, readonly description: string) {
+  readonly code: OAuthErrorCode
+  readonly description: string
+  constructor (code: OAuthErrorCode, description: string) {
     super(`${code}: ${description}`)
+    this.code = code
+    this.description = description
     this.name = 'OAuthError'
     this.status = OAUTH_ERRORS[code]
   }

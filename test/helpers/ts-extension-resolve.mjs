@@ -1,7 +1,7 @@
 /**
  * Loaded by tap into every test process (package.json `tap.node-arg`): Node runs the
- * TypeScript itself (type stripping; `--experimental-transform-types` for the few
- * constructor parameter properties), which is several times faster per process than
+ * TypeScript itself (type stripping only: tsconfig's erasableSyntaxOnly keeps out what would
+ * need a transform), which is several times faster per process than
  * compiling through ts-node and keeps coverage on the exact source lines. Our imports name
  * the compiled `.js` file, as tsc's NodeNext resolution wants; this hook falls back to the
  * `.ts` beside it when no `.js` exists.

@@ -25,7 +25,12 @@ export function parseValueFilter (tokens: Token[], start: number): { filter: Sci
 }
 
 class FilterParser {
-  constructor (private readonly tokens: Token[], public index = 0) {}
+  private readonly tokens: Token[]
+  index: number
+  constructor (tokens: Token[], index = 0) {
+    this.tokens = tokens
+    this.index = index
+  }
 
   peek (): Token { return this.tokens[this.index] as Token }
   take (): Token { return this.tokens[this.index++] as Token }
