@@ -15,7 +15,8 @@ export const UNIT_COLUMNS = {
   unit_name: 'name',
   parent_unit_id: 'parent_id',
   unit_kind: 'kind',
-  unit_hsa_id: 'hsa_id'
+  unit_hsa_id: 'hsa_id',
+  unit_school_unit_code: 'school_unit_code'
 } as const
 
 /**

@@ -66,7 +66,7 @@ interface UnitSeen { row: number, signature: string }
 /** A unit repeats on every row of its employments: the first description counts, a different later one is quarantined. */
 function * readUnit (unit: Record<string, unknown>, row: number, pointer: string, units: Map<string, UnitSeen>): Generator<SourceItem> {
   const id = unit.id as string
-  const fields = ['name', 'parent_id', 'kind', 'hsa_id'] as const
+  const fields = ['name', 'parent_id', 'kind', 'hsa_id', 'school_unit_code'] as const
   const signature = JSON.stringify(fields.map((field) => unit[field]))
   const first = units.get(id)
   if (!first) {

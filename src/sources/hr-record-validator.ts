@@ -27,7 +27,7 @@ export function validateEmployment (raw: unknown, place: RecordPlace): Employmen
   return { type: 'employment', row: place.row, pointer: place.pointer, record: toEmploymentRecord(raw) }
 }
 
-/** Checks one raw unit (`{ id, name, parent_id, kind, hsa_id }`). */
+/** Checks one raw unit (`{ id, name, parent_id, kind, hsa_id, school_unit_code }`). */
 export function validateUnit (raw: unknown, place: RecordPlace): UnitItem | QuarantineItem {
   if (!isObject(raw)) return quarantine('unit', raw, place, [notAnObject('unit', place)])
   const problems = inFieldOrder('hr-unit.schema.json', schemaProblems('hr-unit.schema.json', raw, place))
@@ -37,7 +37,8 @@ export function validateUnit (raw: unknown, place: RecordPlace): UnitItem | Quar
     name: raw.name as string,
     parent_id: nullable(raw.parent_id),
     kind: nullable(raw.kind),
-    hsa_id: nullable(raw.hsa_id)
+    hsa_id: nullable(raw.hsa_id),
+    school_unit_code: nullable(raw.school_unit_code)
   }
   return { type: 'unit', row: place.row, pointer: place.pointer, record }
 }

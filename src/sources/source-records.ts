@@ -19,6 +19,8 @@ export interface UnitRecord {
   parent_id: string | null
   kind: string | null
   hsa_id: string | null
+  /** The skolenhetskod (Skolverket's Skolenhetsregistret), 8 digits, checked. */
+  school_unit_code: string | null
 }
 
 export interface EmploymentRecord {

@@ -68,7 +68,7 @@ export interface SyncRunTable {
   upload_lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
-export interface StagedUnitTable { run_id: string, unit_id: string, name: string, parent_id: string | null, kind: string | null, hsa_id: string | null }
+export interface StagedUnitTable { run_id: string, unit_id: string, name: string, parent_id: string | null, kind: string | null, hsa_id: string | null, school_unit_code: string | null }
 
 export interface StagedEmploymentTable {
   run_id: string
@@ -112,6 +112,7 @@ export interface UnitTable {
   parent_id: string | null
   kind: string | null
   hsa_id: string | null
+  school_unit_code: string | null
   source: string
   last_run: string
   removed_at: Date | null

@@ -25,14 +25,15 @@ export function applyRepository (db: Db) {
 
     async applyUnits ({ organisation, source, runId }: RunScope): Promise<UnitDiff> {
       const upserted = await sql<{ inserted: boolean }>`
-        insert into units (organisation, id, name, parent_id, kind, hsa_id, source, last_run)
-        select ${organisation}, s.unit_id, s.name, s.parent_id, s.kind, s.hsa_id, ${source}, ${runId}
+        insert into units (organisation, id, name, parent_id, kind, hsa_id, school_unit_code, source, last_run)
+        select ${organisation}, s.unit_id, s.name, s.parent_id, s.kind, s.hsa_id, s.school_unit_code, ${source}, ${runId}
         from staged_units s where s.run_id = ${runId}
         on conflict (organisation, id) do update set
           name = excluded.name, parent_id = excluded.parent_id, kind = excluded.kind, hsa_id = excluded.hsa_id,
+          school_unit_code = excluded.school_unit_code,
           source = excluded.source, last_run = excluded.last_run, removed_at = null, updated_at = now()
-        where (units.name, units.parent_id, units.kind, units.hsa_id, units.source, units.removed_at)
-          is distinct from (excluded.name, excluded.parent_id, excluded.kind, excluded.hsa_id, excluded.source, null)
+        where (units.name, units.parent_id, units.kind, units.hsa_id, units.school_unit_code, units.source, units.removed_at)
+          is distinct from (excluded.name, excluded.parent_id, excluded.kind, excluded.hsa_id, excluded.school_unit_code, excluded.source, null)
         returning (xmax = 0) as inserted`.execute(db)
       const removed = await sql`
         update units u set removed_at = now(), last_run = ${runId}, updated_at = now()

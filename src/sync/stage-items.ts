@@ -65,7 +65,7 @@ export async function stageItems (runId: string, items: AsyncIterable<SourceItem
       if (dup) { hold(dup); continue }
       counts.units++
       const r = item.record
-      units.push({ run_id: runId, unit_id: r.unit_id, name: r.name, parent_id: r.parent_id, kind: r.kind, hsa_id: r.hsa_id })
+      units.push({ run_id: runId, unit_id: r.unit_id, name: r.name, parent_id: r.parent_id, kind: r.kind, hsa_id: r.hsa_id, school_unit_code: r.school_unit_code })
     } else {
       const dup = checker.addEmployment(item)
       if (dup) { hold(dup); continue }

@@ -13,6 +13,7 @@ const Unit = Type.Object({
   parent_id: Nullable(Type.String()),
   kind: Nullable(Type.String({ description: 'e.g. forvaltning, avdelning, enhet.' })),
   hsa_id: Nullable(Type.String()),
+  school_unit_code: Nullable(Type.String({ description: 'Skolenhetskod (Skolverket\'s Skolenhetsregistret), 8 digits, as the HR source gives it; null when it gives none.' })),
   source: Type.String(),
   removed_at: Nullable(Type.String({ format: 'date-time', description: 'When its source stopped listing it.' }))
 })
@@ -28,7 +29,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox<{ units: UnitRepository }> = 
       description: 'Unit ids and kinds are what mapping rules name (`unit_within`, `unit_kinds`): check them here after the first sync run. Ordered by id, one page at a time.',
       params: OrgParams,
       querystring: ListQuery,
-      response: { 200: documented('A page of units.', UnitList, [{ items: [{ id: 'soc-eb', name: 'Ekonomiskt bistånd', parent_id: 'soc', kind: 'avdelning', hsa_id: null, source: 'hr', removed_at: null }, { id: 'soc-eb-norr', name: 'Ekonomiskt bistånd norr', parent_id: 'soc-eb', kind: 'enhet', hsa_id: null, source: 'hr', removed_at: null }], next_cursor: 'c29jLWViLW5vcnI' }]), '4xx': ProblemSchema }
+      response: { 200: documented('A page of units.', UnitList, [{ items: [{ id: 'soc-eb', name: 'Ekonomiskt bistånd', parent_id: 'soc', kind: 'avdelning', hsa_id: null, school_unit_code: null, source: 'hr', removed_at: null }, { id: 'soc-eb-norr', name: 'Ekonomiskt bistånd norr', parent_id: 'soc-eb', kind: 'enhet', hsa_id: null, school_unit_code: null, source: 'hr', removed_at: null }], next_cursor: 'c29jLWViLW5vcnI' }]), '4xx': ProblemSchema }
     }
   }, async function listUnits (request) {
     const { limit, cursor } = request.query

@@ -37,7 +37,7 @@ const DESIGN_EXAMPLE = `\uFEFF{ "units": [ { "id": "soc", "name": "Socialförval
 t.test('reads the DESIGN.md example, BOM and all', async (t) => {
   const items = await collect(DESIGN_EXAMPLE)
   t.same(items, [
-    { type: 'unit', row: 0, pointer: '/units/0', record: { unit_id: 'soc', name: 'Socialförvaltningen', parent_id: null, kind: 'forvaltning', hsa_id: null } },
+    { type: 'unit', row: 0, pointer: '/units/0', record: { unit_id: 'soc', name: 'Socialförvaltningen', parent_id: null, kind: 'forvaltning', hsa_id: null, school_unit_code: null } },
     {
       type: 'employment',
       row: 0,

@@ -72,6 +72,39 @@ t.test('checks units: name required, HSA-id format', async (t) => {
   t.match(validateUnit({ id: 'soc', name: 'Soc', hsa_id: 'SE212-x' }, { row: 0, pointer: '/units/0' }), { code: 'invalid-field', pointer: '/units/0/hsa_id' })
 })
 
+t.test('checks a unit\'s skolenhetskod: exactly 8 digits, as text', async (t) => {
+  const at = { row: 0, pointer: '/units/0' }
+  t.match(validateUnit({ id: 'ek', name: 'Ekbackens skola', school_unit_code: '01234567' }, at), { type: 'unit', record: { school_unit_code: '01234567', hsa_id: null } })
+  t.match(validateUnit({ id: 'ek', name: 'Ekbackens skola' }, at), { type: 'unit', record: { school_unit_code: null } })
+  t.match(validateUnit({ id: 'ek', name: 'Ekbackens skola', school_unit_code: null }, at), { type: 'unit', record: { school_unit_code: null } })
+  for (const bad of ['1234567', '123456789', '1234567A', 'ABCDEFGH', '1234 5678', '1234-5678', ' 12345678', '１２３４５６７８', '']) {
+    t.match(validateUnit({ id: 'ek', name: 'Ekbackens skola', school_unit_code: bad }, at), {
+      type: 'quarantine', record_type: 'unit', code: 'invalid-field', pointer: '/units/0/school_unit_code', reason: /^school_unit_code must match pattern/
+    }, JSON.stringify(bad))
+  }
+  t.match(validateUnit({ id: 'ek', name: 'Ekbackens skola', school_unit_code: 12345678 }, at), { code: 'invalid-field', pointer: '/units/0/school_unit_code', reason: /^school_unit_code must be text or null/ })
+})
+
+t.test('in CSV, unit_school_unit_code is the unit\'s skolenhetskod, checked at its column', async (t) => {
+  const csv = [
+    'employee_number;unit_id;unit_name;unit_school_unit_code;start_date;employment_type',
+    '1;ek;Ekbackens skola;12345678;2021-01-01;tillsvidare',
+    '2;al;Almby skola;1234567;2021-01-01;tillsvidare',
+    '3;by;Byskolan;;2021-01-01;tillsvidare'
+  ].join('\n')
+  const items: SourceItem[] = []
+  for await (const item of readHrSnapshot((async function * () { yield csv })(), 'text/csv')) items.push(item)
+  t.match(items, [
+    { type: 'unit', record: { unit_id: 'ek', school_unit_code: '12345678' } },
+    { type: 'employment', row: 2 },
+    { type: 'quarantine', record_type: 'unit', row: 3, pointer: '/rows/3/unit_school_unit_code', code: 'invalid-field', reason: /^unit_school_unit_code must match pattern/ },
+    { type: 'employment', row: 3 },
+    { type: 'unit', record: { unit_id: 'by', school_unit_code: null } },
+    { type: 'employment', row: 4 }
+  ])
+  t.equal(items.length, 6)
+})
+
 t.test('in CSV, pointers name the row and the column', async (t) => {
   const csv = [
     'employee_number;unit_id;unit_name;unit_hsa_id;start_date;end_date;employment_type;extent;personal_identity_number;email',

@@ -5,7 +5,7 @@ import type { EmploymentItem, EmploymentRecord, QuarantineItem, UnitItem } from 
 let row = 0
 function unit (id: string, parentId: string | null = null): UnitItem {
   const r = row++
-  return { type: 'unit', row: r, pointer: `/units/${r}`, record: { unit_id: id, name: id, parent_id: parentId, kind: null, hsa_id: null } }
+  return { type: 'unit', row: r, pointer: `/units/${r}`, record: { unit_id: id, name: id, parent_id: parentId, kind: null, hsa_id: null, school_unit_code: null } }
 }
 
 function employment (fields: Partial<EmploymentRecord> & { employee_number: string, unit_id: string }): EmploymentItem {
@@ -122,7 +122,7 @@ t.test('a unit defined twice: the second is quarantined', async (t) => {
 
 t.test('CSV rows are named by their columns', async (t) => {
   const checker = new SnapshotChecker()
-  checker.addUnit({ type: 'unit', row: 2, pointer: '/rows/2', record: { unit_id: 'eb', name: 'EB', parent_id: 'soc', kind: null, hsa_id: null } })
+  checker.addUnit({ type: 'unit', row: 2, pointer: '/rows/2', record: { unit_id: 'eb', name: 'EB', parent_id: 'soc', kind: null, hsa_id: null, school_unit_code: null } })
   const [finding] = [...checker.finish()]
   t.equal(finding?.pointer, '/rows/2/parent_unit_id')
 })
