@@ -26,10 +26,18 @@ const STATUS_NAMES: Record<number, string> = { 0: 'valid', 1: 'invalid (revoked)
 
 export interface AttributeTokenClaims extends JWTPayload {
   organisation: { number: string, name: string }
-  attributes: Array<{ id: string, unit?: string, valid_until?: string }>
+  /** unit_name, unit_hsa_id and school_unit_code only under claims_profile sweden, for a unit the HR source describes. */
+  attributes: Array<{ id: string, unit?: string, valid_until?: string, unit_name?: string, unit_hsa_id?: string, school_unit_code?: string }>
   catalog: { domain: string, version: string }
   source_as_of: string
   status: { status_list: { idx: number, uri: string } }
+  /** The national names, under the relying party's claims_profile sweden (docs/api.md). */
+  'https://id.oidc.se/claim/orgNumber'?: string
+  'https://id.oidc.se/claim/orgName'?: string
+  /** `<service id>@<orgnr>`, only when your policy's subject is service-id; split at the last `@`. */
+  'https://id.oidc.se/claim/orgAffiliation'?: string
+  /** One entitlement URI per attribute, in the same order; `…:unit:<orgnr>:<unit id>` for one held at a unit. */
+  eduperson_entitlement?: string[]
   /** Only in a token exchanged for a login: its level of assurance, and when the person authenticated. */
   acr?: string
   auth_time?: number

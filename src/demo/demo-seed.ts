@@ -82,7 +82,9 @@ async function ensureRelyingParty (services: Services, dataDir: string): Promise
     organisation: '2029999998',
     jwks: { keys: [{ kty, crv, x, y, kid, alg: 'ES256', use: 'sig' }] },
     release: { domains: ['socialtjanst'], organisations: [DEMO_ORGANISATION.number], subject: 'pairwise' },
-    token_lifetime: 300
+    token_lifetime: 300,
+    // The national names beside the v1 claims, so the demo token shows what an agency reads.
+    claims_profile: 'sweden'
   })
   mkdirSync(demoDir(dataDir), { recursive: true })
   writeFileSync(keyFile(dataDir), JSON.stringify({ ...privateJwk, kid, alg: 'ES256' }, null, 2) + '\n', { mode: 0o600 })

@@ -1,3 +1,4 @@
+import { OIDC_SE_CLAIM } from '../identifiers/oidc-se-claims.js'
 import type { SubjectMatchType } from './schemas.js'
 
 /**
@@ -20,10 +21,10 @@ export const SAML_ATTRIBUTE_NAMES: Readonly<Record<SubjectMatchType, readonly st
 }
 
 export const OIDC_CLAIM_NAMES: Readonly<Record<SubjectMatchType, readonly string[]>> = {
-  'org-affiliation': ['https://id.oidc.se/claim/orgAffiliation'],
+  'org-affiliation': [OIDC_SE_CLAIM.orgAffiliation],
   'hsa-id': ['employeeHsaId', 'hsa_id'],
   eppn: ['eduperson_principal_name'],
-  'personal-identity-number': ['https://id.oidc.se/claim/personalIdentityNumber'],
+  'personal-identity-number': [OIDC_SE_CLAIM.personalIdentityNumber],
   'employee-number': ['employee_number'],
   email: ['email'],
   'service-id': ['service_id']

@@ -17,6 +17,10 @@ const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsM
 export const SUBJECT_TYPES = ['pairwise', 'service-id', 'personal-identity-number'] as const
 export type SubjectType = typeof SUBJECT_TYPES[number]
 
+/** Which claims a party's attribute tokens carry (docs/tokens.md): the v1 set, or that and the national names. */
+export const CLAIMS_PROFILES = ['behorig', 'sweden'] as const
+export type ClaimsProfile = typeof CLAIMS_PROFILES[number]
+
 export interface ClientJwk { kty: string, kid: string, alg?: string, [member: string]: unknown }
 
 /** A relying party as schemas/relying-party.schema.json describes it, with its defaults filled in. */
@@ -37,6 +41,8 @@ export interface RelyingPartyDocument {
   subject_token_audiences?: string[]
   /** One of KNOWN_LOA_URIS (identifiers/loa.ts); absent means LOA3. */
   min_loa?: string
+  /** Filled in by the schema's default (sweden); stored documents from before it say behorig (migration 0019). */
+  claims_profile: ClaimsProfile
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined

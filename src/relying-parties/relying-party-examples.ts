@@ -6,7 +6,8 @@ export const relyingPartyDocumentExample = {
   organisation: '2021005521',
   jwks: { keys: [agencyJwkExample] },
   release: { attributes: ['socialtjanst.eb.handlaggare'], domains: [], organisations: 'all', subject: 'pairwise' },
-  token_lifetime: 300
+  token_lifetime: 300,
+  claims_profile: 'sweden'
 }
 
 export const relyingPartyViewExample = {

@@ -83,7 +83,8 @@ function policySummary (document: RelyingPartyDocument): Record<string, unknown>
     ...(document.jwks_uri ? { jwks_uri: document.jwks_uri } : {}),
     release: document.release,
     token_lifetime: document.token_lifetime,
-    disabled: document.disabled
+    disabled: document.disabled,
+    claims_profile: document.claims_profile
   }
 }
 

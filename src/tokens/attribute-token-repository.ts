@@ -37,6 +37,11 @@ export interface HeldAttribute {
   /** When the sources whose records granted it last finished a successful run (the oldest of them); null when none has. */
   source_as_of: Date | null
   computed_at: Date
+  /** The unit it is held at, as the HR source names it (null for organisation-wide ones and units no source defines). */
+  unit_name: string | null
+  unit_hsa_id: string | null
+  /** The unit's skolenhetskod, 8 digits. */
+  unit_school_unit_code: string | null
 }
 
 export interface SubjectWithAttributes extends SubjectPerson { organisation_name: string, attributes: HeldAttribute[] }
@@ -60,6 +65,9 @@ interface SubjectRow {
   catalog_version: string | null
   source_as_of: Date | null
   computed_at: Date | null
+  unit_name: string | null
+  unit_hsa_id: string | null
+  unit_school_unit_code: string | null
 }
 
 /** What one issuance reads: the relying party as stored now (undefined when unknown or disabled) and the subject. */
@@ -73,7 +81,7 @@ export interface TokenSubjectReader {
   /**
    * The relying party as stored now, and the one person the lookup names with the
    * organisation's name and every effective attribute under an active mapping
-   * (behorig_token_subject, migrations 0011, 0012, 0015 and 0016, whose plans each connection keeps). Outside any
+   * (behorig_token_subject, migrations 0011, 0012, 0015, 0016 and 0019, whose plans each connection keeps). Outside any
    * transaction, bound to the organisation by the function's own `where`: issuance is a
    * platform path (a relying party, not an organisation's key). The subject is not read
    * for a disabled party.
@@ -147,7 +155,10 @@ function tokenSubjectOf (rows: readonly SubjectRow[]): TokenSubject {
         valid_until: r.valid_until,
         catalog_version: r.catalog_version as string,
         source_as_of: r.source_as_of ? new Date(r.source_as_of) : null,
-        computed_at: new Date(r.computed_at as Date)
+        computed_at: new Date(r.computed_at as Date),
+        unit_name: r.unit_name,
+        unit_hsa_id: r.unit_hsa_id,
+        unit_school_unit_code: r.unit_school_unit_code
       }))
     }
   }

@@ -15,7 +15,9 @@ import type { StatusListService } from './status-list-service.js'
 import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectWithAttributes } from './attribute-token-repository.js'
 import { subjectLookup, type NamedSubject } from './subject-lookup.js'
 import { attributeTokenFormat, DEFAULT_ATTRIBUTE_TOKEN_FORMAT } from './formats/format-registry.js'
-import type { AttributeTokenFormat, IssuanceDecision, LoginContext } from './formats/attribute-token-format.js'
+import type { AttributeTokenFormat, IssuanceDecision, LoginContext, NationalClaims } from './formats/attribute-token-format.js'
+import { catalogEntitlements } from './catalog-entitlements.js'
+import { entitlementOf, unitEntitlement } from '../catalog/entitlement.js'
 import { issuanceLedger } from './issuance-ledger.js'
 import { releasesAttribute, releasesOrganisation } from './release-policy.js'
 import { subjectIdentifier } from './subject-identifier.js'
@@ -64,6 +66,7 @@ const partyDisabled = (): Error => RelyingPartyDisabled({ detail: 'This relying 
 interface TokenContent {
   person: string
   sub: string
+  serviceId: string
   organisation: { number: string, name: string }
   attributes: HeldAttribute[]
   catalog: { domain: string, version: string }
@@ -75,6 +78,27 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   const today = (): string => evaluationDay(deps.evaluationClock?.() ?? new Date(now()))
   const subjects = tokenSubjectReader(deps.db)
   const ledger = issuanceLedger(deps.db, { audit: deps.audit ?? true })
+  const entitlements = catalogEntitlements(deps.db)
+
+  /**
+   * The national names under claims_profile `sweden` (undefined under `behorig`, and for a
+   * document stored before the profile existed). orgAffiliation only where the policy
+   * releases the service id as `sub`: under pairwise it would link the person across
+   * relying parties, and under personnummer it would release an identifier the policy does
+   * not name.
+   */
+  async function national (party: StoredRelyingParty, found: TokenContent): Promise<NationalClaims | undefined> {
+    if (party.document.claims_profile !== 'sweden') return undefined
+    const uris = await entitlements(found.catalog.domain, found.catalog.version)
+    const organisation = found.organisation.number
+    return {
+      ...(party.document.release.subject === 'service-id' ? { orgAffiliation: `${found.serviceId}@${organisation}` } : {}),
+      entitlements: found.attributes.map((a) => {
+        const uri = uris.get(a.attribute_id) ?? entitlementOf({ id: a.attribute_id })
+        return a.unit_id === null ? uri : unitEntitlement(uri, organisation, a.unit_id)
+      })
+    }
+  }
 
   /** Everything the token says; undefined → the one 404. */
   function content (party: StoredRelyingParty, organisation: string, person: SubjectWithAttributes | undefined, domain: string | undefined): TokenContent | undefined {
@@ -95,6 +119,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     return {
       person: person.id,
       sub,
+      serviceId: person.service_id,
       organisation: { number: organisation, name: person.organisation_name },
       attributes,
       catalog: { domain: first.domain, version: first.catalog_version },
@@ -111,7 +136,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     if (!party || (registration !== undefined && party.generation !== registration)) throw refused()
     const found = content(party, organisation, subject, domain)
     if (!found) throw notFound()
-    const status = await deps.statusLists.allocate()
+    const [status, nationalClaims] = await Promise.all([deps.statusLists.allocate(), national(party, found)])
     const lifetime = party.document.token_lifetime
     const iat = Math.floor(now() / 1000)
     const jti = randomUUID()
@@ -126,6 +151,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       status: { idx: status.idx, uri: status.uri },
       jti,
       ...(login ? { login } : {}),
+      ...(nationalClaims ? { national: nationalClaims } : {}),
       issuedAt: iat,
       expiresAt: iat + lifetime
     }

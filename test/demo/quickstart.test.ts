@@ -46,6 +46,13 @@ t.test('npm run demo:token gets, verifies and prints an attribute token end to e
   t.equal(printed.header.typ, 'attribute-token+jwt')
   t.match(printed.claims, { iss: issuer, aud: DEMO_CLIENT_ID, organisation: { number: '2129999997', name: 'Exempelkommun' }, attributes: [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }], catalog: { domain: 'socialtjanst', version: '1.0.0' } })
   t.equal(printed.status, 0)
+  t.match(printed.claims, {
+    'https://id.oidc.se/claim/orgNumber': '2129999997',
+    'https://id.oidc.se/claim/orgName': 'Exempelkommun',
+    eduperson_entitlement: ['urn:behorig:entitlement:socialtjanst.eb.handlaggare:unit:2129999997:soc-eb-norr'],
+    attributes: [{ unit_name: 'Ekonomiskt bistånd norr' }]
+  }, 'the demo party\'s claims_profile is sweden: the national names are printed')
+  t.notOk('https://id.oidc.se/claim/orgAffiliation' in printed.claims, 'its pairwise policy releases no service id')
 })
 
 t.test('a restart seeds nothing twice and keeps the demo key', async (t) => {

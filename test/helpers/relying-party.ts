@@ -21,6 +21,9 @@ export function relyingPartyDocument (keys: ClientKey[], overrides: Record<strin
     organisation: AGENCY_ORGANISATION,
     jwks: { keys: keys.map((k) => k.publicJwk) },
     release: { attributes: ['socialtjanst.eb.handlaggare'] },
+    // The tests written against the v1 claims; a new party's default is sweden, which
+    // test/tokens/national-claims.test.ts covers.
+    claims_profile: 'behorig',
     ...overrides
   }
 }

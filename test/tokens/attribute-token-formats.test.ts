@@ -2,6 +2,7 @@ import t from 'tap'
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { ATTRIBUTE_TOKEN_FORMATS, attributeTokenFormat, DEFAULT_ATTRIBUTE_TOKEN_FORMAT } from '../../src/tokens/formats/format-registry.js'
 import type { IssuanceDecision, TokenSigner } from '../../src/tokens/formats/attribute-token-format.js'
+import type { HeldAttribute } from '../../src/tokens/attribute-token-repository.js'
 
 const decision: IssuanceDecision = {
   issuer: 'https://behorig.test',
@@ -9,8 +10,8 @@ const decision: IssuanceDecision = {
   subject: 'pairwise-sub',
   organisation: { number: '2129999997', name: 'Exempel kommun' },
   attributes: [
-    { attribute_id: 'socialtjanst.eb.handlaggare', domain: 'socialtjanst', unit_id: 'soc-eb', valid_from: '2026-01-01', valid_until: null, catalog_version: '3', source_as_of: null, computed_at: new Date('2026-03-01T00:00:00Z') },
-    { attribute_id: 'socialtjanst.eb.attestant', domain: 'socialtjanst', unit_id: null, valid_from: '2026-01-01', valid_until: '2026-12-31', catalog_version: '3', source_as_of: null, computed_at: new Date('2026-03-01T00:00:00Z') }
+    { attribute_id: 'socialtjanst.eb.handlaggare', domain: 'socialtjanst', unit_id: 'soc-eb', valid_from: '2026-01-01', valid_until: null, catalog_version: '3', source_as_of: null, computed_at: new Date('2026-03-01T00:00:00Z'), unit_name: 'Ekonomiskt bistånd', unit_hsa_id: 'SE2129999997-E1', unit_school_unit_code: null },
+    { attribute_id: 'socialtjanst.eb.attestant', domain: 'socialtjanst', unit_id: null, valid_from: '2026-01-01', valid_until: '2026-12-31', catalog_version: '3', source_as_of: null, computed_at: new Date('2026-03-01T00:00:00Z'), unit_name: null, unit_hsa_id: null, unit_school_unit_code: null }
   ],
   catalog: { domain: 'socialtjanst', version: '3' },
   sourceAsOf: '2026-03-01T00:00:00.000Z',
@@ -45,6 +46,26 @@ t.test('the JWT format writes the claims docs/tokens.md lists from the decision'
     status: { status_list: { idx: 7, uri: 'https://behorig.test/status-lists/1' } }
   })
   t.same(Object.keys(format.claims(decision)), ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'organisation', 'attributes', 'catalog', 'source_as_of', 'status'], 'in the order tokens have always had')
+})
+
+t.test('under claims_profile sweden the JWT format adds the national names after the v1 claims, and unit identifiers to items with a unit', async (t) => {
+  const format = attributeTokenFormat('attribute-token+jwt')
+  const national = { orgAffiliation: 'anna.a@2129999997', entitlements: ['urn:behorig:entitlement:socialtjanst.eb.handlaggare:unit:2129999997:soc-eb', 'urn:behorig:entitlement:socialtjanst.eb.attestant'] }
+  const schoolUnit = { ...decision.attributes[0] as HeldAttribute, unit_hsa_id: null, unit_school_unit_code: '12345678' }
+  const claims = format.claims({ ...decision, attributes: [...decision.attributes, schoolUnit], national, login: { acr: 'http://id.elegnamnden.se/loa/1.0/loa3' } })
+  t.same(claims['attributes'], [
+    { id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb', unit_name: 'Ekonomiskt bistånd', unit_hsa_id: 'SE2129999997-E1' },
+    { id: 'socialtjanst.eb.attestant', valid_until: '2026-12-31' },
+    { id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb', unit_name: 'Ekonomiskt bistånd', school_unit_code: '12345678' }
+  ], 'only the unit identifiers the HR source gave, and none on an organisation-wide attribute')
+  t.equal(claims['https://id.oidc.se/claim/orgNumber'], '2129999997')
+  t.equal(claims['https://id.oidc.se/claim/orgName'], 'Exempel kommun')
+  t.equal(claims['https://id.oidc.se/claim/orgAffiliation'], 'anna.a@2129999997')
+  t.same(claims['eduperson_entitlement'], national.entitlements)
+  t.same(Object.keys(claims), ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'organisation', 'attributes', 'catalog', 'source_as_of', 'status',
+    'https://id.oidc.se/claim/orgNumber', 'https://id.oidc.se/claim/orgName', 'https://id.oidc.se/claim/orgAffiliation', 'eduperson_entitlement', 'acr'])
+  const pairwise = format.claims({ ...decision, national: { entitlements: national.entitlements } })
+  t.notOk('https://id.oidc.se/claim/orgAffiliation' in pairwise, 'no orgAffiliation unless the service decided one')
 })
 
 t.test('the JWT format adds the login\'s acr and auth_time, last, only for a token issued from one', async (t) => {

@@ -9,6 +9,17 @@ import type { HeldAttribute } from '../attribute-token-repository.js'
 export interface LoginContext { acr?: string, authTime?: number }
 
 /**
+ * The national names a token carries beside the v1 claims when the relying party's
+ * claims_profile is `sweden` (docs/tokens.md): decided by the service, written by a format.
+ */
+export interface NationalClaims {
+  /** `<service-id>@<orgnr>`; only under a policy whose subject is the service id. */
+  orgAffiliation?: string
+  /** One entitlement URI per released attribute, in the order of `attributes`, unit-qualified where held at a unit. */
+  entitlements: string[]
+}
+
+/**
  * What the service decided one token says, before any format says how: who it is about and
  * for, what it carries, and when it lives. Times are seconds since the epoch.
  */
@@ -29,6 +40,8 @@ export interface IssuanceDecision {
   jti: string
   /** Present only for a token issued from a login; a direct lookup names none. */
   login?: LoginContext
+  /** Present only under claims_profile `sweden`. */
+  national?: NationalClaims
   issuedAt: number
   expiresAt: number
 }
