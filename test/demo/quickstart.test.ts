@@ -50,7 +50,7 @@ t.test('npm run demo:token gets, verifies and prints an attribute token end to e
     'https://id.oidc.se/claim/orgNumber': '2129999997',
     'https://id.oidc.se/claim/orgName': 'Exempelkommun',
     eduperson_entitlement: ['urn:behorig:entitlement:socialtjanst.eb.handlaggare:unit:2129999997:soc-eb-norr'],
-    attributes: [{ unit_name: 'Ekonomiskt bistånd norr' }]
+    attributes: [{ unit_name: 'Ekonomiskt bistånd norr', unit_hsa_id: 'SE2129999997-E1N' }]
   }, 'the demo party\'s claims_profile is sweden: the national names are printed')
   t.notOk('https://id.oidc.se/claim/orgAffiliation' in printed.claims, 'its pairwise policy releases no service id')
 })
