@@ -248,6 +248,41 @@ t.test('signature wrapping', async (t) => {
     refuses(t, () => verifyAssertion(replaceOnce(withoutSignature, '<saml2:AttributeStatement>', `<saml2:AttributeStatement>${signature}`), check()), NOT_ON_ROOT, 'in the AttributeStatement')
   })
 
+  // Somorovsky et al., "On Breaking SAML: Be Whoever You Want to Be" (USENIX Security 2012),
+  // as SAML Raider numbers them. XSW1 and XSW2 attack a signed Response; a subject token is a
+  // bare Assertion, so there the signed assertion is wrapped in a Response the attacker
+  // writes. XSW3 to XSW8 place an evil assertion and the signed one as the paper does.
+  t.test('the eight classic wrapping variants (XSW1-XSW8)', async (t) => {
+    const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
+    const response = (id: string, inner: string): string => `<samlp:Response xmlns:samlp="${PROTOCOL_NS}" ID="${id}" Version="2.0" IssueInstant="${T.toISOString()}">${inner}</samlp:Response>`
+    const evil = (id: string): string => idp.assertionXml(options({ id, attributes: evilAttributes })).xml
+    const variants: Array<[string, string, string | RegExp]> = [
+      ['XSW1: an evil Response holding the signature, the signed original inside the signature\'s ds:Object',
+        response('_evil', replaceOnce(signature, '</ds:Signature>', `<ds:Object>${genuine}</ds:Object></ds:Signature>`) + evil('_evil2')), NOT_ASSERTION],
+      ['XSW2: an evil Response, the signed original before its (detached) signature',
+        response('_evil', genuine + signature + evil('_evil2')), NOT_ASSERTION],
+      ['XSW3: an evil assertion with the signed ID placed before the signed original',
+        response('_r', evil(ID) + genuine), NOT_ASSERTION],
+      ['XSW4: the signed original inside the evil assertion',
+        replaceOnce(evil(ID), '</saml2:Assertion>', `${genuine}</saml2:Assertion>`), NOT_ON_ROOT],
+      ['XSW5: the evil assertion carries the copied signature, the signed original after it, unsigned',
+        response('_r', signatureOnRoot(evil(ID)) + withoutSignature), NOT_ASSERTION],
+      ['XSW5 without a Response: the evil copy carries the signature of the original',
+        signatureOnRoot(evil(ID)), BAD_SIGNATURE],
+      ['XSW6: the evil assertion carries the signature, the signed original inside the signature\'s ds:Object',
+        signatureOnRoot(evil(ID)).replace('</ds:Signature>', () => `<ds:Object>${withoutSignature}</ds:Object></ds:Signature>`), BAD_SIGNATURE],
+      ['XSW7: the signed original in an Extensions element of the evil assertion',
+        replaceOnce(evil('_evil'), '</saml2:Conditions>', `</saml2:Conditions><samlp:Extensions xmlns:samlp="${PROTOCOL_NS}">${genuine}</samlp:Extensions>`), NOT_ON_ROOT],
+      ['XSW8: the evil assertion carries the signature, whose ds:Object holds the original with its own signature removed',
+        signatureOnRoot(evil('_evil')).replace('</ds:Signature>', () => `<ds:Object>${withoutSignature}</ds:Object></ds:Signature>`), 'the assertion\'s signature does not reference its root element']
+    ]
+    for (const [name, xml, message] of variants) {
+      t.ok(xml.includes(signature.slice(signature.indexOf('<ds:SignatureValue>'), signature.indexOf('</ds:SignatureValue>'))), `${name}: the genuine signature value is inside`)
+      refuses(t, () => verifyAssertion(xml, check()), message, name)
+      t.throws(() => verifyAssertion(xml, check({ certificates: [idp.certificate, other.certificate] })), SamlError, `${name}: refused whatever certificates are trusted`)
+    }
+  })
+
   t.test('unsigned content inside the Signature element is never read', async (t) => {
     const statement = `<saml2:AttributeStatement><saml2:Attribute Name="${ORG}"><saml2:AttributeValue>9999@2129999997</saml2:AttributeValue></saml2:Attribute></saml2:AttributeStatement>`
     const smuggled = replaceOnce(genuine, '</ds:Signature>', `<ds:Object>${statement}</ds:Object></ds:Signature>`)
