@@ -1,9 +1,7 @@
 import t from 'tap'
 import { buildTestApp, defaultStoreKind, openTestStore, type StoreKind } from '../helpers/app.js'
-import { createHrSource, importAndWait } from '../helpers/sync.js'
 import { problemType } from '../helpers/problem-type.js'
-import { publishMapping } from '../mapping/helpers/mapping-app.js'
-import { agency, ISSUER, JOBS, MAPPING, requestToken, snapshotWithPin, verifyAttributeToken } from './helpers/token-app.js'
+import { agency, ISSUER, JOBS, requestToken, seededOrganisation, snapshotWithPin, verifyAttributeToken } from './helpers/token-app.js'
 
 const HSA_ID = 'SE2120001124-AB1001'
 
@@ -21,10 +19,7 @@ for (const kind of kinds) {
   t.test(`on ${kind}`, async (t) => {
     const test = await buildTestApp(await openTestStore(kind), { BEHORIG_ISSUER: ISSUER })
     const { app } = test
-    const org = await test.createOrganisation('Exempelkommun')
-    await createHrSource(app, org, 'hr', { max_end_percent: 100 })
-    t.equal((await importAndWait(app, org, snapshotWithHsaId(), 'application/json')).state, 'succeeded')
-    await publishMapping(app, org, MAPPING)
+    const org = await seededOrganisation(test, 'Exempelkommun', snapshotWithHsaId())
     const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
     const bearer = await fk.bearer()
 

@@ -1,10 +1,9 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, defaultStoreKind, openTestStore, type StoreKind } from '../helpers/app.js'
-import { createHrSource, importAndWait } from '../helpers/sync.js'
 import { problemType } from '../helpers/problem-type.js'
 import { clientKey, relyingPartyDocument } from '../helpers/relying-party.js'
-import { publishMapping, snapshot, UNITS } from '../mapping/helpers/mapping-app.js'
-import { agency, ISSUER, JOBS, MAPPING, PIN, requestToken, verifyAttributeToken } from './helpers/token-app.js'
+import { snapshot, UNITS } from '../mapping/helpers/mapping-app.js'
+import { agency, ISSUER, JOBS, PIN, requestToken, seededOrganisation, verifyAttributeToken } from './helpers/token-app.js'
 
 const UNIT_HSA_ID = 'SE2129999997-EBN1'
 const SCHOOL_UNIT_CODE = '87654321'
@@ -29,10 +28,7 @@ for (const kind of kinds) {
   t.test(`on ${kind}`, async (t) => {
     const test = await buildTestApp(await openTestStore(kind), { BEHORIG_ISSUER: ISSUER })
     const { app } = test
-    const org = await test.createOrganisation('Exempelkommun')
-    await createHrSource(app, org, 'hr', { max_end_percent: 100 })
-    t.equal((await importAndWait(app, org, snapshotWithUnitIdentifiers(), 'application/json')).state, 'succeeded')
-    await publishMapping(app, org, MAPPING)
+    const org = await seededOrganisation(test, 'Exempelkommun', snapshotWithUnitIdentifiers())
     const release = { domains: ['socialtjanst'] }
     const sweden = await agency(app, 'fk-sweden', { release: { ...release, subject: 'service-id' }, claims_profile: 'sweden' })
     const pairwise = await agency(app, 'fk-pairwise', { release, claims_profile: 'sweden' })

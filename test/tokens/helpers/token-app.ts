@@ -38,11 +38,11 @@ export async function tokenTestApp (deps: AppDependencies = {}, env: Record<stri
   return buildTestApp(await openTestStore(), { BEHORIG_ISSUER: ISSUER, ...env }, deps)
 }
 
-/** An organisation with the HR snapshot imported and the mapping published. */
-export async function seededOrganisation (test: TestApp, name = 'Exempelkommun'): Promise<string> {
+/** An organisation with the HR snapshot (by default JOBS, 1001 with a personnummer) imported and the mapping published. */
+export async function seededOrganisation (test: TestApp, name = 'Exempelkommun', hrSnapshot = snapshotWithPin(JOBS)): Promise<string> {
   const org = await test.createOrganisation(name)
   await createHrSource(test.app, org, 'hr', { max_end_percent: 100 })
-  const run = await importAndWait(test.app, org, snapshotWithPin(JOBS), 'application/json')
+  const run = await importAndWait(test.app, org, hrSnapshot, 'application/json')
   if (run.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(run)}`)
   await publishMapping(test.app, org, MAPPING)
   return org
