@@ -102,7 +102,7 @@ async function seedBehorig (base: string): Promise<{ authorization: string }> {
     if (!['queued', 'running', 'succeeded'].includes(state)) throw new Error(`import ${state}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  const mapping = 'domain: socialtjanst\ncatalog_version: 1.0.0\nrules:\n  - id: eb\n    when: { position_codes: ["151010"], unit_within: soc-eb }\n    grant: [socialtjanst.eb.handlaggare]\n'
+  const mapping = 'domain: socialtjanst\ncatalog_version: 1.1.0\nrules:\n  - id: eb\n    when: { position_codes: ["151010"], unit_within: soc-eb }\n    grant: [socialtjanst.eb.handlaggare]\n'
   const draft = await call(`${base}/v1/organisations/${ORG}/mappings`, { method: 'POST', headers: { ...admin, 'content-type': 'application/yaml' }, body: mapping })
   await call(`${base}/v1/organisations/${ORG}/mappings/${String(draft['version'])}/publish`, { method: 'POST', headers: { authorization: admin.authorization } })
 

@@ -31,6 +31,9 @@ export function formatDiff (diff: CatalogDiff): string {
   section('deprecated', diff.deprecated.map((d) => `~ ${d.id} → ${d.replaced_by ?? '(no replacement)'}`))
   section('removed', diff.removed.map((id) => `- ${id}`))
   section('changed', diff.changed.map((c) => `* ${c.id}: ${c.fields.join(', ')}`))
+  if (diff.references.length > 0) {
+    section('revised references', diff.references.map((r) => `§ ${r.from} → ${r.to} (${r.attributes.length === 1 ? r.attributes[0] : `${r.attributes.length} attributes`})`))
+  }
   if (diff.codes.length > 0) section('code lists', diff.codes.map((c) => `${c.change} ${c.list}/${c.code}`))
   const step = versionStep(diff.from, diff.to)
   const needed = diff.required_bump === 'none' ? 'nothing that needs a new version' : `changes that need a ${diff.required_bump} step`

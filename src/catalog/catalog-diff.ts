@@ -3,6 +3,14 @@ import type { CatalogDocument } from './catalog-types.js'
 
 export type { CatalogChange, VersionBump } from './catalog-attribute-changes.js'
 
+/** One revision of the references to an act, and the attributes that carry it. */
+export interface ReferenceChange {
+  act: string
+  from: string
+  to: string
+  attributes: string[]
+}
+
 export interface CodeListChange {
   list: 'areas' | 'functions'
   code: string
@@ -18,6 +26,8 @@ export interface CatalogDiff {
   deprecated: Array<{ id: string, replaced_by: string | null }>
   removed: string[]
   changed: Array<{ id: string, fields: string[] }>
+  /** Revised references to acts the attributes still rest on (what a lawyer reviews), one entry per revision. */
+  references: ReferenceChange[]
   codes: CodeListChange[]
   /** The smallest step from `from` that these changes allow (before the 0.x relaxation). */
   required_bump: VersionBump
@@ -46,6 +56,7 @@ export function diffCatalogs (from: CatalogDocument, to: CatalogDocument): Catal
     deprecated: [],
     removed: [],
     changed: [],
+    references: [],
     codes: [],
     required_bump: 'none',
     changes: []
@@ -71,6 +82,11 @@ function diffAttributes (from: CatalogDocument, to: CatalogDocument, diff: Catal
     const comparison = compareAttribute(earlier, attribute, pointer)
     if (comparison.deprecated) diff.deprecated.push({ id: attribute.id, replaced_by: attribute.replaced_by ?? null })
     if (comparison.fields.length > 0) diff.changed.push({ id: attribute.id, fields: comparison.fields })
+    for (const r of comparison.references) {
+      const same = diff.references.find((e) => e.act === r.act && e.from === r.from && e.to === r.to)
+      if (same) same.attributes.push(attribute.id)
+      else diff.references.push({ ...r, attributes: [attribute.id] })
+    }
     diff.changes.push(...comparison.changes)
   })
   for (const attribute of from.attributes) {

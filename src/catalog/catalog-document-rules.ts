@@ -1,7 +1,6 @@
 import { pathCoordinates } from './catalog-loader.js'
 import type { CatalogDocument, CatalogViolation } from './catalog-types.js'
-
-const ENTITLEMENT_URN = 'urn:behorig:entitlement:'
+import { ENTITLEMENT_URN_PREFIX as ENTITLEMENT_URN } from './entitlement.js'
 
 /**
  * What one schema-valid document must satisfy beyond its schema. Each check is a named
@@ -15,6 +14,7 @@ export function documentRuleViolations (file: string, doc: CatalogDocument, opti
   idsAreUniqueAndInDomain(doc, report)
   codesExist(doc, report)
   replacementsPointAtActiveAttributes(doc, report)
+  deprecationNotesOnlyWhenDeprecated(doc, report)
   entitlementsMatchIds(doc, report)
   return out
 }
@@ -67,20 +67,36 @@ function codesExist (doc: CatalogDocument, report: Report): void {
   })
 }
 
+/**
+ * A replacement in the same domain must be active in this very version. One in another
+ * domain cannot be judged from this document alone: validateCatalogs checks it against the
+ * other domains' loaded versions (catalog-wide-rules.ts).
+ */
 function replacementsPointAtActiveAttributes (doc: CatalogDocument, report: Report): void {
   const byId = new Map(doc.attributes.map((a) => [a.id, a]))
   doc.attributes.forEach((attribute, i) => {
     const target = attribute.replaced_by
     if (target === undefined) return
     const pointer = `/attributes/${i}/replaced_by`
+    const sameDomain = target.startsWith(doc.domain + '.')
     if (attribute.status === 'active') {
       report(pointer, 'replaced-by-on-active', `Attribute ${attribute.id} is active but names replaced_by; only a deprecated attribute has a replacement.`)
-    } else if (!target.startsWith(doc.domain + '.')) {
-      report(pointer, 'dangling-replaced-by', `Attribute ${attribute.id} is replaced by ${target}, which belongs to another domain; a replacement must be in ${doc.domain}.`)
-    } else if (!byId.has(target)) {
+    } else if (sameDomain && !byId.has(target)) {
       report(pointer, 'dangling-replaced-by', `Attribute ${attribute.id} is replaced by ${target}, which is not in version ${doc.version}; add it or name an attribute that is.`)
-    } else if (byId.get(target)?.status !== 'active') {
+    } else if (sameDomain && byId.get(target)?.status !== 'active') {
       report(pointer, 'dangling-replaced-by', `Attribute ${attribute.id} is replaced by ${target}, which is itself deprecated; name the active attribute that takes over.`)
+    }
+  })
+}
+
+/** A deprecation note explains a deprecation without a replacement: not an active attribute, not beside replaced_by. */
+function deprecationNotesOnlyWhenDeprecated (doc: CatalogDocument, report: Report): void {
+  doc.attributes.forEach((attribute, i) => {
+    if (attribute.deprecation_note === undefined) return
+    if (attribute.status === 'active') {
+      report(`/attributes/${i}/deprecation_note`, 'deprecation-note-on-active', `Attribute ${attribute.id} is active but has a deprecation_note; only a deprecated attribute explains why it has no replacement.`)
+    } else if (attribute.replaced_by !== undefined) {
+      report(`/attributes/${i}`, 'replacement-and-note', `Attribute ${attribute.id} is deprecated with both replaced_by and a deprecation_note; a deprecation note is for an attribute without a replacement, so keep one of them.`)
     }
   })
 }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { ENTITLEMENT_URN_PREFIX } from './entitlement.js'
 
 /**
  * The catalog document, defined once. `schemas/attribute-catalog.schema.json` is this
@@ -16,7 +17,12 @@ export const CODE_PATTERN = '^[a-z][a-z0-9-]*$'
 /** MAJOR.MINOR.PATCH only: a published catalog has no pre-release or build suffix; drafts are 0.x. */
 export const VERSION_PATTERN = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$'
 export const SFS_PATTERN = '^[0-9]{4}:[0-9]+$'
-export const ENTITLEMENT_PATTERN = '^(urn:behorig:entitlement:[a-z0-9.-]+|https://[^\\s]+)$'
+/**
+ * An entitlement URI (attribute-catalog/README.md, "Entitlement URIs"): behorig's URN, whose
+ * last part matches ATTRIBUTE_ID_PATTERN, or an https URI with a host and no query, fragment,
+ * whitespace or `:unit:`, so that `:unit:<orgnr>:<unit id>` can be appended and read back.
+ */
+export const ENTITLEMENT_PATTERN = `^(${ENTITLEMENT_URN_PREFIX}${ATTRIBUTE_ID_PATTERN.slice(1, -1)}|https://(?!.*:unit:)[^\\s?#/]+(/[^\\s?#]*)?)$`
 
 const text = (what: string) => Type.Object({
   sv: Type.String({ minLength: 1, description: `${what}, in Swedish.` }),
@@ -34,7 +40,7 @@ export const LegalReferenceSchema = Type.Object({
   act: Type.String({ minLength: 1, description: 'The act\'s title as in the Swedish Code of Statutes (SFS) or the EU Official Journal, e.g. `Socialtjänstlag` or `Lag med särskilda bestämmelser om vård av unga`.' }),
   sfs: Type.Optional(Type.String({ pattern: SFS_PATTERN, description: 'SFS number of the act, year and serial number, e.g. `2025:400`. Names the version of the act: a new act replacing an old one has a new number.' })),
   version: Type.Optional(Type.String({ minLength: 1, description: 'For acts without an SFS number: their official designation, e.g. `(EU) 2016/679`.' })),
-  section: Type.Optional(Type.String({ minLength: 1, description: 'Chapter and sections when the basis is narrower than the whole act, e.g. `6 kap. 33–37 §§`. Left out rather than guessed.' })),
+  section: Type.Optional(Type.String({ minLength: 1, description: 'Chapter and sections when the basis is narrower than the whole act, e.g. `6 kap. 37–40 §§`. Left out rather than guessed.' })),
   in_force_from: Type.Optional(Type.String({ format: 'date', description: 'Date the referenced version of the act came into force (YYYY-MM-DD), when that matters to the reader, e.g. `2025-07-01` for Socialtjänstlag (2025:400).' }))
 }, {
   additionalProperties: false,
@@ -48,7 +54,7 @@ export const ConsumerSchema = Type.Object({
 }, { additionalProperties: false, description: 'A typical relying party for the attribute. Informative: who may actually receive it is decided by each relying party\'s release policy.' })
 
 export const ExternalMappingSchema = Type.Object({
-  entitlement: Type.Optional(Type.String({ pattern: ENTITLEMENT_PATTERN, description: 'The attribute rendered as an entitlement URI for eduPersonEntitlement-style consumers (SAML `eduPersonEntitlement`, OIDC `eduperson_entitlement`, RFC 9068 `entitlements`): `urn:behorig:entitlement:<id>` or an https URI.' })),
+  entitlement: Type.Optional(Type.String({ pattern: ENTITLEMENT_PATTERN, description: 'The attribute rendered as an entitlement URI for eduPersonEntitlement-style consumers (SAML `eduPersonEntitlement`, OIDC `eduperson_entitlement`, RFC 9068 `entitlements`): `urn:behorig:entitlement:<id>` (the default when absent) or an https URI without `?`, `#`, whitespace or `:unit:`. An attribute held at a unit is `<entitlement>:unit:<orgnr>:<unit id>`. Once given, a URI never names another attribute.' })),
   claims: Type.Optional(Type.Array(Type.String({ format: 'uri', description: 'A claim name from the Swedish OpenID Connect profile, e.g. `https://id.oidc.se/claim/orgNumber`.' }), {
     uniqueItems: true,
     description: 'Claims of the Swedish OpenID Connect profile (OIDC Sweden) that carry the context this attribute is exercised in, for relying parties that read those claims beside it: for organisation-wide attributes, the organisation it acts for.'
@@ -63,16 +69,25 @@ export const CatalogAttributeSchema = Type.Object({
   function: Type.String({ pattern: CODE_PATTERN, description: 'Code from the domain\'s `functions` list: the role the holder has in that work.' }),
   authority_exercise: Type.Boolean({ description: 'True when holders investigate or decide individual cases (myndighetsutövning mot enskild), themselves or under delegation; false for preparatory, administrative and representative work.' }),
   scope: Type.Enum(ATTRIBUTE_SCOPES, { description: '`unit`: a grant is tied to the unit(s) where the person works or which they lead, and tokens name the unit. `organisation`: the attribute is exercised for the whole organisation.' }),
-  legal_basis: Type.Array(LegalReferenceSchema, { description: 'The acts the work rests on, each with its version. Empty when the role rests only on the organisation\'s own arrangements (for example an invitation in an agency\'s e-service).' }),
+  legal_basis: Type.Array(LegalReferenceSchema, { description: 'The acts the work rests on, each with its version. Empty when the role rests only on the organisation\'s own arrangements (for example an appointment no act provides for).' }),
   consumers: Type.Array(ConsumerSchema, { description: 'Typical agencies and e-services that ask for this attribute. May be empty.' }),
-  status: Type.Enum(ATTRIBUTE_STATUSES, { description: '`active`, or `deprecated`: still valid in this version and still granted, but to be replaced; `replaced_by` names the successor.' }),
-  replaced_by: Type.Optional(Type.String({ pattern: ATTRIBUTE_ID_PATTERN, description: 'Required when `status` is `deprecated` and only allowed then: the id of the active attribute in this version that takes over.' })),
+  status: Type.Enum(ATTRIBUTE_STATUSES, { description: '`active`, or `deprecated`: still valid in this version and still granted, but on its way out; `replaced_by` names the successor, or `deprecation_note` says why there is none.' }),
+  replaced_by: Type.Optional(Type.String({ pattern: ATTRIBUTE_ID_PATTERN, description: 'Only when `status` is `deprecated`: the id of the active attribute that takes over, either in this version of the same domain or in another domain (active in some version of it). A deprecated attribute has either `replaced_by` or `deprecation_note`, never both.' })),
+  deprecation_note: Type.Optional(text('Only when `status` is `deprecated` and no attribute takes over: why the attribute is deprecated, what holders and consumers do instead, and when it leaves the catalog')),
   external: Type.Optional(ExternalMappingSchema)
 }, {
   additionalProperties: false,
   description: 'One authorization attribute: a function a person holds in an organisation, with the facets consumers reason about.',
   if: { type: 'object', properties: { status: { const: 'deprecated' } }, required: ['status'] },
-  then: { type: 'object', required: ['replaced_by'] }
+  // Deprecated: replaced_by or deprecation_note (never both: the document rules refuse that).
+  // Each branch names the property it requires, so that linters reading the branch alone see it.
+  then: {
+    type: 'object',
+    anyOf: [
+      { type: 'object', properties: { replaced_by: {} }, required: ['replaced_by'] },
+      { type: 'object', properties: { deprecation_note: {} }, required: ['deprecation_note'] }
+    ]
+  }
 })
 
 export const CatalogDocumentSchema = Type.Object({

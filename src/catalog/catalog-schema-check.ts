@@ -44,7 +44,7 @@ const PATTERN_HINTS: Record<string, string> = {
   code: 'is not a code: lowercase ASCII letters, digits and hyphens, e.g. eb',
   area: 'is not an area code: lowercase ASCII letters, digits and hyphens, e.g. eb',
   function: 'is not a function code: lowercase ASCII letters, digits and hyphens, e.g. handlaggare',
-  entitlement: 'is not an entitlement URI: urn:behorig:entitlement:<id> or an https URI'
+  entitlement: 'is not an entitlement URI: urn:behorig:entitlement:<attribute id>, or an https URI without ?, #, whitespace or ":unit:"'
 }
 
 const TYPE_NAMES: Record<string, string> = { string: 'text', array: 'a list', object: 'a mapping of fields', boolean: 'true or false' }
@@ -59,13 +59,17 @@ function toViolation (file: string, document: unknown, error: ErrorObject): Cata
   switch (error.keyword) {
     case 'required': {
       const missing = String(params.missingProperty)
+      // The branches of anyOf: the anyOf's own error says what is wrong.
       if (error.schemaPath.includes('/anyOf/')) return undefined
-      if (missing === 'replaced_by') return make(at, `${where} is deprecated but does not say which attribute replaces it; add replaced_by.`, 'replaced-by-required')
       return make(`${at}/${encodePointerToken(missing)}`, `${where} lacks "${missing}", which is required.`)
     }
     case 'additionalProperties':
       return make(`${at}/${encodePointerToken(String(params.additionalProperty))}`, `${where} has a field "${String(params.additionalProperty)}" that catalogs do not have; check its spelling or remove it.`)
     case 'anyOf':
+      // Two anyOf: a deprecated attribute's replaced_by or deprecation_note, a reference's sfs or version.
+      if (error.schemaPath.endsWith('/then/anyOf')) {
+        return make(at, `${where} is deprecated but neither names the attribute that replaces it (replaced_by) nor says in a deprecation_note why there is none; add one of them.`, 'replaced-by-required')
+      }
       return make(at, `${where} names neither an SFS number (sfs) nor another version designation (version) of the act; give one.`)
     case 'if':
       return undefined

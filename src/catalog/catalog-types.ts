@@ -21,8 +21,9 @@ export interface CatalogEntry extends LoadedCatalogFile {
 export const CATALOG_RULES = [
   'yaml-syntax', 'file-layout', 'schema', 'id-format', 'replaced-by-required',
   'path-mismatch', 'duplicate-id', 'id-domain', 'duplicate-code', 'unknown-area', 'unknown-function',
-  'dangling-replaced-by', 'replaced-by-on-active', 'entitlement-mismatch', 'duplicate-entitlement',
-  'version-order', 'id-reused', 'semver-bump', 'published-changed'
+  'dangling-replaced-by', 'replaced-by-on-active', 'replacement-and-note', 'deprecation-note-on-active',
+  'entitlement-mismatch', 'duplicate-entitlement',
+  'version-order', 'id-reused', 'semver-bump', 'entitlement-reused', 'published-changed'
 ] as const
 export type CatalogRule = typeof CATALOG_RULES[number]
 

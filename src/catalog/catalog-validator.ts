@@ -2,6 +2,7 @@ import { documentRuleViolations } from './catalog-document-rules.js'
 import { historyViolations, type VersionedDocument } from './catalog-history-rules.js'
 import { schemaViolations } from './catalog-schema-check.js'
 import type { CatalogDocument, CatalogViolation } from './catalog-types.js'
+import { catalogWideViolations } from './catalog-wide-rules.js'
 
 /** A document to check and the file it came from (or another label, e.g. for a request body). */
 export interface CatalogInput {
@@ -31,15 +32,18 @@ export function checkCatalogDocument (input: CatalogInput, options: DocumentChec
   return { violations: documentRuleViolations(input.file, document, { checkPath: options.checkPath ?? true }), document }
 }
 
-/** Violations of one document on its own. */
+/** Violations of one document on its own (a replacement in another domain is not checked here). */
 export function validateCatalogDocument (input: CatalogInput, options: DocumentCheckOptions = {}): CatalogViolation[] {
   return checkCatalogDocument(input, options).violations
 }
 
 /**
  * Every document on its own, then each domain's versions against each other, in the
- * order given: sort files by version (the loader does), pass published versions in
- * publication order. Violations come grouped by file, in input order.
+ * order given (sort files by version, as the loader does; pass published versions in
+ * publication order), then all of them together: replacements in other domains and
+ * entitlement URIs across domains and versions. Violations come grouped by file, in input
+ * order. A document that names another domain's attribute as its replacement needs that
+ * domain's files among the inputs.
  */
 export function validateCatalogs (inputs: readonly CatalogInput[]): CatalogViolation[] {
   const violations: CatalogViolation[] = []
@@ -49,7 +53,7 @@ export function validateCatalogs (inputs: readonly CatalogInput[]): CatalogViola
     violations.push(...check.violations)
     if (check.document) comparable.push({ file: input.file, document: check.document })
   }
-  violations.push(...historyViolations(comparable))
+  violations.push(...historyViolations(comparable), ...catalogWideViolations(comparable))
   const order = new Map(inputs.map((input, i) => [input.file, i]))
   return violations
     .map((v, i) => ({ v, i }))

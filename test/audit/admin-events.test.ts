@@ -1,7 +1,8 @@
 import t from 'tap'
 import { generateKeyPairSync } from 'node:crypto'
-import { cpSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import semver from 'semver'
 import { adminHeaders } from '../helpers/app.js'
 import { parseApiKey } from '../../src/auth/secrets.js'
 import { publishCatalogs } from '../../src/catalog/service.js'
@@ -34,21 +35,26 @@ t.test('start-up records the catalog versions it loaded and the first signing ke
   const platform = await events('platform')
   const loaded = platform.filter((e) => e.action === 'catalog.loaded')
   t.ok(loaded.length >= 2, 'one event per catalog version')
-  t.match(loaded.find((e) => e.details['version'] === '1.0.0'), { organisation: null, actor: { kind: 'system', component: 'catalog-startup' }, details: { domain: 'socialtjanst', version: '1.0.0', hash: /^sha256:/ } })
+  t.match(loaded.find((e) => e.details['domain'] === 'socialtjanst' && e.details['version'] === '1.0.0'), { organisation: null, actor: { kind: 'system', component: 'catalog-startup' }, details: { domain: 'socialtjanst', version: '1.0.0', hash: /^sha256:/ } })
   const recorded = await store.db.selectFrom('catalog_versions').select(['domain', 'version']).execute()
   t.same(loaded.map((e) => `${e.details['domain']}@${e.details['version']}`).sort(), recorded.map((v) => `${v.domain}@${v.version}`).sort(), 'exactly the versions recorded')
   const first = platform.find((e) => e.action === 'key.rotated')
   t.match(first, { actor: { kind: 'system', component: 'key-rotation' }, details: { rotated: true, forced: false } })
   t.same(first?.details['keys'].map((k: { from: string | null, to: string }) => `${k.from}->${k.to}`), ['null->active', 'null->next'])
 
-  // Another node starting on the same store: the same catalogs record nothing new; catalogs
-  // that lost a published version stop the start-up and leave no trace.
+  // Another node starting on the same store: the same catalogs record nothing new; a new
+  // version is recorded once; catalogs that lost a published version stop the start-up and
+  // leave no trace.
   const dir = t.testdir()
   cpSync(defaultCatalogDir(), dir, { recursive: true })
-  cpSync(new URL('../fixtures/catalog/socialtjanst/1.1.0.yaml', import.meta.url), join(dir, 'socialtjanst', '1.1.0.yaml'))
   t.same((await publishCatalogs(store.db, dir)).recorded, [])
+  const versions = readdirSync(join(dir, 'socialtjanst')).map((f) => f.replace(/\.yaml$/, '')).sort(semver.compare)
+  const newest = versions.at(-1) as string
+  const next = semver.inc(newest, 'major') as string
+  writeFileSync(join(dir, 'socialtjanst', `${next}.yaml`), readFileSync(join(dir, 'socialtjanst', `${newest}.yaml`), 'utf8').replace(`\nversion: ${newest}\n`, `\nversion: ${next}\n`))
+  t.match((await publishCatalogs(store.db, dir)).recorded, [{ domain: 'socialtjanst', version: next }])
   await t.rejects(publishCatalogs(store.db, defaultCatalogDir()), { message: /no catalog file holds it/ })
-  t.equal((await events('platform')).filter((e) => e.action === 'catalog.loaded').length, loaded.length, 'nothing more recorded')
+  t.equal((await events('platform')).filter((e) => e.action === 'catalog.loaded').length, loaded.length + 1, 'only the new version was recorded')
 })
 
 t.test('creating and updating an organisation is recorded in its own chain; a refused document records nothing', async (t) => {

@@ -9,16 +9,19 @@ import { defaultCatalogDir } from '../../src/catalog/catalog-loader.js'
 import { problemType } from '../helpers/problem-type.js'
 
 const store = await openTestStore()
-// A catalog folder of this test's own: the shipped one plus the 1.1.0 fixture, so diff has two versions.
+// A catalog folder of this test's own, a copy of the shipped one, so a test can change a published file.
 const dir = t.testdir()
 cpSync(defaultCatalogDir(), dir, { recursive: true })
-cpSync(new URL('../fixtures/catalog/socialtjanst/1.1.0.yaml', import.meta.url), join(dir, 'socialtjanst', '1.1.0.yaml'))
 const { app } = await buildTestApp(store, { BEHORIG_CATALOG_DIR: dir })
 
 t.test('lists domains, versions and the latest without credentials', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/v1/catalog' })
   t.equal(res.statusCode, 200)
-  t.match(res.json().domains, [{ domain: 'skola', versions: ['0.1.0'], latest: '0.1.0' }, { domain: 'socialtjanst', versions: ['1.0.0', '1.1.0'], latest: '1.1.0' }])
+  t.match(res.json().domains, [
+    { domain: 'representation', versions: ['1.0.0'], latest: '1.0.0' },
+    { domain: 'skola', versions: ['0.1.0', '0.2.0'], latest: '0.2.0' },
+    { domain: 'socialtjanst', versions: ['1.0.0', '1.1.0'], latest: '1.1.0' }
+  ])
 })
 
 t.test('serves a version as JSON or YAML, with strong ETags and 304', async (t) => {
@@ -57,8 +60,9 @@ t.test('diffs two versions', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/v1/catalog/socialtjanst/diff?from=1.0.0&to=1.1.0' })
   t.equal(res.statusCode, 200)
   const diff = res.json()
-  t.match(diff, { domain: 'socialtjanst', from: '1.0.0', to: '1.1.0', required_bump: 'minor' })
-  t.ok(diff.added.length + diff.deprecated.length > 0)
+  t.match(diff, { domain: 'socialtjanst', from: '1.0.0', to: '1.1.0', required_bump: 'minor', removed: [] })
+  t.match(diff.deprecated, [{ id: 'socialtjanst.statsbidrag.ombud', replaced_by: 'representation.statsbidrag.ombud-socialstyrelsen' }, { id: 'socialtjanst.statsbidrag.representant', replaced_by: null }, { id: 'socialtjanst.statsbidrag.uppgiftssamordnare', replaced_by: null }])
+  t.match(diff.references, [{ act: 'Kommunallag', to: 'Kommunallag (2017:725) 6 kap. 37–40 §§, 7 kap. 5–8 §§' }])
 })
 
 t.test('unknown domain, version and attribute are 404 problems', async (t) => {
@@ -76,8 +80,8 @@ t.test('unknown domain, version and attribute are 404 problems', async (t) => {
 
 t.test('records each served version, and refuses to start when a published version changed', async (t) => {
   const rows = await store.db.selectFrom('catalog_versions').select(['domain', 'version', 'hash']).orderBy('domain').orderBy('version').execute()
-  t.same(rows.map((r) => `${r.domain}@${r.version}`), ['skola@0.1.0', 'socialtjanst@1.0.0', 'socialtjanst@1.1.0'])
-  t.match(rows[1]!.hash, /^sha256:/)
+  t.same(rows.map((r) => `${r.domain}@${r.version}`), ['representation@1.0.0', 'skola@0.1.0', 'skola@0.2.0', 'socialtjanst@1.0.0', 'socialtjanst@1.1.0'])
+  t.match(rows[3]!.hash, /^sha256:/)
 
   const file = join(dir, 'socialtjanst', '1.0.0.yaml')
   const original = readFileSync(file, 'utf8')

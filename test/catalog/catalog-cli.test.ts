@@ -19,15 +19,32 @@ async function run (...argv: string[]): Promise<{ code: number, stdout: string, 
 t.test('validate passes the real catalogs and says what it checked', async (t) => {
   t.same(await run('validate'), {
     code: 0,
-    stdout: 'ok  skola 0.1.0  attribute-catalog/skola/0.1.0.yaml (7 attributes)\n' +
+    stdout: 'ok  representation 1.0.0  attribute-catalog/representation/1.0.0.yaml (3 attributes)\n' +
+      'ok  skola 0.1.0  attribute-catalog/skola/0.1.0.yaml (7 attributes)\n' +
+      'ok  skola 0.2.0  attribute-catalog/skola/0.2.0.yaml (25 attributes)\n' +
       'ok  socialtjanst 1.0.0  attribute-catalog/socialtjanst/1.0.0.yaml (31 attributes)\n' +
-      '2 catalog files valid.\n',
+      'ok  socialtjanst 1.1.0  attribute-catalog/socialtjanst/1.1.0.yaml (34 attributes)\n' +
+      '5 catalog files valid.\n',
     stderr: ''
   })
 })
 
 t.test('validate checks a proposed file against the versions before it', async (t) => {
+  // The fixture is another 1.1.0: checked in place of the catalog's own, against 1.0.0.
   t.same(await run('validate', PROPOSAL), { code: 0, stdout: `ok  socialtjanst 1.1.0  ${PROPOSAL} (33 attributes)\n1 catalog file valid.\n`, stderr: '' })
+  t.same(await run('validate', 'attribute-catalog/socialtjanst/1.1.0.yaml'), { code: 0, stdout: 'ok  socialtjanst 1.1.0  attribute-catalog/socialtjanst/1.1.0.yaml (34 attributes)\n1 catalog file valid.\n', stderr: '' })
+})
+
+t.test('a proposal whose replacement is in another domain is checked against that domain\'s files', async (t) => {
+  // Alone, without representation/: the replacement of socialtjanst.statsbidrag.ombud cannot be found.
+  const dir = t.testdir({ socialtjanst: { '1.0.0.yaml': realCatalogText(), '1.1.0.yaml': realCatalogText('socialtjanst', '1.1.0') } })
+  const alone = await run('validate', '--dir', dir)
+  t.equal(alone.code, 1)
+  t.match(alone.stderr, /1\.1\.0\.yaml \/attributes\/\d+\/replaced_by: Attribute socialtjanst\.statsbidrag\.ombud is replaced by representation\.statsbidrag\.ombud-socialstyrelsen, which belongs to the domain representation, and no catalog of representation is loaded; validate its file together with this one\.\n1 problem in 1 file\.\n$/)
+  // Named together with the domain's file, both are checked, each against the versions before it.
+  const both = await run('validate', '--dir', dir, 'attribute-catalog/representation/1.0.0.yaml', join(dir, 'socialtjanst', '1.1.0.yaml'))
+  t.equal(both.code, 0, both.stderr)
+  t.match(both.stdout, /ok {2}representation 1\.0\.0 .*\nok {2}socialtjanst 1\.1\.0 .*\n2 catalog files valid\.\n$/)
 })
 
 t.test('validate prints each violation as "file pointer: message" and exits 1', async (t) => {
@@ -73,13 +90,13 @@ t.test('diff prints what a proposal changes and the step it needs', async (t) =>
 })
 
 t.test('diff --json prints the diff as data', async (t) => {
-  const result = await run('diff', 'socialtjanst', 'latest', PROPOSAL, '--json')
+  const result = await run('diff', 'socialtjanst', '1.0.0', PROPOSAL, '--json')
   t.equal(result.code, 0)
   t.match(JSON.parse(result.stdout), { domain: 'socialtjanst', from: '1.0.0', to: '1.1.0', removed: [], required_bump: 'minor', deprecated: [{ id: 'socialtjanst.eb.administrator' }] })
 })
 
 t.test('diff explains unknown versions and wrong arguments', async (t) => {
-  t.match(await run('diff', 'socialtjanst', '1.0.0', '0.9.0'), { code: 1, stderr: /The catalog socialtjanst has no version 0\.9\.0; it has 1\.0\.0\./ })
+  t.match(await run('diff', 'socialtjanst', '1.0.0', '0.9.0'), { code: 1, stderr: /The catalog socialtjanst has no version 0\.9\.0; it has 1\.0\.0, 1\.1\.0\./ })
   t.match(await run('diff', 'halsa', '1.0.0', '1.1.0'), { code: 1, stderr: /There is no catalog for the domain halsa\./ })
   t.match(await run('diff', 'skola', '0.1.0', PROPOSAL), { code: 1, stderr: /This catalog is for the domain socialtjanst, not skola\./ })
   t.match(await run('diff', 'socialtjanst', '1.0.0'), { code: 2, stderr: /diff needs a domain and two versions/ })
@@ -89,9 +106,12 @@ t.test('list shows domains, latest versions and attribute counts', async (t) => 
   t.same(await run('list'), {
     code: 0,
     stderr: '',
-    stdout: 'domain        latest  attributes  versions\nskola         0.1.0   7           0.1.0\nsocialtjanst  1.0.0   31          1.0.0\n'
+    stdout: 'domain          latest  attributes  versions\n' +
+      'representation  1.0.0   3           1.0.0\n' +
+      'skola           0.2.0   25          0.1.0, 0.2.0\n' +
+      'socialtjanst    1.1.0   34          1.0.0, 1.1.0\n'
   })
-  t.match(JSON.parse((await run('list', '--json')).stdout), [{ domain: 'skola', versions: ['0.1.0'] }, { domain: 'socialtjanst', latest: '1.0.0', attributes: 31 }])
+  t.match(JSON.parse((await run('list', '--json')).stdout), [{ domain: 'representation' }, { domain: 'skola', versions: ['0.1.0', '0.2.0'] }, { domain: 'socialtjanst', latest: '1.1.0', attributes: 34 }])
   t.match(await run('list', '--dir', join(REPO_ROOT, 'test/fixtures/catalog/broken')), { code: 1, stdout: '', stderr: /3 problems in 1 file\.\n$/ })
 })
 

@@ -17,6 +17,7 @@ t.test('lists what the 1.1.0 proposal adds, deprecates and rewords, and asks for
     deprecated: [{ id: 'socialtjanst.eb.administrator', replaced_by: 'socialtjanst.eb.utbetalningsadministrator' }],
     removed: [],
     changed: [{ id: 'socialtjanst.eb.handlaggare', fields: ['definition'] }],
+    references: [],
     codes: [{ list: 'functions', code: 'utbetalningsadministrator', change: 'added' }],
     required_bump: 'minor',
     changes: undefined
@@ -39,7 +40,7 @@ t.test('going back from 1.1.0 to 1.0.0 would remove attributes: major', async (t
 })
 
 t.test('a version compared with itself has no changes', async (t) => {
-  t.same(diffCatalogs(v1, v1), { domain: 'socialtjanst', from: '1.0.0', to: '1.0.0', added: [], deprecated: [], removed: [], changed: [], codes: [], required_bump: 'none', changes: [] })
+  t.same(diffCatalogs(v1, v1), { domain: 'socialtjanst', from: '1.0.0', to: '1.0.0', added: [], deprecated: [], removed: [], changed: [], references: [], codes: [], required_bump: 'none', changes: [] })
 })
 
 t.test('classifies each kind of change by the step it needs', async (t) => {
@@ -70,4 +71,18 @@ t.test('classifies each kind of change by the step it needs', async (t) => {
 
 t.test('refuses to compare two domains', async (t) => {
   t.throws(() => diffCatalogs(v1, realCatalog('skola', '0.1.0')), /cannot diff socialtjanst against skola/)
+})
+
+t.test('a deprecation without a replacement, its note, and revised references to the same act', async (t) => {
+  const v11real = realCatalog('socialtjanst', '1.1.0')
+  const diff = diffCatalogs(v1, v11real)
+  t.match(diff.changes.find((c) => c.subject === 'socialtjanst.statsbidrag.representant'), { bump: 'minor', message: 'Attribute socialtjanst.statsbidrag.representant was deprecated without a replacement (see its deprecation_note).' })
+  t.same(diff.references.map((r) => [r.act, r.from, r.to, r.attributes.length]), [['Kommunallag', 'Kommunallag (2017:725) 6 kap. 33–37 §§', 'Kommunallag (2017:725) 6 kap. 37–40 §§, 7 kap. 5–8 §§', 25]])
+  t.match(diff.changes.find((c) => c.subject === 'socialtjanst.eb.handlaggare'), { bump: 'minor', pointer: '/attributes/0/legal_basis', message: 'Attribute socialtjanst.eb.handlaggare has revised legal references: Kommunallag (2017:725) 6 kap. 33–37 §§ → Kommunallag (2017:725) 6 kap. 37–40 §§, 7 kap. 5–8 §§.' })
+  const noted = (change: (doc: CatalogDocument) => void) => diffCatalogs(v11real, nextVersion(v11real, '1.2.0', change))
+  const reworded = noted((d) => { attribute(d, 'socialtjanst.statsbidrag.representant').deprecation_note!.sv = 'Utgår i 2.0.0.' })
+  t.match(reworded, { required_bump: 'minor', changed: [{ id: 'socialtjanst.statsbidrag.representant', fields: ['deprecation_note'] }], changes: [{ message: 'Attribute socialtjanst.statsbidrag.representant has a reworded deprecation note.' }] })
+  const reactivated = noted((d) => { const a = attribute(d, 'socialtjanst.statsbidrag.representant'); a.status = 'active'; delete a.deprecation_note })
+  t.same(reactivated.changed, [{ id: 'socialtjanst.statsbidrag.representant', fields: ['status', 'deprecation_note'] }])
+  t.equal(reactivated.required_bump, 'minor')
 })

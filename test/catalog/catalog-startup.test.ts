@@ -7,7 +7,7 @@ import { realCatalogText } from './helpers/catalog-test-data.js'
 
 t.test('start-up builds the index from the package\'s catalogs', async (t) => {
   const index = await loadCatalogIndex()
-  t.same(index.domains().map((d) => `${d.domain} ${d.latest}`), ['skola 0.1.0', 'socialtjanst 1.0.0'])
+  t.same(index.domains().map((d) => `${d.domain} ${d.latest}`), ['representation 1.0.0', 'skola 0.2.0', 'socialtjanst 1.1.0'])
 })
 
 t.test('start-up refuses a broken catalog with one invalid-catalog problem listing every violation', async (t) => {

@@ -44,7 +44,7 @@ t.test('npm run demo:token gets, verifies and prints an attribute token end to e
   t.match(run.stdout, /3\. verified: valid/)
   const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { header: { typ: string }, claims: Record<string, unknown>, status: number }
   t.equal(printed.header.typ, 'attribute-token+jwt')
-  t.match(printed.claims, { iss: issuer, aud: DEMO_CLIENT_ID, organisation: { number: '2129999997', name: 'Exempelkommun' }, attributes: [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }], catalog: { domain: 'socialtjanst', version: '1.0.0' } })
+  t.match(printed.claims, { iss: issuer, aud: DEMO_CLIENT_ID, organisation: { number: '2129999997', name: 'Exempelkommun' }, attributes: [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }], catalog: { domain: 'socialtjanst', version: '1.1.0' } })
   t.equal(printed.status, 0)
   t.match(printed.claims, {
     'https://id.oidc.se/claim/orgNumber': '2129999997',

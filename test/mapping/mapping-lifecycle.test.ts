@@ -97,16 +97,16 @@ t.test('refuses a body that is not YAML or JSON with 400 and the line', async (t
 t.test('warns about deprecated attributes, naming the replacement, and about units not synced', async (t) => {
   const org = await createOrganisation()
   await importJobs(app, org, [{ employee_number: '1', unit_id: 'soc-eb-norr' }])
-  const res = await submit(app, org, mappingYaml(`  - id: admin
-    when: { unit_within: soc-eb, position_codes: ["341010"] }
-    grant: [socialtjanst.eb.administrator]
+  const res = await submit(app, org, mappingYaml(`  - id: ombud
+    when: { unit_within: soc, position_codes: ["111010"] }
+    grant: [socialtjanst.statsbidrag.ombud]
   - id: ghost
     when: { unit_within: soc-ghost }
     grant: [socialtjanst.eb.handlaggare]
 `, '1.1.0'))
   t.equal(res.statusCode, 201)
   const warnings = res.json().warnings as Array<{ pointer: string, code: string, detail: string }>
-  t.match(warnings.find((w) => w.code === 'deprecated-attribute'), { pointer: '/rules/0/grant/0', detail: /socialtjanst\.eb\.administrator is deprecated in catalog socialtjanst 1\.1\.0; use socialtjanst\.eb\.[a-z.-]+ instead/ })
+  t.match(warnings.find((w) => w.code === 'deprecated-attribute'), { pointer: '/rules/0/grant/0', detail: /socialtjanst\.statsbidrag\.ombud is deprecated in catalog socialtjanst 1\.1\.0; use representation\.statsbidrag\.ombud-socialstyrelsen instead/ })
   t.match(warnings.find((w) => w.code === 'unknown-unit'), { pointer: '/rules/1/when/unit_within', detail: /soc-ghost/ })
   t.match((await get(org, `/${res.json().version}`)).json().warnings, warnings, 'warnings are kept with the version')
 })

@@ -1,9 +1,8 @@
-// An app for the mapping API tests: its own catalog folder (the shipped catalogs plus the
-// 1.1.0 fixture, which deprecates socialtjanst.eb.administrator), a pinned evaluation day,
+// An app for the mapping API tests: its own catalog folder (a copy of the shipped catalogs,
+// whose socialtjanst 1.1.0 deprecates the state-grant attributes), a pinned evaluation day,
 // and builders for the HR snapshot and directory data the mappings are evaluated against.
 import t from 'tap'
 import { cpSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { adminHeaders, buildTestApp, openTestStore, type TestApp } from '../../helpers/app.js'
 import { createHrSource, importAndWait } from '../../helpers/sync.js'
@@ -19,7 +18,6 @@ export async function mappingTestApp (deps: AppDependencies = {}): Promise<TestA
   const store = await openTestStore()
   const dir = t.testdir()
   cpSync(defaultCatalogDir(), dir, { recursive: true })
-  cpSync(new URL('../../fixtures/catalog/socialtjanst/1.1.0.yaml', import.meta.url), join(dir, 'socialtjanst', '1.1.0.yaml'))
   return buildTestApp(store, { BEHORIG_CATALOG_DIR: dir }, { now: () => NOW, ...deps })
 }
 
