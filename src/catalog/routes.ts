@@ -39,7 +39,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogIndex }>
       description: `Before moving a mapping or a release policy to a newer catalog version: which attributes were added, deprecated, removed or changed. ${yamlNote}`,
       params: DomainParams,
       querystring: DiffQuery,
-      response: { 200: documented('The changes from `from` to `to`.', DiffResponse, [{ domain: 'socialtjanst', from: '1.0.0', to: '1.1.0', added: ['socialtjanst.eb.budgetradgivare'], deprecated: [], removed: [], changed: [{ id: 'socialtjanst.eb.handlaggare', fields: ['definition'] }], required_bump: 'minor' }]), ...errors }
+      response: { 200: documented('The changes from `from` to `to`.', DiffResponse, [{ domain: 'socialtjanst', from: '1.0.0', to: '1.1.0', added: ['socialtjanst.eb.budgetradgivare'], deprecated: [], removed: [], changed: [{ id: 'socialtjanst.eb.handlaggare', fields: ['definition'] }], references: [], codes: [], required_bump: 'minor', changes: [{ bump: 'minor', subject: 'socialtjanst.eb.budgetradgivare', pointer: '/attributes/12', message: 'Attribute socialtjanst.eb.budgetradgivare was added.' }] }]), ...errors }
     }
   }, async function diffVersions (request, reply) {
     const from = catalog.entry(request.params.domain, request.query.from)

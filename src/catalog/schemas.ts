@@ -31,7 +31,24 @@ export const DiffResponse = Type.Object({
   deprecated: Type.Array(Type.Object({ id: Type.String(), replaced_by: Type.Union([Type.String(), Type.Null()]) })),
   removed: Type.Array(Type.String()),
   changed: Type.Array(Type.Object({ id: Type.String(), fields: Type.Array(Type.String()) })),
-  required_bump: Type.Enum(['major', 'minor', 'patch', 'none'], { description: 'The smallest version step these changes allow.' })
+  references: Type.Array(Type.Object({
+    act: Type.String(),
+    from: Type.String({ description: 'The older version\'s references to this act, written out, e.g. `Kommunallag (2017:725) 6 kap. 33–37 §§`.' }),
+    to: Type.String({ description: 'The newer version\'s, written the same way.' }),
+    attributes: Type.Array(Type.String(), { description: 'The attributes that carry this revision.' })
+  }), { description: 'Revised references to acts that attributes in both versions rest on, one entry per revision: what a lawyer reviews.' }),
+  codes: Type.Array(Type.Object({
+    list: Type.Enum(['areas', 'functions']),
+    code: Type.String(),
+    change: Type.Enum(['added', 'removed', 'relabelled'])
+  }), { description: 'Changes to the code lists attributes use.' }),
+  required_bump: Type.Enum(['major', 'minor', 'patch', 'none'], { description: 'The smallest version step these changes allow.' }),
+  changes: Type.Array(Type.Object({
+    bump: Type.String({ description: 'The step this one change needs.' }),
+    subject: Type.String({ description: 'The attribute id, `areas/<code>`, `functions/<code>` or the document field.' }),
+    pointer: Type.String({ description: 'JSON Pointer into the newer document.' }),
+    message: Type.String()
+  }), { description: 'Every change with the step it needs, so a message can say exactly what forces a bump.' })
 }, { additionalProperties: true })
 
 export { CatalogDocumentSchema }
