@@ -22,7 +22,7 @@ const LAYERS = [
   ['identity-providers'], // trusted issuers of subject tokens
   ['tokens'], // attribute tokens and status lists
   ['oauth'], // the token endpoint and its grants
-  ['scim', 'api-keys', 'audit-trail'], // SCIM provisioning, API keys, the audit trail: APIs over the capabilities below
+  ['scim', 'api-keys', 'audit-trail', 'relying-party-approvals'], // SCIM provisioning, API keys, the audit trail, organisations' approvals of relying parties: APIs over the capabilities below
   ['composition'] // the composition root
 ]
 
