@@ -28,29 +28,37 @@ export interface IdentityProviderServiceDeps {
 
 export function identityProviderService (deps: IdentityProviderServiceDeps) {
   const repo = deps.identityProviders
-  const refreshing = new Map<string, Promise<StoredIdentityProvider>>()
+  /**
+   * Per registration, the refresh of the metadata read at `from`: logins that read the same
+   * stale row share it, also after it has finished (a login whose row was read before the
+   * refresh was stored would otherwise fetch again). Kept once it succeeded; dropped when it
+   * failed, so the next login tries again.
+   */
+  const refreshing = new Map<string, { from: string | undefined, result: Promise<StoredIdentityProvider> }>()
 
   /** Reads metadata_url again; on failure the registration keeps what it had (until validUntil). */
   async function refreshed (idp: StoredIdentityProvider): Promise<StoredIdentityProvider> {
     const saml = idp.document.saml
     if (!saml?.metadata_url) return idp
-    let pending = refreshing.get(idp.id)
-    if (!pending) {
-      pending = (async () => {
-        try {
-          const metadata = await readRegistrationMetadata(saml, { outbound: deps.outbound, ...(deps.metadataFetch ? { fetch: deps.metadataFetch } : {}) })
-          if (metadata.entity_id !== idp.entity) throw new MetadataUnusable(`the metadata now names the entityID ${metadata.entity_id}: register it again`)
-          await repo.saveMetadata(idp.id, idp.updated_at, metadata)
-          return { ...idp, metadata }
-        } catch (error) {
-          if (!(error instanceof MetadataUnusable)) throw error
-          deps.log?.warn({ identity_provider: idp.id, reason: error.message }, 'SAML metadata refresh failed; the metadata read before stays in use until it expires')
-          return idp
-        }
-      })().finally(() => refreshing.delete(idp.id))
-      refreshing.set(idp.id, pending)
-    }
-    return pending
+    const from = idp.metadata?.read_at
+    const shared = refreshing.get(idp.id)
+    if (shared && shared.from === from) return shared.result
+    const forget = () => { if (refreshing.get(idp.id)?.result === result) refreshing.delete(idp.id) }
+    const result = (async () => {
+      try {
+        const metadata = await readRegistrationMetadata(saml, { outbound: deps.outbound, ...(deps.metadataFetch ? { fetch: deps.metadataFetch } : {}) })
+        if (metadata.entity_id !== idp.entity) throw new MetadataUnusable(`the metadata now names the entityID ${metadata.entity_id}: register it again`)
+        await repo.saveMetadata(idp.id, idp.updated_at, metadata)
+        return { ...idp, metadata }
+      } catch (error) {
+        forget()
+        if (!(error instanceof MetadataUnusable)) throw error
+        deps.log?.warn({ identity_provider: idp.id, reason: error.message }, 'SAML metadata refresh failed; the metadata read before stays in use until it expires')
+        return idp
+      }
+    })()
+    refreshing.set(idp.id, { from, result })
+    return result
   }
 
   async function write (document: PlatformIdentityProviderDocument, shortcut?: StoredIdentityProvider['shortcut']): Promise<IdentityProviderWrite> {
