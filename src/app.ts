@@ -33,6 +33,9 @@ import { keyRoutes } from './keys/routes.js'
 import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
 import { relyingPartyRoutes } from './relying-parties/routes.js'
 import { oauthRoutes } from './oauth/routes.js'
+import { authorizationServerMetadata } from './oauth/metadata.js'
+import { federationRoutes } from './federation/routes.js'
+import { entityConfiguration } from './federation/entity-configuration.js'
 import { statusListRoutes } from './tokens/status-list-routes.js'
 import { attributeTokenRoutes } from './tokens/attribute-token-routes.js'
 import { seedDemo } from './demo/demo-seed.js'
@@ -117,6 +120,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   // Creates the first keys on an empty store; after that the job rotates when due.
   app.addHook('onReady', async () => {
     await services.tokenServices.keys.rotate()
+    await services.tokenServices.federationKeys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
     await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
   })
@@ -151,6 +155,16 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(keyRoutes, { keys: tokenServices.keys })
   await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })
   await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants, subjectTokenTypes: tokenServices.subjectTokenTypes })
+  await app.register(federationRoutes, {
+    entityConfiguration: entityConfiguration({
+      issuer: config.issuer,
+      keys: tokenServices.federationKeys,
+      authorizationServer: () => authorizationServerMetadata(config.issuer, tokenServices.grants.keys(), tokenServices.subjectTokenTypes),
+      organizationName: config.federation.organizationName,
+      authorityHints: config.federation.authorityHints,
+      lifetimeSeconds: config.federation.statementSeconds
+    })
+  })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
   await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
   await app.register(auditRoutes, { audit: services.audit })

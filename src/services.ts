@@ -134,7 +134,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
     auditCheckpoint,
-    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, auditCheckpoint })),
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint })),
     async close () {
       await queue.close()
       await tokenServices.close()

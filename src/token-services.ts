@@ -29,6 +29,8 @@ import { organisationRepository } from './organisations/repository.js'
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
   keys: KeyService
+  /** The keys that sign behorig's Entity Configuration (OpenID Federation): never a token, never in /.well-known/jwks.json. */
+  federationKeys: KeyService
   relyingParties: RelyingPartyService
   authenticateClient: ClientAuthentication
   /** Bearer auth for the attribute-token endpoint. */
@@ -61,6 +63,12 @@ export interface TokenServiceOptions {
 
 export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'>, log?: Pick<Logger, 'warn'> }, options: TokenServiceOptions = {}): TokenServices {
   const keys = keyService({ keys: keyRepository(deps.db), box: deps.box, policy: config.keys })
+  const federationKeys = keyService({
+    keys: keyRepository(deps.db, 'federation'),
+    box: deps.box,
+    policy: { ...config.keys, signatureLifetimeSeconds: config.federation.statementSeconds },
+    purpose: 'federation'
+  })
   const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
   const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
   const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => relyingParties.findEnabled(clientId)
@@ -87,6 +95,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
   const subjectTokens = subjectTokenVerifiers({ issuer: config.issuer, identityProviders, keys: keySets, replay })
   return {
     keys,
+    federationKeys,
     relyingParties,
     authenticateClient: auditedClientAuthentication(assertionDeps, record),
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
