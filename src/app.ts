@@ -75,6 +75,8 @@ export interface AppDependencies {
   onMappingPublished?: ServiceOverrides['onMappingPublished']
   /** The clock effective attributes are evaluated by (tests pin the day). */
   now?: () => Date
+  /** The clock OpenID Federation trust chains are judged by (tests move it past a chain's expiry). */
+  federationClock?: () => number
 }
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
@@ -88,6 +90,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (deps.issuanceAudit !== undefined) overrides.issuanceAudit = deps.issuanceAudit
   if (deps.onMappingPublished) overrides.onMappingPublished = deps.onMappingPublished
   if (deps.now) overrides.now = deps.now
+  if (deps.federationClock) overrides.federationClock = deps.federationClock
   const services = await createServices(config, app.log, overrides)
   const { store, queue, sources, engine, mappings } = services
   app.addHook('onClose', async () => { await services.close() })
@@ -166,7 +169,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     })
   })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
-  await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
+  await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens, refreshParty: tokenServices.federatedClients.refresh })
   await app.register(auditRoutes, { audit: services.audit })
   return app
 }

@@ -20,7 +20,7 @@ export const RelyingPartyDocumentSchema = Type.Object({}, {
 export const RelyingPartyViewSchema = Type.Object({
   client_id: Type.String(),
   name: Type.String(),
-  organisation: Type.String({ description: 'Organisation number, 10 digits.' }),
+  organisation: Type.Optional(Type.String({ description: 'Organisation number, 10 digits. Absent on a federated relying party.' })),
   jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) })),
   jwks_uri: Type.Optional(Type.String()),
   release: Type.Object({
@@ -35,6 +35,12 @@ export const RelyingPartyViewSchema = Type.Object({
   subject_token_audiences: Type.Optional(Type.Array(Type.String(), { description: 'The names (SAML SP entityIDs, OIDC client_ids) under which its e-service receives logins; token exchange accepts a subject token only for these, its own client_id or behorig\'s issuer.' })),
   min_loa: Type.Optional(Type.Enum([...KNOWN_LOA_URIS], { description: `The lowest level of assurance of a login token exchange accepts for this party; absent means ${LOA3}.` })),
   claims_profile: Type.Enum([...CLAIMS_PROFILES], { description: 'Which claims its attribute tokens carry: behorig (the v1 claims only) or sweden (the v1 claims and the national names beside them; docs/tokens.md).' }),
+  federation: Type.Optional(Type.Object({
+    trust_anchor: Type.String({ description: 'The entity id of the trust anchor its trust chain ends at.' }),
+    expires_at: Type.String({ format: 'date-time', description: 'When its trust chain (or required trust mark) expires; its next token request after that resolves the chain again.' }),
+    refused: Type.Optional(Type.String({ description: 'Why the last resolution failed: the party is disabled until a resolution succeeds.' })),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Its resolved metadata (`oauth_client`, `federation_entity`), metadata policies applied.' }))
+  }, { description: 'Present only on a relying party that joined through OpenID Federation (its client_id is its entity id): it is created and kept up to date by behorig, not by PUT.' })),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 }, { description: 'The stored relying party, with defaults filled in.', examples: [relyingPartyViewExample] })
