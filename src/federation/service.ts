@@ -18,7 +18,7 @@ export const MAX_ENTITY_ID_LENGTH = 512
 /** A failed resolution is not tried again for this long (a flood of token requests must not become a flood of fetches). */
 const REFUSAL_MEMORY_MS = 30_000
 const FEDERATION_ACTOR: AuditActor = { kind: 'system', component: 'federation' }
-/** Only to check BEHORIG_FEDERATION_DEFAULT_RELEASE with the relying-party schema at start-up (Exempelkommun's number). */
+/** Only to check BEHORIG_FEDERATION_DEFAULT_RELEASE with the relying-party schema at start-up (Exempelkommun's number; the jwks_uri is never fetched). */
 const PLACEHOLDER_ORGANISATION = '2129999997'
 
 export interface StatementFetchOptions { deadlineMs?: number, maxBytes?: number, ca?: string }
@@ -140,7 +140,7 @@ export function federatedClients (deps: FederationDeps): FederatedClients {
 function releaseTemplate (settings: FederationSettings): RelyingPartyDocument | undefined {
   if (!settings.defaultRelease) return undefined
   try {
-    const { organisation: _o, jwks: _j, ...rest } = parseRelyingParty({ name: 'federation default', organisation: PLACEHOLDER_ORGANISATION, jwks: { keys: [] }, release: settings.defaultRelease })
+    const { organisation: _o, jwks_uri: _u, ...rest } = parseRelyingParty({ name: 'federation default', organisation: PLACEHOLDER_ORGANISATION, jwks_uri: 'https://federation.invalid/jwks', release: settings.defaultRelease })
     return rest
   } catch (error) {
     const detail = error instanceof Error && 'detail' in error ? String((error as { detail?: unknown }).detail) : String(error)

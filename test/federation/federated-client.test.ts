@@ -1,0 +1,124 @@
+import t, { type Test } from 'tap'
+import { buildTestApp, openTestStore, adminHeaders } from '../helpers/app.js'
+import { allowLoopbackFetch } from '../helpers/outbound.js'
+import { clientAssertion, clientKey, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
+import { testFederation, type Entity } from '../helpers/test-federation.js'
+
+const ISSUER = 'https://behorig.test'
+const MARK = 'https://federation.test/trust-marks/kommunal-behorighet'
+const HOUR = 3_600_000
+
+const fed = await testFederation()
+const ta = await fed.entity('ta')
+const intermediate = await fed.entity('int')
+const tmi = await fed.entity('tmi')
+ta.configuration['trust_mark_issuers'] = { [MARK]: [tmi.id] }
+fed.subordinate(ta, intermediate, {
+  metadata_policy: { oauth_client: { token_endpoint_auth_signing_alg: { one_of: ['ES256', 'EdDSA'] }, contacts: { add: ['federation@ta.test'] } } }
+})
+fed.subordinate(ta, tmi)
+
+/** An agency under `superior`: oauth_client metadata with its client key, and the required trust mark unless told otherwise. */
+async function agency (name: string, superior: Entity, options: { mark?: boolean, client?: Record<string, unknown>, statement?: Record<string, unknown> } = {}): Promise<{ entity: Entity, key: ClientKey }> {
+  const key = await clientKey()
+  const entity = await fed.entity(name)
+  entity.configuration['metadata'] = {
+    federation_entity: { organization_name: `Myndigheten ${name}` },
+    oauth_client: { client_name: name, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [key.publicJwk] }, ...options.client }
+  }
+  if (options.mark !== false) entity.configuration['trust_marks'] = [{ trust_mark_type: MARK, trust_mark: await fed.trustMark(tmi, entity, MARK) }]
+  fed.subordinate(superior, entity, { ttl: 3600, ...options.statement })
+  return { entity, key }
+}
+
+const good = await agency('forsakringskassan', intermediate)
+const store = await openTestStore()
+const { app } = await buildTestApp(store, {
+  BEHORIG_ISSUER: ISSUER,
+  ...allowLoopbackFetch,
+  BEHORIG_FEDERATION_TRUST_ANCHORS: fed.anchorConfig(ta),
+  BEHORIG_FEDERATION_REQUIRED_TRUST_MARK: MARK,
+  BEHORIG_FEDERATION_DEFAULT_RELEASE: JSON.stringify({ domains: ['socialtjanst'], organisations: 'all', subject: 'pairwise' })
+}, { jwksFetch: { ca: fed.ca }, federationClock: () => fed.clock.now })
+
+async function requestToken (party: { entity: Entity, key: ClientKey }) {
+  return tokenRequest(app, await clientAssertion(party.key, party.entity.id, ISSUER))
+}
+
+async function refused (t: Test, party: { entity: Entity, key: ClientKey }, reason: RegExp) {
+  const res = await requestToken(party)
+  t.equal(res.statusCode, 401, res.body)
+  t.equal(res.json().error, 'invalid_client')
+  t.match(res.json().error_description, reason)
+}
+
+t.test('a federated agency gets an access token with its entity id as client_id, without being registered', async (t) => {
+  const res = await requestToken(good)
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().token_type, 'Bearer')
+  const list = (await app.inject({ method: 'GET', url: '/v1/relying-parties', headers: adminHeaders })).json() as { items: Array<Record<string, any>> }
+  const party = list.items.find((p) => p.client_id === good.entity.id)
+  t.ok(party, 'it is listed among the relying parties')
+  t.equal(party?.name, 'Myndigheten forsakringskassan')
+  t.equal(party?.federation.trust_anchor, ta.id)
+  t.equal(Date.parse(party?.federation.expires_at), (Math.floor(fed.clock.now / 1000) + 3600) * 1000, 'cached until the earliest exp: the intermediate\'s statement about it')
+  t.same(party?.federation.metadata.oauth_client.contacts, ['federation@ta.test'], 'the trust anchor\'s metadata policy was applied')
+  t.same(party?.release.domains, ['socialtjanst'], 'its release is the configured federation default')
+  t.notOk('organisation' in (party ?? {}))
+})
+
+t.test('a trust chain that does not hold is refused as invalid_client with a short reason', async (t) => {
+  t.test('an expired subordinate statement', async (t) => {
+    await refused(t, await agency('expired', intermediate, { statement: { ttl: -3600 } }), /int's statement about .*expired has expired/)
+  })
+  t.test('a broken signature', async (t) => {
+    const broken = await fed.entity('int-broken')
+    fed.subordinate(ta, broken)
+    broken.tamper = (jwt, path) => path.endsWith('/fetch') ? jwt.slice(0, -6) + (jwt.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA') : jwt
+    await refused(t, await agency('tampered', broken), /signature does not verify/)
+  })
+  t.test('a missing trust mark', async (t) => {
+    await refused(t, await agency('unmarked', intermediate, { mark: false }), /no trust mark of type/)
+  })
+  t.test('a trust mark from an issuer the trust anchor does not allow', async (t) => {
+    const party = await agency('self-marked', intermediate)
+    party.entity.configuration['trust_marks'] = [{ trust_mark_type: MARK, trust_mark: await fed.trustMark(intermediate, party.entity, MARK) }]
+    await refused(t, party, /does not allow .* to issue trust marks/)
+  })
+  t.test('a metadata policy violation', async (t) => {
+    await refused(t, await agency('rsa-only', intermediate, { client: { token_endpoint_auth_signing_alg: 'RS256' } }), /metadata policy: oauth_client.token_endpoint_auth_signing_alg/)
+  })
+  t.test('a loop in authority hints', async (t) => {
+    const a = await fed.entity('loop-a')
+    const b = await fed.entity('loop-b')
+    fed.subordinate(a, b)
+    fed.subordinate(b, a)
+    await refused(t, await agency('looper', a), /loop in authority hints/)
+  })
+  t.test('a trust anchor that is not configured', async (t) => {
+    const rogue = await fed.entity('rogue')
+    await refused(t, await agency('rogue-agency', rogue), /no configured trust anchor/)
+  })
+  t.test('keys in jwks_uri only', async (t) => {
+    await refused(t, await agency('remote-keys', intermediate, { client: { jwks: undefined, jwks_uri: 'https://127.0.0.1/jwks' } }), /jwks_uri or signed_jwks_uri only/)
+  })
+})
+
+t.test('a chain is used until its earliest exp; a party removed from the federation is refused at its next request after that', async (t) => {
+  const leaving = await agency('leaving', intermediate)
+  t.equal((await requestToken(leaving)).statusCode, 200)
+  const accessToken = (await requestToken(leaving)).json().access_token as string
+  intermediate.subordinates.set(leaving.entity.id, 'removed')
+  fed.clock.now += HOUR - 60_000
+  t.equal((await requestToken(leaving)).statusCode, 200, 'before the chain expires the cached chain stands')
+
+  fed.clock.now += 2 * 60_000
+  const issued = await app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers: { authorization: `Bearer ${accessToken}` }, payload: { subject: { type: 'employee-number', value: '1', organisation: '2129999997' }, domain: 'socialtjanst' } })
+  t.equal(issued.statusCode, 401, 'an access token from before is refused once the chain no longer resolves')
+  await refused(t, leaving, /could not be read: it answered 404/)
+  const party = (await app.inject({ method: 'GET', url: '/v1/relying-parties', headers: adminHeaders })).json().items.find((p: { client_id: string }) => p.client_id === leaving.entity.id)
+  t.equal(party.disabled, true, 'it is disabled')
+  t.match(party.federation.refused, /404/)
+
+  t.equal((await requestToken(good)).statusCode, 200, 'an agency still in the federation resolves again after its chain expired')
+})
