@@ -3,6 +3,7 @@ import { buildTestApp, openTestStore, adminHeaders } from '../helpers/app.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { clientAssertion, clientKey, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
 import { testFederation, type Entity } from '../helpers/test-federation.js'
+import { seededOrganisation, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 
 const ISSUER = 'https://behorig.test'
 const MARK = 'https://federation.test/trust-marks/kommunal-behorighet'
@@ -33,13 +34,14 @@ async function agency (name: string, superior: Entity, options: { mark?: boolean
 
 const good = await agency('forsakringskassan', intermediate)
 const store = await openTestStore()
-const { app } = await buildTestApp(store, {
+const test = await buildTestApp(store, {
   BEHORIG_ISSUER: ISSUER,
   ...allowLoopbackFetch,
   BEHORIG_FEDERATION_TRUST_ANCHORS: fed.anchorConfig(ta),
   BEHORIG_FEDERATION_REQUIRED_TRUST_MARK: MARK,
   BEHORIG_FEDERATION_DEFAULT_RELEASE: JSON.stringify({ domains: ['socialtjanst'], organisations: 'all', subject: 'pairwise' })
 }, { jwksFetch: { ca: fed.ca }, federationClock: () => fed.clock.now })
+const { app } = test
 
 async function requestToken (party: { entity: Entity, key: ClientKey }) {
   return tokenRequest(app, await clientAssertion(party.key, party.entity.id, ISSUER))
@@ -65,6 +67,16 @@ t.test('a federated agency gets an access token with its entity id as client_id,
   t.same(party?.federation.metadata.oauth_client.contacts, ['federation@ta.test'], 'the trust anchor\'s metadata policy was applied')
   t.same(party?.release.domains, ['socialtjanst'], 'its release is the configured federation default')
   t.notOk('organisation' in (party ?? {}))
+})
+
+t.test('with its access token, a federated agency gets an attribute token about an organisation\'s staff', async (t) => {
+  const org = await seededOrganisation(test)
+  const bearer = { authorization: `Bearer ${(await requestToken(good)).json().access_token as string}` }
+  const res = await app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers: bearer, payload: { subject: { type: 'employee-number', value: '1001', organisation: org }, domain: 'socialtjanst' } })
+  t.equal(res.statusCode, 200, res.body)
+  const { payload } = await verifyAttributeToken(app, res.json().attribute_token, good.entity.id)
+  t.equal(payload.aud, good.entity.id, 'the token is addressed to the entity id')
+  t.match(payload['attributes'], [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }])
 })
 
 t.test('a trust chain that does not hold is refused as invalid_client with a short reason', async (t) => {
