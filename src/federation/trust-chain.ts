@@ -110,6 +110,7 @@ export async function resolveTrustChain (entityId: string, deps: TrustChainDeps)
   if (deps.trustAnchors[entityId]) throw new FederationRefused('a trust anchor is not a relying party')
   const found = await above(leaf, [entityId])
   if (!found) throw new FederationRefused(failures[0] ?? 'no configured trust anchor is reachable through its authority hints')
+  checkConstraints(entityId, leaf, found.statements)
   const chain = [leaf, ...found.statements, found.anchor]
   return {
     entityId,
@@ -121,6 +122,39 @@ export async function resolveTrustChain (entityId: string, deps: TrustChainDeps)
     metadata: resolvedMetadata(leaf, found.statements)
   }
 }
+
+interface Constraints { max_path_length?: number, naming_constraints?: { permitted?: string[], excluded?: string[] }, allowed_entity_types?: string[] }
+
+/**
+ * §6.2: each superior's `constraints` on the chain below it. `max_path_length` caps the
+ * intermediates between the statement's subject and the leaf; `naming_constraints` the
+ * entity ids of the subject and those below it (by host: `example.se` is that host, `.example.se` its subdomains);
+ * `allowed_entity_types` the leaf's types: a relying party needs `oauth_client`.
+ */
+function checkConstraints (entityId: string, leaf: EntityStatement, statements: EntityStatement[]): void {
+  const ids = [entityId, ...statements.map((s) => s.sub)]
+  statements.forEach((statement, index) => {
+    const constraints = statement['constraints'] as Constraints | undefined
+    if (!constraints) return
+    // The statement's subject and every entity below it, down to the leaf.
+    const below = ids.slice(0, index + 1)
+    if (typeof constraints.max_path_length === 'number' && index - 1 > constraints.max_path_length) {
+      throw new FederationRefused(`${statement.iss} allows at most ${constraints.max_path_length} intermediates below ${statement.sub}`)
+    }
+    const naming = constraints.naming_constraints
+    for (const id of below) {
+      const host = new URL(id).hostname
+      if (naming?.excluded?.some((name) => hostMatches(host, name))) throw new FederationRefused(`${statement.iss}'s naming constraints exclude ${id}`)
+      if (naming?.permitted && !naming.permitted.some((name) => hostMatches(host, name))) throw new FederationRefused(`${statement.iss}'s naming constraints do not permit ${id}`)
+    }
+    const types = constraints.allowed_entity_types
+    if (Array.isArray(types) && !types.includes('oauth_client') && leaf.metadata?.['oauth_client'] !== undefined) {
+      throw new FederationRefused(`${statement.iss} does not allow entities of type oauth_client`)
+    }
+  })
+}
+
+const hostMatches = (host: string, name: string): boolean => name.startsWith('.') ? host.endsWith(name) : host === name
 
 /** §6.1.4: the immediate superior's metadata over the leaf's, then the policies combined from the trust anchor down. */
 function resolvedMetadata (leaf: EntityStatement, statements: EntityStatement[]): Metadata {
