@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { buildTestApp, openTestStore, adminHeaders } from '../helpers/app.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { clientAssertion, clientKey, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
@@ -77,6 +78,22 @@ t.test('with its access token, a federated agency gets an attribute token about 
   const { payload } = await verifyAttributeToken(app, res.json().attribute_token, good.entity.id)
   t.equal(payload.aud, good.entity.id, 'the token is addressed to the entity id')
   t.match(payload['attributes'], [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr' }])
+})
+
+t.test('a federated agency exchanges a login at the token endpoint for an attribute token (RFC 8693)', async (t) => {
+  const org = await seededOrganisation(test, 'Grannkommun')
+  const idp = await generateKeyPair('ES256')
+  const idpJwk = { ...await exportJWK(idp.publicKey), kid: 'idp-1', alg: 'ES256', use: 'sig' }
+  const registered = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/identity-provider`, headers: adminHeaders, payload: { issuer: 'https://idp.grannkommun.test', jwks: { keys: [idpJwk] }, subject: { claim: 'employee_number', type: 'employee-number' } } })
+  t.equal(registered.statusCode, 201, registered.body)
+  const login = await new SignJWT({ aud: good.entity.id, acr: 'http://id.elegnamnden.se/loa/1.0/loa3', employee_number: '1001' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setIssuer('https://idp.grannkommun.test').setSubject('user-abc').setIssuedAt().setExpirationTime('5m')
+    .sign(idp.privateKey)
+  const jwt = 'urn:ietf:params:oauth:token-type:jwt'
+  const res = await tokenRequest(app, await clientAssertion(good.key, good.entity.id, ISSUER), { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: login, subject_token_type: jwt, requested_token_type: jwt, domain: 'socialtjanst' })
+  t.equal(res.statusCode, 200, res.body)
+  const { payload } = await verifyAttributeToken(app, res.json().access_token, good.entity.id)
+  t.match(payload['attributes'], [{ id: 'socialtjanst.eb.handlaggare' }])
 })
 
 t.test('a trust chain that does not hold is refused as invalid_client with a short reason', async (t) => {
