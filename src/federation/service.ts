@@ -41,7 +41,7 @@ export interface FederatedClients {
    * and stored. Throws FederationRefused with a short reason; a party whose chain no longer
    * resolves is disabled first, so its access tokens die with its generation.
    */
-  party (clientId: string): Promise<StoredRelyingParty>
+  party (clientId: string): Promise<StoredRelyingParty | undefined>
   /** Resolves again if `clientId` is a federated party whose chain has expired; a refusal leaves it disabled. */
   refresh (clientId: string): Promise<void>
 }
@@ -110,10 +110,11 @@ export function federatedClients (deps: FederationDeps): FederatedClients {
     }
   }
 
-  async function party (clientId: string): Promise<StoredRelyingParty> {
+  async function party (clientId: string): Promise<StoredRelyingParty | undefined> {
     const existing = await deps.relyingParties.find(clientId)
     const federation = existing?.document.federation
-    if (existing && !federation) return existing
+    // Registered by hand (not possible through the API's client_id pattern, but the store may hold one): as registered.
+    if (existing && !federation) return existing.document.disabled ? undefined : existing
     if (existing && federation && !existing.document.disabled && Date.parse(federation.expires_at) > now()) return existing
     let pending = inFlight.get(clientId)
     if (!pending) {
