@@ -31,6 +31,8 @@ export interface AttributeTokenClaims extends JWTPayload {
   catalog: { domain: string, version: string }
   source_as_of: string
   status: { status_list: { idx: number, uri: string } }
+  /** The purpose id your request stated (docs/trust.md); absent when it stated none. */
+  purpose?: string
   /** The national names, under the relying party's claims_profile sweden (docs/api.md). */
   'https://id.oidc.se/claim/orgNumber'?: string
   'https://id.oidc.se/claim/orgName'?: string

@@ -41,6 +41,11 @@ import { attributeTokenRoutes } from './tokens/attribute-token-routes.js'
 import { seedDemo } from './demo/demo-seed.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
 import { auditRoutes } from './audit-trail/routes.js'
+import { approvalRoutes } from './relying-party-approvals/routes.js'
+import { approvalService } from './relying-party-approvals/service.js'
+import { approvalRepository } from './relying-party-approvals/repository.js'
+import { relyingPartyRepository } from './relying-parties/repository.js'
+import { evaluationDay } from './mapping/evaluation-day.js'
 import { problemRoutes } from './problems/routes.js'
 import { loadProblemDocs } from './problems/problem-docs.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit-trail/audit-checkpoint.js'
@@ -133,9 +138,6 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await queue.schedule(ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE, ABANDONED_UPLOADS_JOB, {})
   })
 
-  // After the keys exist; the HR import it makes runs on this process's in-process jobs.
-  if (config.demo) app.addHook('onReady', async () => { await seedDemo(services, { dataDir: config.dataDir, issuer: config.issuer }, app.log) })
-
   const readiness = [{ name: 'store', check: () => store.ping() }]
   if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
   // A broken or changed catalog stops start-up; close what was opened so the process can exit.
@@ -157,6 +159,17 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const { tokenServices } = services
   await app.register(keyRoutes, { keys: tokenServices.keys })
   await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })
+  const approvals = approvalService({
+    approvals: approvalRepository(store.db),
+    organisations: services.organisations,
+    findRelyingParty: relyingPartyRepository(store.db).find,
+    knownAttribute: (id) => catalog.index.has(id),
+    setStatus: tokenServices.statusLists.setStatus,
+    today: () => evaluationDay(deps.now?.() ?? new Date())
+  })
+  await app.register(approvalRoutes, { approvals })
+  // After the keys exist; the HR import it makes runs on this process's in-process jobs.
+  if (config.demo) app.addHook('onReady', async () => { await seedDemo(services, approvals, { dataDir: config.dataDir, issuer: config.issuer }, app.log) })
   await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants, subjectTokenTypes: tokenServices.subjectTokenTypes })
   await app.register(federationRoutes, {
     entityConfiguration: entityConfiguration({

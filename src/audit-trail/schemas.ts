@@ -53,7 +53,8 @@ export const DisclosureSchema = Type.Object({
   attributes: Type.Array(Type.Object({ id: Type.String(), unit: Type.Optional(Type.String()) }), { description: 'The attributes the token carried.' }),
   jti: Type.String(),
   expires_at: Type.String({ format: 'date-time' }),
-  catalog: Type.Optional(Type.Object({ domain: Type.String(), version: Type.String() }))
+  catalog: Type.Optional(Type.Object({ domain: Type.String(), version: Type.String() })),
+  purpose: Type.Optional(Type.String({ description: 'The purpose id the relying party stated; absent when it stated none.' }))
 })
 
 export const DisclosureList = Type.Object({ items: Type.Array(DisclosureSchema), next_cursor: Nullable(Type.String()) })

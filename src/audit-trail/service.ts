@@ -18,6 +18,7 @@ interface TokenIssuedDetails {
   attributes?: Array<{ id: string, unit?: string | null }>
   expires_at?: string
   catalog?: { domain: string, version: string }
+  purpose?: string
 }
 
 export function auditService (deps: AuditServiceDeps) {
@@ -91,7 +92,8 @@ function disclosureView (row: StoredAuditEvent, names: Map<string, string | unde
     attributes: (details.attributes ?? []).map((a) => ({ id: a.id, ...(a.unit ? { unit: a.unit } : {}) })),
     jti: details.jti ?? '',
     expires_at: details.expires_at ?? new Date(row.at).toISOString(),
-    ...(details.catalog ? { catalog: { domain: details.catalog.domain, version: details.catalog.version } } : {})
+    ...(details.catalog ? { catalog: { domain: details.catalog.domain, version: details.catalog.version } } : {}),
+    ...(details.purpose !== undefined ? { purpose: details.purpose } : {})
   }
 }
 

@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'relying-party.created',
   'relying-party.updated',
   'relying-party.deleted',
+  'relying-party-approval.granted',
+  'relying-party-approval.changed',
+  'relying-party-approval.withdrawn',
   'key.rotated'
 ] as const
 

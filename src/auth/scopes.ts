@@ -8,7 +8,8 @@ export const SCOPES = [
   'mappings:read',
   'mappings:write',
   'audit:read',
-  'scim'
+  'scim',
+  'relying-parties:approve'
 ] as const
 
 export type Scope = typeof SCOPES[number]
@@ -22,5 +23,6 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'mappings:read': 'Read mapping versions and previews.',
   'mappings:write': 'Submit, preview and publish mappings.',
   'audit:read': 'Read the organisation\'s audit log and disclosures.',
-  scim: 'Push users and groups over SCIM 2.0.'
+  scim: 'Push users and groups over SCIM 2.0.',
+  'relying-parties:approve': 'Approve relying parties (agencies) to receive the organisation\'s people\'s attributes, change and withdraw approvals; withdrawing revokes their live tokens.'
 }

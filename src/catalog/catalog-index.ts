@@ -83,6 +83,12 @@ export class CatalogIndex {
     return { domain, version: entry.document.version, attribute }
   }
 
+  /** Whether any version of its domain has an attribute with this id. */
+  has (id: string): boolean {
+    const domain = id.split('.')[0] ?? ''
+    return (this.byDomain.get(domain) ?? []).some((e) => e.document.attributes.some((a) => a.id === id))
+  }
+
   /** A lookup that answers undefined instead of throwing: what mapping validation needs. */
   view (domain: string, version: string): CatalogVersionView | undefined {
     const entry = this.byDomain.get(domain)?.find((e) => e.document.version === version)

@@ -6,6 +6,7 @@ import { organisationRepository } from '../organisations/repository.js'
 import { readHrSnapshot } from '../sources/hr-snapshot-reader.js'
 import { packageRoot } from '../store/package-root.js'
 import type { Logger } from '../log/logger.js'
+import type { ApprovalService } from '../relying-party-approvals/service.js'
 
 /** The fictional municipality (Luhn-valid; no real organisation has this number). */
 export const DEMO_ORGANISATION = { number: '2129999997', name: 'Exempelkommun', kind: 'municipality' as const }
@@ -30,9 +31,9 @@ const keyFile = (dataDir: string): string => join(demoDir(dataDir), `${DEMO_CLIE
 /**
  * Seeds the quickstart demo, idempotently: each step looks whether it is done already
  * (organisation, its hr source, a successful import, an active mapping, the relying party
- * with the key on disk), so a restart changes nothing.
+ * with the key on disk, the organisation's approval of it), so a restart changes nothing.
  */
-export async function seedDemo (services: Services, options: { dataDir: string, issuer: string }, log: Pick<Logger, 'info'>): Promise<DemoFile> {
+export async function seedDemo (services: Services, approvals: Pick<ApprovalService, 'exists' | 'put'>, options: { dataDir: string, issuer: string }, log: Pick<Logger, 'info'>): Promise<DemoFile> {
   const org = DEMO_ORGANISATION.number
   await organisationRepository(services.store.db).upsert(org, { name: DEMO_ORGANISATION.name, kind: DEMO_ORGANISATION.kind })
   if (!(await services.sources.list(org)).some((s) => s.id === HR_SOURCE)) {
@@ -45,6 +46,10 @@ export async function seedDemo (services: Services, options: { dataDir: string, 
     await services.mappings.publish(org, draft.version, 'demo')
   }
   const kid = await ensureRelyingParty(services, options.dataDir)
+  // Approved once: a steward who withdraws it (docs/trust.md does) is not overruled by a restart.
+  if (!await approvals.exists(org, DEMO_CLIENT_ID)) {
+    await approvals.put(org, DEMO_CLIENT_ID, { attributes: 'all-released', purposes: [], agreement: 'Demo: Exempelkommun approves the demo agency for the quickstart' }, { kind: 'system', component: 'demo-seed' })
+  }
   const file: DemoFile = { issuer: options.issuer, client_id: DEMO_CLIENT_ID, kid, private_key_file: keyFile(options.dataDir), subject: DEMO_SUBJECT }
   writeFileSync(join(demoDir(options.dataDir), 'demo.json'), JSON.stringify(file, null, 2) + '\n')
   log.info({ organisation: org, client_id: DEMO_CLIENT_ID, dir: demoDir(options.dataDir) }, 'demo ready: run `npm run demo:token`')

@@ -7,10 +7,11 @@ import type { ProblemError } from './problem.js'
 import { HeaderFieldsTooLarge, MalformedRequest, MethodNotAllowed, NotFound, RequestTimeout, UriTooLong, ValidationFailed } from './errors.js'
 
 /**
- * Above the longest path parameter any schema admits (200), so the schema answers with a
- * pointer; beyond it the router refuses with 414 before matching.
+ * Above the longest path parameter any schema admits (an entity identifier of 2048
+ * characters as a relying-party approval's client_id, three times that percent-encoded),
+ * so the schema answers with a pointer; beyond it the router refuses with 414 before matching.
  */
-export const MAX_PARAM_LENGTH = 256
+export const MAX_PARAM_LENGTH = 6144
 /** RFC 9110 §4.1 asks servers to take at least 8000 octets of URI; longer is 414. */
 export const MAX_URL_LENGTH = 8192
 

@@ -14,6 +14,7 @@ export const API_TAGS = [
   { name: 'People', description: 'Step 3, checking: the people the sources gave, with employments, groups and the effective attributes the active mapping grants, and why.' },
   { name: 'Identity providers', description: 'Step 4, logins (platform admin): the SAML 2.0 and OpenID Connect identity providers whose logins relying parties may trade for attribute tokens, each serving one or several organisations.' },
   { name: 'Relying parties', description: 'Step 4 (platform admin): register an agency\'s client: its public keys and what may be released to it.' },
+  { name: 'Relying-party approvals', description: 'Step 4, continued (steward): the organisation approves each agency for what it may receive about its people, for which purposes and under which agreement; withdrawing revokes its live tokens.' },
   { name: 'OAuth', description: 'Step 5 (agency): an access token by client credentials with `private_key_jwt` (RFC 7523), or an attribute token by token exchange (RFC 8693).' },
   { name: 'Attribute tokens', description: 'Step 5, continued (agency): one person\'s attributes as a signed JWT, with an access token from `/oauth/token`.' },
   { name: 'Status lists', description: 'Step 6 (agency): whether an attribute token has been revoked, as a signed Token Status List (draft-ietf-oauth-status-list).' },

@@ -10,7 +10,8 @@ export const TokenRequest = Type.Object({
   subject_token: Type.Optional(Type.String({ description: 'Token exchange: a JWT (e.g. an ID token) from the identity provider an organisation registered at PUT /v1/organisations/{org}/identity-provider.' })),
   subject_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` or `urn:ietf:params:oauth:token-type:id_token`.' })),
   requested_token_type: Type.Optional(Type.String({ description: 'Token exchange: `urn:ietf:params:oauth:token-type:jwt` (the attribute token); the default.' })),
-  domain: Type.Optional(Type.String({ description: 'Token exchange: the catalog domain of the attribute token, as in POST /v1/attribute-tokens.' }))
+  domain: Type.Optional(Type.String({ description: 'Token exchange: the catalog domain of the attribute token, as in POST /v1/attribute-tokens.' })),
+  purpose: Type.Optional(Type.String({ description: 'Token exchange: the id of one of the purposes the client registered, as in POST /v1/attribute-tokens; required when it registered any (invalid_request otherwise). A purpose the organisation did not approve is refused as for a login naming no one.' }))
 }, {
   additionalProperties: true,
   description: 'application/x-www-form-urlencoded token request (RFC 6749 §4.4, RFC 7523 §2.2).',

@@ -3,6 +3,7 @@ import { LOA3, meetsLoa } from '../identifiers/loa.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
 import { SubjectNotFound } from '../tokens/errors.js'
+import { ValidationFailed } from '../http/errors.js'
 import { invalidSubjectToken, invalidRequest } from './errors.js'
 import type { GrantHandler } from './grants.js'
 import { JWT_TOKEN_TYPE, type LoginContext, type SubjectTokenVerifier } from './subject-tokens/subject-token-verifier.js'
@@ -29,10 +30,12 @@ export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
     const { organisation, subject, login } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
     requireAssurance(login, client)
     try {
-      const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain, login)
+      const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain, login, form.purpose)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }
     } catch (error) {
       if (error instanceof ProblemError && error.definition.slug === SubjectNotFound.slug) throw invalidSubjectToken(NO_PERSON)
+      // A missing, unknown or superfluous purpose: the caller's request, not the login, is at fault.
+      if (error instanceof ProblemError && error.definition.slug === ValidationFailed.slug) throw invalidRequest(`purpose ${error.errors?.[0]?.detail ?? 'is not valid'}`)
       throw error
     }
   }

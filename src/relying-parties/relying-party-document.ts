@@ -21,6 +21,12 @@ export type SubjectType = typeof SUBJECT_TYPES[number]
 export const CLAIMS_PROFILES = ['behorig', 'sweden'] as const
 export type ClaimsProfile = typeof CLAIMS_PROFILES[number]
 
+/** A purpose id: a short slug, as schemas/relying-party.schema.json says. */
+export const PURPOSE_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$'
+
+/** Why an agency asks (purpose of use); requests state one by id. */
+export interface Purpose { id: string, description: string, legal_basis: string }
+
 export interface ClientJwk { kty: string, kid: string, alg?: string, [member: string]: unknown }
 
 /** A relying party as schemas/relying-party.schema.json describes it, with its defaults filled in. */
@@ -55,6 +61,8 @@ export interface RelyingPartyDocument {
   min_loa?: string
   /** Filled in by the schema's default (sweden); stored documents from before it say behorig (migration 0019). */
   claims_profile: ClaimsProfile
+  /** When present, every request states one of these by id. */
+  purposes?: Purpose[]
   /** Present on a federated relying party only. */
   federation?: FederationMembership
 }
@@ -87,7 +95,15 @@ export function parseRelyingParty (document: unknown): RelyingPartyDocument {
 }
 
 function keyErrors (document: RelyingPartyDocument): ProblemFieldError[] {
-  return keySetErrors(document.jwks?.keys ?? [])
+  return [...keySetErrors(document.jwks?.keys ?? []), ...purposeErrors(document.purposes ?? [])]
+}
+
+function purposeErrors (purposes: readonly Purpose[]): ProblemFieldError[] {
+  const seen = new Set<string>()
+  return purposes.flatMap((p, i) => {
+    if (!seen.has(p.id)) { seen.add(p.id); return [] }
+    return [{ pointer: `/purposes/${i}/id`, detail: `purpose id "${p.id}" appears twice` }]
+  })
 }
 
 /**

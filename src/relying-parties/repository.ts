@@ -84,7 +84,8 @@ function policySummary (document: RelyingPartyDocument): Record<string, unknown>
     release: document.release,
     token_lifetime: document.token_lifetime,
     disabled: document.disabled,
-    claims_profile: document.claims_profile
+    claims_profile: document.claims_profile,
+    ...(document.purposes ? { purposes: document.purposes.map((p) => p.id) } : {})
   }
 }
 

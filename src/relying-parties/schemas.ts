@@ -13,7 +13,7 @@ export const RelyingPartyParams = Type.Object({
 
 export const RelyingPartyDocumentSchema = Type.Object({}, {
   additionalProperties: true,
-  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled, subject_token_audiences, min_loa, claims_profile). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',
+  description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled, subject_token_audiences, min_loa, claims_profile, purposes). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',
   examples: [relyingPartyDocumentExample]
 })
 
@@ -35,6 +35,7 @@ export const RelyingPartyViewSchema = Type.Object({
   subject_token_audiences: Type.Optional(Type.Array(Type.String(), { description: 'The names (SAML SP entityIDs, OIDC client_ids) under which its e-service receives logins; token exchange accepts a subject token only for these, its own client_id or behorig\'s issuer.' })),
   min_loa: Type.Optional(Type.Enum([...KNOWN_LOA_URIS], { description: `The lowest level of assurance of a login token exchange accepts for this party; absent means ${LOA3}.` })),
   claims_profile: Type.Enum([...CLAIMS_PROFILES], { description: 'Which claims its attribute tokens carry: behorig (the v1 claims only) or sweden (the v1 claims and the national names beside them; docs/tokens.md).' }),
+  purposes: Type.Optional(Type.Array(Type.Object({ id: Type.String(), description: Type.String(), legal_basis: Type.String() }), { description: 'The purposes of use it registered; requests state one by id (`purpose`).' })),
   federation: Type.Optional(Type.Object({
     trust_anchor: Type.String({ description: 'The entity id of the trust anchor its trust chain ends at.' }),
     expires_at: Type.String({ format: 'date-time', description: 'When its trust chain (or required trust mark) expires; its next token request after that resolves the chain again.' }),

@@ -284,6 +284,23 @@ export interface AttributeTokenTable {
   issued_at: Timestamp
   expires_at: Date
   revoked_at: Date | null
+  /** The purpose id the request stated (migration 0020); null when it stated none. */
+  purpose: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** An organisation's approval of a relying party (migration 0020). */
+export interface RelyingPartyApprovalTable {
+  organisation: string
+  client_id: string
+  /** "all-released" or an array of attribute ids. */
+  attributes: ColumnType<unknown, string, string>
+  purposes: ColumnType<unknown, string, string>
+  valid_until: ColumnType<string | null, string | null, string | null>
+  agreement: string
+  note: string | null
+  actor: ColumnType<unknown, string, string>
+  created_at: Timestamp
+  updated_at: ColumnType<Date, Date | undefined, Date>
 }
 
 export interface PlatformIdentityProviderTable {
@@ -331,6 +348,7 @@ export interface Database {
   client_assertion_jtis: ClientAssertionJtiTable
   status_lists: StatusListTable
   attribute_tokens: AttributeTokenTable
+  relying_party_approvals: RelyingPartyApprovalTable
   platform_identity_providers: PlatformIdentityProviderTable
   audit_chains: AuditChainTable
   audit_events: AuditEventTable

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { storedRelyingParty, type StoredRelyingParty } from '../relying-parties/repository.js'
 import { jsonColumn } from '../store/json-column.js'
+import { approvedAttributesOf, type Approval } from './release-policy.js'
 
 /** How a relying party names a person; `personal-identity-number` arrives here as its keyed lookup hash only. */
 export type SubjectLookup =
@@ -21,6 +22,8 @@ export interface IssuedTokenRecord {
   client_id: string
   person_id: string
   attributes: CarriedAttribute[]
+  /** The purpose the request stated; null or absent when none. */
+  purpose?: string | null
   status_list_id: number
   status_idx: number
   expires_at: Date
@@ -68,6 +71,9 @@ interface SubjectRow {
   unit_name: string | null
   unit_hsa_id: string | null
   unit_school_unit_code: string | null
+  ap_attributes: unknown
+  ap_purposes: unknown
+  ap_valid_until: string | null
 }
 
 /** What one issuance reads: the relying party as stored now (undefined when unknown or disabled) and the subject. */
@@ -75,16 +81,18 @@ export interface TokenSubject {
   party: StoredRelyingParty | undefined
   /** Undefined when nobody or (an e-mail address several people share) more than one person matches. */
   subject: SubjectWithAttributes | undefined
+  /** The organisation's approval of the party; without one the subject is not read. */
+  approval: Approval | undefined
 }
 
 export interface TokenSubjectReader {
   /**
    * The relying party as stored now, and the one person the lookup names with the
    * organisation's name and every effective attribute under an active mapping
-   * (behorig_token_subject, migrations 0011, 0012, 0015, 0016 and 0019, whose plans each connection keeps). Outside any
+   * (behorig_token_subject, migrations 0011, 0012, 0015, 0016, 0019 and 0020, whose plans each connection keeps) with the organisation's approval of the party. Outside any
    * transaction, bound to the organisation by the function's own `where`: issuance is a
    * platform path (a relying party, not an organisation's key). The subject is not read
-   * for a disabled party.
+   * for a disabled or unapproved party.
    */
   find (clientId: string, organisation: string, lookup: SubjectLookup): Promise<TokenSubject>
 }
@@ -137,11 +145,15 @@ export function tokenSubjectReader (db: Kysely<Database>, options: { maxBatch?: 
 /** One lookup's rows: none for an unknown party, one without a person when nobody matched, else one per attribute. */
 function tokenSubjectOf (rows: readonly SubjectRow[]): TokenSubject {
   const first = rows[0]
-  if (!first?.rp_client_id || first.rp_disabled !== false) return { party: undefined, subject: undefined }
+  if (!first?.rp_client_id || first.rp_disabled !== false) return { party: undefined, subject: undefined, approval: undefined }
   const party = storedRelyingParty({ client_id: first.rp_client_id, document: first.rp_document, generation: first.rp_generation as string, created_at: first.rp_created_at as Date, updated_at: first.rp_updated_at as Date })
-  if (first.person_id === null) return { party, subject: undefined }
+  const approval: Approval | undefined = first.ap_attributes === null || first.ap_attributes === undefined
+    ? undefined
+    : { attributes: approvedAttributesOf(first.ap_attributes), purposes: jsonColumn<string[]>(first.ap_purposes), valid_until: first.ap_valid_until }
+  if (first.person_id === null) return { party, subject: undefined, approval }
   return {
     party,
+    approval,
     subject: {
       id: first.person_id,
       service_id: first.service_id as string,
@@ -171,8 +183,17 @@ export function revocationRepository (trx: Transaction<Database>) {
     async liveTokensOf (organisation: string, personIds: readonly string[], now: Date): Promise<IssuedTokenRecord[]> {
       if (personIds.length === 0) return []
       const rows = await trx.selectFrom('attribute_tokens')
-        .select(['jti', 'organisation', 'client_id', 'person_id', 'attributes', 'status_list_id', 'status_idx', 'expires_at'])
+        .select(['jti', 'organisation', 'client_id', 'person_id', 'attributes', 'purpose', 'status_list_id', 'status_idx', 'expires_at'])
         .where('organisation', '=', organisation).where('person_id', 'in', [...personIds])
+        .where('expires_at', '>', now).where('revoked_at', 'is', null).execute()
+      return rows.map((r) => ({ ...r, attributes: jsonColumn<CarriedAttribute[]>(r.attributes) }))
+    },
+
+    /** Unexpired, not yet revoked tokens the relying party holds about the organisation's people. */
+    async liveTokensOfParty (organisation: string, clientId: string, now: Date): Promise<IssuedTokenRecord[]> {
+      const rows = await trx.selectFrom('attribute_tokens')
+        .select(['jti', 'organisation', 'client_id', 'person_id', 'attributes', 'purpose', 'status_list_id', 'status_idx', 'expires_at'])
+        .where('organisation', '=', organisation).where('client_id', '=', clientId)
         .where('expires_at', '>', now).where('revoked_at', 'is', null).execute()
       return rows.map((r) => ({ ...r, attributes: jsonColumn<CarriedAttribute[]>(r.attributes) }))
     },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { PURPOSE_ID_PATTERN } from '../relying-parties/relying-party-document.js'
 
 export const SUBJECT_LOOKUP_TYPES = ['service-id', 'employee-number', 'email', 'personal-identity-number', 'hsa-id'] as const
 
@@ -8,12 +9,13 @@ export const AttributeTokenRequest = Type.Object({
     value: Type.String({ minLength: 1, maxLength: 320, description: 'The identifier.' }),
     organisation: Type.String({ pattern: '^[0-9]{6}-?[0-9]{4}$', description: 'The organisation number of the person\'s employer (10 digits; a hyphen is accepted).' })
   }, { additionalProperties: false }),
-  domain: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'The catalog domain the token is for. One token covers one domain; without it, the first domain (alphabetically) in which the policy releases something to this person.' }))
+  domain: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'The catalog domain the token is for. One token covers one domain; without it, the first domain (alphabetically) in which the policy releases something to this person.' })),
+  purpose: Type.Optional(Type.String({ pattern: PURPOSE_ID_PATTERN, description: 'Why the agency asks: the id of one of the purposes it registered. Required when it registered any, refused (400) when it registered none; a purpose the organisation did not approve is the same 404 as an unknown person. Carried in the token as `purpose`.' }))
 }, { additionalProperties: false, examples: [{ subject: { type: 'employee-number', value: '100234', organisation: '2129999997' }, domain: 'socialtjanst' }] })
 export type AttributeTokenRequest = Static<typeof AttributeTokenRequest>
 
 export const AttributeTokenResponse = Type.Object({
-  attribute_token: Type.String({ description: 'A JWS, header typ attribute-token+jwt; claims iss, sub, aud, iat, nbf, exp, jti, organisation, attributes, catalog, source_as_of, status (see docs/tokens.md). No acr or auth_time: those are only in a token exchanged for a login at /oauth/token.' }),
+  attribute_token: Type.String({ description: 'A JWS, header typ attribute-token+jwt; claims iss, sub, aud, iat, nbf, exp, jti, organisation, attributes, catalog, source_as_of, status, and purpose when the request stated one (see docs/tokens.md). No acr or auth_time: those are only in a token exchanged for a login at /oauth/token.' }),
   expires_in: Type.Integer({ description: 'Seconds until the attribute token expires (the relying party\'s token_lifetime).' })
 }, {
   examples: [{

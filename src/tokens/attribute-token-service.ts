@@ -19,7 +19,7 @@ import type { AttributeTokenFormat, IssuanceDecision, LoginContext, NationalClai
 import { catalogEntitlements } from './catalog-entitlements.js'
 import { entitlementOf, unitEntitlement } from '../catalog/entitlement.js'
 import { issuanceLedger } from './issuance-ledger.js'
-import { releasesAttribute, releasesOrganisation } from './release-policy.js'
+import { approvalHolds, approvesAttribute, approvesPurpose, releasesAttribute, releasesOrganisation, type Approval } from './release-policy.js'
 import { subjectIdentifier } from './subject-identifier.js'
 import { InvalidAccessToken, RelyingPartyDisabled, SubjectNotFound } from './errors.js'
 import type { AttributeTokenRequest } from './attribute-token-schemas.js'
@@ -38,7 +38,7 @@ export interface AttributeTokenService {
    * Token exchange: the token for a person an IdP's login names (mapped from its claim to a
    * subject), carrying the login's `acr` and `auth_time` when it records them.
    */
-  issueFor (clientId: string, organisation: string, subject: NamedSubject, domain: string | undefined, login: LoginContext): Promise<IssuedAttributeToken>
+  issueFor (clientId: string, organisation: string, subject: NamedSubject, domain: string | undefined, login: LoginContext, purpose?: string): Promise<IssuedAttributeToken>
   /** Marks every unexpired token carrying a revoked attribute invalid in its status list; returns how many. */
   revoke (event: AttributesRevoked): Promise<number>
   /** Waits for issuances being recorded (at shutdown). */
@@ -100,13 +100,17 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     }
   }
 
-  /** Everything the token says; undefined → the one 404. */
-  function content (party: StoredRelyingParty, organisation: string, person: SubjectWithAttributes | undefined, domain: string | undefined): TokenContent | undefined {
-    if (!person || !releasesOrganisation(party.document.release, organisation)) return undefined
+  /**
+   * Everything the token says; undefined → the one 404. Released is the party's release
+   * policy ∩ the organisation's approval, for an approved purpose, on a day it holds.
+   */
+  function content (party: StoredRelyingParty, organisation: string, person: SubjectWithAttributes | undefined, approval: Approval | undefined, domain: string | undefined, purpose: string | undefined): TokenContent | undefined {
+    if (!person || !approval || !releasesOrganisation(party.document.release, organisation)) return undefined
     const day = today()
+    if (!approvalHolds(approval, day) || !approvesPurpose(approval, purpose)) return undefined
     const held = person.attributes
       .filter((a) => a.valid_from <= day && (a.valid_until === null || a.valid_until >= day))
-      .filter((a) => releasesAttribute(party.document.release, a))
+      .filter((a) => releasesAttribute(party.document.release, a) && approvesAttribute(approval, a.attribute_id))
     const chosen = domain ?? [...new Set(held.map((a) => a.domain))].sort()[0]
     const attributes = held.filter((a) => a.domain === chosen)
     const first = attributes[0]
@@ -131,10 +135,11 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   const formatFor = (_party: StoredRelyingParty): AttributeTokenFormat => attributeTokenFormat(DEFAULT_ATTRIBUTE_TOKEN_FORMAT)
 
   /** `login`: the login it is exchanged for, if any; `registration`: the generation the caller's access token names, when it came with one. */
-  async function issueFor (clientId: string, organisation: string, named: NamedSubject, domain: string | undefined, login: LoginContext | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
-    const { party, subject } = await subjects.find(clientId, organisation, subjectLookup(named, deps.box))
+  async function issueFor (clientId: string, organisation: string, named: NamedSubject, domain: string | undefined, login: LoginContext | undefined, purpose: string | undefined, refused: () => Error = partyDisabled, registration?: string): Promise<IssuedAttributeToken> {
+    const { party, subject, approval } = await subjects.find(clientId, organisation, subjectLookup(named, deps.box))
     if (!party || (registration !== undefined && party.generation !== registration)) throw refused()
-    const found = content(party, organisation, subject, domain)
+    requirePurpose(party, purpose)
+    const found = content(party, organisation, subject, approval, domain, purpose)
     if (!found) throw notFound()
     const [status, nationalClaims] = await Promise.all([deps.statusLists.allocate(), national(party, found)])
     const lifetime = party.document.token_lifetime
@@ -151,6 +156,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       status: { idx: status.idx, uri: status.uri },
       jti,
       ...(login ? { login } : {}),
+      ...(purpose !== undefined ? { purpose } : {}),
       ...(nationalClaims ? { national: nationalClaims } : {}),
       issuedAt: iat,
       expiresAt: iat + lifetime
@@ -165,13 +171,13 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       person_id: found.person,
       client_id: party.clientId,
       // What was disclosed, never who by personnummer: the subject is named by its type only.
-      details: { jti, attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject }
+      details: { jti, attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject, ...(purpose !== undefined ? { purpose } : {}) }
     }
     // Recorded (with its audit event) before it leaves, then the person's attributes read
     // again: a recompute that revokes after the row is visible finds it; one that committed
     // before is seen by the second read. Either way no live token misses revocation. Lost
     // while being issued: revoked at once, and the caller asks again for what remains.
-    const { stillHeld } = await ledger.record({ jti, organisation, client_id: party.clientId, person_id: found.person, attributes: carried, status_list_id: status.listId, status_idx: status.idx, expires_at: expiresAt }, audit)
+    const { stillHeld } = await ledger.record({ jti, organisation, client_id: party.clientId, person_id: found.person, attributes: carried, purpose: purpose ?? null, status_list_id: status.listId, status_idx: status.idx, expires_at: expiresAt }, audit)
     if (!stillHeld) {
       await deps.statusLists.setStatus(status.listId, status.idx, true)
       await withTenant(deps.db, organisation, (trx) => revocationRepository(trx).markRevoked(organisation, [jti], new Date(now())))
@@ -181,12 +187,12 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   }
 
   return {
-    issueFor: (clientId, organisation, subject, domain, login) => issueFor(clientId, organisation, subject, domain, login),
+    issueFor: (clientId, organisation, subject, domain, login, purpose) => issueFor(clientId, organisation, subject, domain, login, purpose),
     async issue (caller, request) {
       const { type, value, organisation } = request.subject
       // The schema cannot tie value's format to type; a malformed HSA-id is the caller's mistake, not an unknown person.
       if (type === 'hsa-id' && !isHsaId(value)) throw malformedHsaId()
-      return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, undefined, bearerRefused, caller.registration)
+      return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, undefined, request.purpose, bearerRefused, caller.registration)
     },
     drain: () => ledger.drain(),
     async revoke (event) {
@@ -206,6 +212,19 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
 function malformedHsaId (): Error {
   const detail = 'must be an HSA-id: SE, a 10-digit organisationsnummer, \'-\' and letters or digits, at most 31 characters'
   return ValidationFailed({ detail: `The request body did not validate: subject.value ${detail}`, errors: [{ pointer: '/subject/value', detail, location: 'body' }] })
+}
+
+/**
+ * A party that registered purposes states one of them; one that registered none states
+ * none. Whether the organisation approved it is the one 404, decided with the subject.
+ */
+function requirePurpose (party: StoredRelyingParty, purpose: string | undefined): void {
+  const registered = (party.document.purposes ?? []).map((p) => p.id)
+  let detail: string | undefined
+  if (registered.length === 0 && purpose !== undefined) detail = 'this relying party registered no purposes: state none'
+  else if (registered.length > 0 && purpose === undefined) detail = `is required: one of ${registered.join(', ')}`
+  else if (purpose !== undefined && !registered.includes(purpose)) detail = `must be one of ${registered.join(', ')}`
+  if (detail) throw ValidationFailed({ detail: `The request did not validate: purpose ${detail}`, errors: [{ pointer: '/purpose', detail, location: 'body' }] })
 }
 
 const carriedKey = (id: string, unit: string | null): string => `${id}\0${unit ?? ''}`

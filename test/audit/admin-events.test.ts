@@ -213,3 +213,23 @@ t.test('publishing a mapping is recorded with its publisher; a refused publish r
   t.equal(recorded.length, 1)
   t.match(recorded[0], { organisation: org, actor: { kind: 'api-key', organisation: org }, details: { version, domain: 'socialtjanst', catalog_version: '1.0.0', superseded: null, recompute: { people: 0, grants: 0, revoked: 0 } } })
 })
+
+t.test('relying-party approvals: granted, changed and withdrawn are recorded in the organisation\'s chain with who did it; a refused one records nothing', async (t) => {
+  const org = await createOrganisation()
+  const steward = await apiKeyHeaders(org, ['relying-parties:approve'])
+  t.equal((await app.inject({ method: 'PUT', url: '/v1/relying-parties/fk-approved', headers: adminHeaders, payload: relyingPartyDocument([await clientKey()]) })).statusCode, 201)
+  const url = `/v1/organisations/${org}/relying-party-approvals/fk-approved`
+  const before = await lastSeq(org)
+  const put = (body: Record<string, unknown>, headers: Record<string, string>) => app.inject({ method: 'PUT', url, headers, payload: { agreement: 'Avtal 2026/14', ...body } })
+  t.equal((await put({ attributes: 'all-released', note: 'not recorded' }, steward)).statusCode, 201)
+  t.equal((await put({ attributes: ['socialtjanst.eb.handlaggare'], valid_until: '2099-12-31' }, adminHeaders)).statusCode, 200)
+  t.equal((await put({ attributes: ['socialtjanst.nope'] }, adminHeaders)).statusCode, 422)
+  t.equal((await app.inject({ method: 'DELETE', url, headers: steward })).statusCode, 204)
+  t.match(await events(org, before), [
+    { organisation: org, client_id: 'fk-approved', action: 'relying-party-approval.granted', actor: { kind: 'api-key', organisation: org }, details: { client_id: 'fk-approved', attributes: 'all-released', purposes: [], valid_until: null, agreement: 'Avtal 2026/14' } },
+    { action: 'relying-party-approval.changed', actor: { kind: 'platform-admin' }, details: { attributes: ['socialtjanst.eb.handlaggare'], valid_until: '2099-12-31', tokens_revoked: 0 } },
+    { action: 'relying-party-approval.withdrawn', actor: { kind: 'api-key' }, details: { client_id: 'fk-approved', attributes: ['socialtjanst.eb.handlaggare'], tokens_revoked: 0 } }
+  ])
+  t.equal((await events(org, before)).length, 3, 'nothing for the refused change')
+  t.notOk(JSON.stringify(await events(org, before)).includes('not recorded'), 'the note stays with the approval')
+})

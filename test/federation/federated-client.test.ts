@@ -70,10 +70,14 @@ t.test('a federated agency gets an access token with its entity id as client_id,
   t.notOk('organisation' in (party ?? {}))
 })
 
-t.test('with its access token, a federated agency gets an attribute token about an organisation\'s staff', async (t) => {
+t.test('once an organisation approves its entity id, a federated agency gets an attribute token about the organisation\'s staff', async (t) => {
   const org = await seededOrganisation(test)
   const bearer = { authorization: `Bearer ${(await requestToken(good)).json().access_token as string}` }
-  const res = await app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers: bearer, payload: { subject: { type: 'employee-number', value: '1001', organisation: org }, domain: 'socialtjanst' } })
+  const ask = () => app.inject({ method: 'POST', url: '/v1/attribute-tokens', headers: bearer, payload: { subject: { type: 'employee-number', value: '1001', organisation: org }, domain: 'socialtjanst' } })
+  t.equal((await ask()).statusCode, 404, 'nothing until the organisation approves it')
+  const approval = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/relying-party-approvals/${encodeURIComponent(good.entity.id)}`, headers: adminHeaders, payload: { attributes: 'all-released', purposes: [], agreement: 'Avtal 2026/21' } })
+  t.equal(approval.statusCode, 201, approval.body)
+  const res = await ask()
   t.equal(res.statusCode, 200, res.body)
   const { payload } = await verifyAttributeToken(app, res.json().attribute_token, good.entity.id)
   t.equal(payload.aud, good.entity.id, 'the token is addressed to the entity id')
@@ -89,6 +93,8 @@ t.test('a federated agency exchanges a login at the token endpoint for an attrib
   const login = await new SignJWT({ aud: good.entity.id, acr: 'http://id.elegnamnden.se/loa/1.0/loa3', employee_number: '1001' })
     .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setIssuer('https://idp.grannkommun.test').setSubject('user-abc').setIssuedAt().setExpirationTime('5m')
     .sign(idp.privateKey)
+  const approval = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/relying-party-approvals/${encodeURIComponent(good.entity.id)}`, headers: adminHeaders, payload: { attributes: ['socialtjanst.eb.handlaggare'], purposes: [], agreement: 'Avtal 2026/22' } })
+  t.equal(approval.statusCode, 201, approval.body)
   const jwt = 'urn:ietf:params:oauth:token-type:jwt'
   const res = await tokenRequest(app, await clientAssertion(good.key, good.entity.id, ISSUER), { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: login, subject_token_type: jwt, requested_token_type: jwt, domain: 'socialtjanst' })
   t.equal(res.statusCode, 200, res.body)

@@ -52,3 +52,12 @@ export function tokenRequest (app: FastifyInstance, assertion: string, extra: Re
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion, ...extra })
   return app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() })
 }
+
+/**
+ * The organisation approves the relying party (PUT …/relying-party-approvals/{client_id}) as
+ * the platform admin: by default for all its release policy names, no purposes.
+ */
+export async function approveRelyingParty (app: FastifyInstance, organisation: string, clientId: string, body: Record<string, unknown> = {}): Promise<void> {
+  const res = await app.inject({ method: 'PUT', url: `/v1/organisations/${organisation}/relying-party-approvals/${encodeURIComponent(clientId)}`, headers: adminHeaders, payload: { attributes: 'all-released', agreement: 'Test agreement', ...body } })
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`approving ${clientId} for ${organisation} failed: ${res.statusCode} ${res.body}`)
+}

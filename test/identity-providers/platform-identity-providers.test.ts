@@ -1,7 +1,7 @@
 import t from 'tap'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 
@@ -15,6 +15,8 @@ const { app } = test
 // Two organisations behind one IdP, each with its own HR: 1001 exists in both, as different people.
 const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-platform-idp', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+await approveRelyingParty(app, city, fk.clientId)
+await approveRelyingParty(app, company, fk.clientId)
 
 const idpKey = await generateKeyPair('ES256', { extractable: true })
 const idpJwk = { ...await exportJWK(idpKey.publicKey), kid: 'forbund-1', alg: 'ES256' }

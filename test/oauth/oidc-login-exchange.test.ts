@@ -4,7 +4,7 @@
 import t from 'tap'
 import { generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { LOA2, LOA3, OIDC_CLAIM, oidcTestIdp } from '../helpers/oidc-idp.js'
@@ -23,6 +23,8 @@ const test = await tokenTestApp({ jwksFetch: { ca: idp.ca } }, allowLoopbackFetc
 const { app } = test
 const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-oidc', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [CLIENT] })
+await approveRelyingParty(app, city, fk.clientId)
+await approveRelyingParty(app, company, fk.clientId)
 
 accounts.set('anna', { [OIDC_CLAIM.orgAffiliation]: `1001@${city}`, name: 'Anna Andersson' })
 accounts.set('anna-bostader', { [OIDC_CLAIM.orgAffiliation]: `1001@${company}` })

@@ -3,7 +3,7 @@
 // /oauth/token, from an IdP serving two organisations.
 import t from 'tap'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, COMPANY_HSA_ID, ISSUER, loginOrganisations, PIN, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { LOA3, SAML_ATTRIBUTE, samlTestIdp } from '../helpers/saml-idp.js'
@@ -19,6 +19,8 @@ const test = await tokenTestApp()
 const { app } = test
 const { city, company, outsider } = await loginOrganisations(test)
 const fk = await agency(app, 'fk-saml', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [SP] })
+await approveRelyingParty(app, city, fk.clientId)
+await approveRelyingParty(app, company, fk.clientId)
 await agency(app, 'csn-saml', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['https://e-tjanst.csn.test/sp'] })
 
 const idp = await samlTestIdp({ entityId: ENTITY })
@@ -108,6 +110,8 @@ t.test('an assertion is exchanged once', async (t) => {
 
 t.test('a relying party with min_loa loa2 takes a LoA2 login', async (t) => {
   const lenient = await agency(app, 'lenient-saml', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['https://lenient.test/sp'], min_loa: LOA2 })
+  await approveRelyingParty(app, city, lenient.clientId)
+  await approveRelyingParty(app, company, lenient.clientId)
   const assertion = await idp.assertion({ audience: 'https://lenient.test/sp', authnContextClassRef: LOA2, attributes: { [SAML_ATTRIBUTE.orgAffiliation]: [`1001@${city}`] } })
   const res = await tokenRequest(app, await clientAssertion(lenient.key, 'lenient-saml', ISSUER), { grant_type: GRANT, subject_token: encoded(assertion), subject_token_type: SAML2 })
   t.equal(res.statusCode, 200, res.body)

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken, type Agency } from '../tokens/helpers/token-app.js'
 
 // A login is traded only when its level of assurance meets the relying party's min_loa
@@ -17,7 +17,9 @@ const { app } = test
 const org = await seededOrganisation(test)
 const release = { attributes: ['socialtjanst.eb.handlaggare'] }
 const strict = await agency(app, 'strict', { release })
+await approveRelyingParty(app, org, strict.clientId)
 const lenient = await agency(app, 'lenient', { release, min_loa: `${LOA}loa2` })
+await approveRelyingParty(app, org, lenient.clientId)
 
 const idpKey = await generateKeyPair('ES256', { extractable: true })
 const idpJwk = { ...await exportJWK(idpKey.publicKey), kid: 'idp-1', alg: 'ES256', use: 'sig' }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 
 // Each agency trades only logins issued under its own subject_token_audiences, never another's.
@@ -14,8 +14,11 @@ const { app } = test
 const org = await seededOrganisation(test)
 const release = { attributes: ['socialtjanst.eb.handlaggare'] }
 const agencyA = await agency(app, 'agency-a', { release, subject_token_audiences: ['https://sp.agency-a.example/saml', 'agency-a-at-idp'] })
+await approveRelyingParty(app, org, agencyA.clientId)
 const agencyB = await agency(app, 'agency-b', { release, subject_token_audiences: ['https://sp.agency-b.example/saml'] })
+await approveRelyingParty(app, org, agencyB.clientId)
 const agencyC = await agency(app, 'agency-c', { release })
+await approveRelyingParty(app, org, agencyC.clientId)
 
 const idpKey = await generateKeyPair('ES256', { extractable: true })
 const idpJwk = { ...await exportJWK(idpKey.publicKey), kid: 'idp-1', alg: 'ES256', use: 'sig' }

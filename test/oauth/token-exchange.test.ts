@@ -1,7 +1,7 @@
 import t from 'tap'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 
@@ -15,6 +15,7 @@ const test = await tokenTestApp()
 const { app } = test
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['e-tjanst-at-idp'] })
+await approveRelyingParty(app, org, fk.clientId)
 
 /** The municipality's IdP, as a test key pair made with jose. */
 const idpKey = await generateKeyPair('ES256', { extractable: true })
@@ -106,4 +107,25 @@ t.test('refusals in RFC 6749 / 8693 form', async (t) => {
   const unauthenticated = await app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: GRANT, subject_token: await subjectToken({ employee_number: '1001' }), subject_token_type: JWT_TYPE }).toString() })
   t.equal(unauthenticated.statusCode, 400)
   t.equal(unauthenticated.json().error, 'invalid_request', 'the client still authenticates with private_key_jwt')
+})
+
+t.test('a login is exchanged for a stated purpose: required once the party registered any, and refused as for no person when the organisation did not approve it', async (t) => {
+  const purposes = [{ id: 'ekonomiskt-bistand', description: 'Handläggning', legal_basis: 'SoL 4 kap. 1 §' }, { id: 'tillsyn', description: 'Tillsyn', legal_basis: 'SoL 13 kap. 2 §' }]
+  const party = await agency(app, 'fk-purposes', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: ['e-tjanst-at-idp'], purposes })
+  await approveRelyingParty(app, org, party.clientId, { purposes: ['ekonomiskt-bistand'] })
+  const exchangeFor = async (employeeNumber: string, extra: Record<string, string> = {}) => tokenRequest(app, await clientAssertion(party.key, party.clientId, ISSUER), {
+    grant_type: GRANT, subject_token: await subjectToken({ employee_number: employeeNumber, aud: 'e-tjanst-at-idp' }), subject_token_type: JWT_TYPE, ...extra
+  })
+  for (const [name, extra] of [['without a purpose', {}], ['with one it never registered', { purpose: 'reklam' }]] as const) {
+    const res = await exchangeFor('1001', extra)
+    t.equal(res.statusCode, 400, name)
+    t.match(res.json(), { error: 'invalid_request', error_description: /^purpose / }, name)
+  }
+  const notApproved = await exchangeFor('1001', { purpose: 'tillsyn' })
+  t.equal(notApproved.statusCode, 400)
+  t.same(notApproved.json(), (await exchangeFor('9999', { purpose: 'ekonomiskt-bistand' })).json(), 'a purpose not approved is answered as a login naming no one')
+  const res = await exchangeFor('1001', { purpose: 'ekonomiskt-bistand' })
+  t.equal(res.statusCode, 200, res.body)
+  t.equal((await verifyAttributeToken(app, res.json().access_token, party.clientId)).payload['purpose'], 'ekonomiskt-bistand')
+  t.match((await exchange(await subjectToken({ employee_number: '1001' }), { purpose: 'tillsyn' })).json(), { error: 'invalid_request', error_description: /^purpose / }, 'a party with no purposes states none')
 })

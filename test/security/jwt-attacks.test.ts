@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LightMyRequestResponse } from 'fastify'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 
@@ -61,7 +61,9 @@ const test = await tokenTestApp()
 const { app } = test
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk')
+await approveRelyingParty(app, org, fk.clientId)
 const csn = await agency(app, 'csn')
+await approveRelyingParty(app, org, csn.clientId)
 const idp = ecKey()
 const idpJwk = { ...idp.jwk, kid: 'idp-1', use: 'sig', alg: 'ES256' }
 const otherIdp = ecKey()

@@ -11,7 +11,7 @@ import { exportJWK, exportPKCS8 } from 'jose'
 import type { FastifyInstance } from 'fastify'
 import { ADMIN_TOKEN, TEST_KEK, adminHeaders, buildTestApp, openTestStore } from '../helpers/app.js'
 import { requireLdap, type LdapSettings } from '../helpers/services.js'
-import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument } from '../helpers/relying-party.js'
 import { createHrSource, csv, importAndWait, waitForRun } from '../helpers/sync.js'
 import { hrRows, createLdapSource, ldapSourceConfig, syncAndWait } from '../directory/helpers/ldap-sync.js'
 import { loadMunicipalDirectory } from '../directory/helpers/municipal-directory.js'
@@ -107,6 +107,7 @@ t.test('a full sync → mapping → token session', async (t) => {
   for (const line of pem.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----'))) secrets.set(`PEM line ${line.slice(0, 4)}`, line)
   await registerRelyingParty(app, 'log-fk', relyingPartyDocument([key]))
   await registerRelyingParty(app, 'log-pin', relyingPartyDocument([key], { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'personal-identity-number', legal_basis: 'Socialförsäkringsbalken (2010:110) 110 kap. 31 §' } }))
+  for (const clientId of ['log-fk', 'log-pin']) await approveRelyingParty(app, org, clientId)
   const refusedParty = await app.inject({ method: 'PUT', url: '/v1/relying-parties/log-private', headers: adminHeaders, payload: relyingPartyDocument([key], { jwks: { keys: [{ ...key.publicJwk, d: jwk.d }] } }) })
   t.equal(refusedParty.statusCode, 422, 'a private key offered as a public one is refused')
 
@@ -134,6 +135,7 @@ t.test('a full sync → mapping → token session', async (t) => {
   const registered = await app.inject({ method: 'PUT', url: '/v1/identity-providers/logg-saml', headers: adminHeaders, payload: { kind: 'saml', organisations: [org], saml: { metadata_xml: idp.metadata() }, subject: { match: ['personal-identity-number'] } } })
   t.equal(registered.statusCode, 201, registered.body)
   await registerRelyingParty(app, 'log-saml', relyingPartyDocument([key], { subject_token_audiences: [SP] }))
+  await approveRelyingParty(app, org, 'log-saml')
   const samlLogin = async (pin: string, what: string) => secret(what, Buffer.from(await idp.assertion({ audience: SP, attributes: { [SAML_ATTRIBUTE.personalIdentityNumber]: [pin] } })).toString('base64url'))
   const exchange = async (subjectToken: string) => app.inject({
     method: 'POST',

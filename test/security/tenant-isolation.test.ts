@@ -15,6 +15,7 @@ import { publishMapping, snapshot, type Job } from '../mapping/helpers/mapping-a
 import { scimClient } from '../scim/helpers/scim-client.js'
 import { agency, ISSUER, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
+import { approveRelyingParty } from '../helpers/relying-party.js'
 
 const ATTRIBUTE = 'socialtjanst.eb.handlaggare'
 const test = await tokenTestApp()
@@ -45,6 +46,7 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
   const people = (await get(`/v1/organisations/${org}/people?limit=100`)).json().items as Array<{ id: string }>
   const idp = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/identity-provider`, headers: adminHeaders, payload: { issuer: `https://idp.${prefix}.test`, jwks: { keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: `${prefix}-idp` }] }, subject: { claim: 'employee_number', type: 'employee-number' } } })
   if (idp.statusCode !== 201) throw new Error(idp.body)
+  await approveRelyingParty(app, org, fk.clientId)
   const token = await requestToken(app, await fk.bearer(), { type: 'employee-number', value: jobs[0]?.employee_number, organisation: org })
   if (token.statusCode !== 200) throw new Error(token.body)
   return {

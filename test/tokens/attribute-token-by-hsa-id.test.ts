@@ -2,6 +2,7 @@ import t from 'tap'
 import { buildTestApp, defaultStoreKind, openTestStore, type StoreKind } from '../helpers/app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { agency, ISSUER, JOBS, requestToken, seededOrganisation, snapshotWithPin, verifyAttributeToken } from './helpers/token-app.js'
+import { approveRelyingParty } from '../helpers/relying-party.js'
 
 const HSA_ID = 'SE2120001124-AB1001'
 
@@ -21,6 +22,7 @@ for (const kind of kinds) {
     const { app } = test
     const org = await seededOrganisation(test, 'Exempelkommun', snapshotWithHsaId())
     const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+    await approveRelyingParty(app, org, fk.clientId)
     const bearer = await fk.bearer()
 
     t.test('a relying party names the person by HSA-id', async (t) => {

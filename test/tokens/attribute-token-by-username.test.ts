@@ -3,7 +3,7 @@ import { adminHeaders, buildTestApp, defaultStoreKind, openTestStore, type Store
 import { problemType } from '../helpers/problem-type.js'
 import { ENTERPRISE_USER_SCHEMA, scimClient } from '../scim/helpers/scim-client.js'
 import type { NamedSubject } from '../../src/tokens/subject-lookup.js'
-import { clientAssertion, tokenRequest } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, tokenRequest } from '../helpers/relying-party.js'
 import { LOA3, SAML_ATTRIBUTE, samlTestIdp } from '../helpers/saml-idp.js'
 import { agency, ISSUER, requestToken, seededOrganisation, verifyAttributeToken } from './helpers/token-app.js'
 
@@ -33,6 +33,7 @@ for (const kind of kinds) {
     const bo = await scim.createUser('bo.ek@exempelkommun.se', employee('1002'))
     await scim.createUser('konsult@byra.se', employee('9999'))
     await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare', 'socialtjanst.bu.handlaggare'] } })
+    await approveRelyingParty(app, org, 'fk')
     const tokens = app.behorig.tokenServices.attributeTokens
     const sub = async (named: NamedSubject) => (await verifyAttributeToken(app, (await tokens.issueFor('fk', org, named, undefined, {})).attribute_token, 'fk')).payload.sub
     const refusal = (value: string) => tokens.issueFor('fk', org, { type: 'username', value }, undefined, {}).then(() => undefined, (error: unknown) => error)
@@ -51,6 +52,7 @@ for (const kind of kinds) {
       const registered = await app.inject({ method: 'PUT', url: `/v1/identity-providers/eppn-${kind}`, headers: adminHeaders, payload: { kind: 'saml', organisations: [org], saml: { metadata_xml: idp.metadata() }, subject: { match: ['eppn'] } } })
       t.equal(registered.statusCode, 201, registered.body)
       const party = await agency(app, 'fk-eppn', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, subject_token_audiences: [SP] })
+      await approveRelyingParty(app, org, party.clientId)
       const exchange = async (eppn: string) => tokenRequest(app, await clientAssertion(party.key, 'fk-eppn', ISSUER), {
         grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
         subject_token_type: 'urn:ietf:params:oauth:token-type:saml2',

@@ -4,12 +4,14 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { importAndWait } from '../helpers/sync.js'
 import { recomputes } from '../mapping/helpers/mapping-app.js'
 import { agency, ISSUER, JOBS, requestToken, seededOrganisation, snapshotWithPin, tokenTestApp, verifyAttributeToken } from './helpers/token-app.js'
+import { approveRelyingParty } from '../helpers/relying-party.js'
 
 const test = await tokenTestApp()
 const { app } = test
 const waitFor = recomputes(app)
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { domains: ['socialtjanst'] } })
+await approveRelyingParty(app, org, fk.clientId)
 const headers = await fk.bearer()
 
 interface StatusRef { idx: number, uri: string }
@@ -53,6 +55,7 @@ t.test('ending an employment in an HR re-import revokes the person\'s live token
 t.test('losing one attribute revokes only the tokens that carried it', async (t) => {
   const both = await issue('1002')
   const ebOnly = await agency(app, 'eb-only', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+  await approveRelyingParty(app, org, ebOnly.clientId)
   const res = await requestToken(app, await ebOnly.bearer(), { type: 'employee-number', value: '1002', organisation: org })
   const ebToken = (await verifyAttributeToken(app, res.json().attribute_token, 'eb-only')).payload
   const ebStatus = (ebToken['status'] as { status_list: StatusRef }).status_list

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { adminHeaders } from '../helpers/app.js'
-import { clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion, clientKey, registerRelyingParty, relyingPartyDocument, tokenRequest, type ClientKey } from '../helpers/relying-party.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { personByNumber } from '../mapping/helpers/mapping-app.js'
 import { agency, ISSUER, PIN, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken } from './helpers/token-app.js'
@@ -14,6 +14,7 @@ const test = await tokenTestApp({ logStream }, { LOG_LEVEL: 'trace' })
 const { app } = test
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] }, token_lifetime: 120 })
+await approveRelyingParty(app, org, fk.clientId)
 const fkHeaders = await fk.bearer()
 
 async function agencyBearer (party: { clientId: string, key: ClientKey }): Promise<{ authorization: string }> {
@@ -57,12 +58,15 @@ t.test('releases only what the policy names, by attribute id or by domain', asyn
   const byId = await verifyAttributeToken(app, (await requestToken(app, fkHeaders, { type: 'employee-number', value: '1002', organisation: org })).json().attribute_token, 'fk')
   t.same(byId.payload['attributes'], [{ id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-syd' }], 'not the bu attribute 1002 also holds')
   const bu = await agency(app, 'bu-only', { release: { attributes: ['socialtjanst.bu.handlaggare'] } })
+  await approveRelyingParty(app, org, bu.clientId)
   const buToken = await verifyAttributeToken(app, (await requestToken(app, await bu.bearer(), { type: 'employee-number', value: '1002', organisation: org })).json().attribute_token, 'bu-only')
   t.same(buToken.payload['attributes'], [{ id: 'socialtjanst.bu.handlaggare', unit: 'soc-bu' }])
   const domain = await agency(app, 'whole-domain', { release: { domains: ['socialtjanst'] } })
+  await approveRelyingParty(app, org, domain.clientId)
   const all = await verifyAttributeToken(app, (await requestToken(app, await domain.bearer(), { type: 'employee-number', value: '1002', organisation: org })).json().attribute_token, 'whole-domain')
   t.same(all.payload['attributes'], [{ id: 'socialtjanst.bu.handlaggare', unit: 'soc-bu' }, { id: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-syd' }])
   const other = await agency(app, 'skola-only', { release: { domains: ['skola'] } })
+  await approveRelyingParty(app, org, other.clientId)
   const none = await requestToken(app, await other.bearer(), { type: 'employee-number', value: '1002', organisation: org })
   t.equal(none.statusCode, 404, 'nothing releasable')
 })
@@ -73,6 +77,7 @@ t.test('a pairwise sub is stable for one relying party, unlinkable across them, 
   const first = await subOf(fkHeaders, 'fk')
   t.equal(await subOf(await fk.bearer(), 'fk'), first, 'stable across requests and access tokens')
   const csn = await agency(app, 'csn', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+  await approveRelyingParty(app, org, csn.clientId)
   const second = await subOf(await csn.bearer(), 'csn')
   t.not(second, first, 'another relying party sees another sub')
   const person = await personByNumber(app, org, '1001') as { id: string, service_id?: string }
@@ -87,6 +92,7 @@ t.test('a pairwise sub is stable for one relying party, unlinkable across them, 
 t.test('a service-id policy gets the service identity, and service ids find people', async (t) => {
   const person = (await app.inject({ method: 'GET', url: `/v1/organisations/${org}/people?employee_number=1001`, headers: adminHeaders })).json().items[0] as { service_id: string }
   const sid = await agency(app, 'sid', { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'service-id' } })
+  await approveRelyingParty(app, org, sid.clientId)
   const res = await requestToken(app, await sid.bearer(), { type: 'service-id', value: person.service_id, organisation: org })
   t.equal(res.statusCode, 200, res.body)
   t.equal((await verifyAttributeToken(app, res.json().attribute_token, 'sid')).payload.sub, person.service_id)
@@ -96,6 +102,7 @@ t.test('the personnummer is the sub only under a policy with a legal basis, and 
   const refused = await app.inject({ method: 'PUT', url: '/v1/relying-parties/no-basis', headers: adminHeaders, payload: relyingPartyDocument([fk.key], { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'personal-identity-number' } }) })
   t.equal(refused.statusCode, 422, 'no legal basis, no registration')
   const pinParty = await agency(app, 'pin', { release: { attributes: ['socialtjanst.eb.handlaggare'], subject: 'personal-identity-number', legal_basis: 'Socialförsäkringsbalken (2010:110) 110 kap. 31 §' } })
+  await approveRelyingParty(app, org, pinParty.clientId)
   const res = await requestToken(app, await pinParty.bearer(), { type: 'personal-identity-number', value: '19811228-9874', organisation: org })
   t.equal(res.statusCode, 200, res.body)
   t.equal((await verifyAttributeToken(app, res.json().attribute_token, 'pin')).payload.sub, PIN)
@@ -109,6 +116,7 @@ t.test('the personnummer is the sub only under a policy with a legal basis, and 
 
 t.test('unknown subject, foreign organisation and nothing releasable get one indistinguishable 404', async (t) => {
   const limited = await agency(app, 'limited', { release: { attributes: ['socialtjanst.eb.handlaggare'], organisations: [randomOrganisationNumber()] } })
+  await approveRelyingParty(app, org, limited.clientId)
   const limitedHeaders = await limited.bearer()
   const answers = [
     await requestToken(app, fkHeaders, { type: 'employee-number', value: '9999', organisation: org }),
@@ -130,6 +138,7 @@ t.test('unknown subject, foreign organisation and nothing releasable get one ind
 
 t.test('a disabled relying party is refused at once, its live access token too', async (t) => {
   const party = await agency(app, 'soon-disabled', { release: { attributes: ['socialtjanst.eb.handlaggare'] } })
+  await approveRelyingParty(app, org, party.clientId)
   const headers = await party.bearer()
   t.equal((await requestToken(app, headers, { type: 'employee-number', value: '1001', organisation: org })).statusCode, 200)
   await registerRelyingParty(app, 'soon-disabled', relyingPartyDocument([party.key], { release: { attributes: ['socialtjanst.eb.handlaggare'] }, disabled: true }))
@@ -149,6 +158,7 @@ t.test('an access token dies with the registration and the key set it was issued
   const subject = { type: 'employee-number', value: '1001', organisation: org }
   const release = { release: { attributes: ['socialtjanst.eb.handlaggare'] } }
   const party = await agency(app, 'rekeyed', release)
+  await approveRelyingParty(app, org, party.clientId)
   const refusedBearer = async (headers: { authorization: string }, why: string) => {
     const res = await requestToken(app, headers, subject)
     t.equal(res.statusCode, 401, why)

@@ -2,6 +2,7 @@ import t from 'tap'
 import { importAndWait } from '../helpers/sync.js'
 import { NOW, recomputes, type Job } from '../mapping/helpers/mapping-app.js'
 import { agency, JOBS, requestToken, seededOrganisation, snapshotWithPin, tokenTestApp, verifyAttributeToken } from './helpers/token-app.js'
+import { approveRelyingParty } from '../helpers/relying-party.js'
 
 // The evaluation clock: 1 June 2025, moved on a day by the test.
 let now = NOW
@@ -10,6 +11,7 @@ const { app } = test
 const waitFor = recomputes(app)
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { domains: ['socialtjanst'] } })
+await approveRelyingParty(app, org, fk.clientId)
 
 t.test('an unchanged re-import the day after an employment ended revokes the tokens that carried its attributes', async (t) => {
   // 1004's fixed-term employment ends today: the attribute holds until tonight.

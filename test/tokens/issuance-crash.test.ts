@@ -11,7 +11,7 @@ import { ADMIN_TOKEN, adminHeaders, buildTestApp, TEST_KEK } from '../helpers/ap
 import { freshDatabaseUrl } from '../helpers/services.js'
 import { freePort } from '../helpers/listening-app.js'
 import { childProcessEnv } from '../helpers/run-process.js'
-import { clientAssertion } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientAssertion } from '../helpers/relying-party.js'
 import { agency, ISSUER, seededOrganisation } from './helpers/token-app.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -21,6 +21,7 @@ t.teardown(async () => { await store.close(); await database.drop() })
 const test = await buildTestApp(store, { BEHORIG_ISSUER: ISSUER })
 const org = await seededOrganisation(test)
 const party = await agency(test.app, 'crash-agency', { release: { attributes: ['socialtjanst.eb.handlaggare', 'socialtjanst.bu.handlaggare'] } })
+await approveRelyingParty(test.app, org, party.clientId)
 
 t.test('a server killed mid-issuance acknowledged no token it had not recorded and audited', async (t) => {
   const port = await freePort()

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { adminHeaders, buildTestApp, defaultStoreKind, openTestStore, type StoreKind } from '../helpers/app.js'
 import { problemType } from '../helpers/problem-type.js'
-import { clientKey, relyingPartyDocument } from '../helpers/relying-party.js'
+import { approveRelyingParty, clientKey, relyingPartyDocument } from '../helpers/relying-party.js'
 import { snapshot, UNITS } from '../mapping/helpers/mapping-app.js'
 import { agency, ISSUER, JOBS, PIN, requestToken, seededOrganisation, verifyAttributeToken } from './helpers/token-app.js'
 
@@ -31,9 +31,13 @@ for (const kind of kinds) {
     const org = await seededOrganisation(test, 'Exempelkommun', snapshotWithUnitIdentifiers())
     const release = { domains: ['socialtjanst'] }
     const sweden = await agency(app, 'fk-sweden', { release: { ...release, subject: 'service-id' }, claims_profile: 'sweden' })
+    await approveRelyingParty(app, org, sweden.clientId)
     const pairwise = await agency(app, 'fk-pairwise', { release, claims_profile: 'sweden' })
+    await approveRelyingParty(app, org, pairwise.clientId)
     const pin = await agency(app, 'fk-pin', { release: { ...release, subject: 'personal-identity-number', legal_basis: 'SFS 2001:454' }, claims_profile: 'sweden' })
+    await approveRelyingParty(app, org, pin.clientId)
     const v1 = await agency(app, 'fk-v1', { release: { ...release, subject: 'service-id' }, claims_profile: 'behorig' })
+    await approveRelyingParty(app, org, v1.clientId)
     const token = async (party: typeof sweden, employeeNumber: string) => {
       const res = await requestToken(app, await party.bearer(), { type: 'employee-number', value: employeeNumber, organisation: org })
       t.equal(res.statusCode, 200, res.body)

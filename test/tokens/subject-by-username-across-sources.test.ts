@@ -8,7 +8,7 @@ import { requireLdap } from '../helpers/services.js'
 import { allowLoopbackFetch } from '../helpers/outbound.js'
 import { person, setUpMunicipality, syncAndWait } from '../directory/helpers/ldap-sync.js'
 import { ENTERPRISE_USER_SCHEMA, scimClient } from '../scim/helpers/scim-client.js'
-import { registerRelyingParty, relyingPartyDocument, clientKey } from '../helpers/relying-party.js'
+import { approveRelyingParty, registerRelyingParty, relyingPartyDocument, clientKey } from '../helpers/relying-party.js'
 import { tokenSubjectReader } from '../../src/tokens/attribute-token-repository.js'
 
 const ldap = requireLdap()
@@ -23,6 +23,7 @@ t.test('one person\'s accounts in two sources name them; two people\'s accounts 
   t.equal(res.statusCode, 201, res.body)
   const scim = scimClient(app, { org, source: 'entra', auth: await testApp.apiKeyHeaders(org, ['scim']) })
   await registerRelyingParty(app, 'fk', relyingPartyDocument([await clientKey()]))
+  await approveRelyingParty(app, org, 'fk')
   const reader = tokenSubjectReader(store.db)
   const found = async (value: string) => (await reader.find('fk', org, { by: 'username', value })).subject?.id
   const [anna, karin] = [(await person(app, org, '100234')).id, (await person(app, org, '100501')).id]

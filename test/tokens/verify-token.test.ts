@@ -9,6 +9,7 @@ import { runProcess, type ProcessResult } from '../helpers/run-process.js'
 import { recomputes } from '../mapping/helpers/mapping-app.js'
 import { JOBS, agency, seededOrganisation, snapshotWithPin } from './helpers/token-app.js'
 import { verifyAttributeToken } from '../../scripts/verify-token.js'
+import { approveRelyingParty } from '../helpers/relying-party.js'
 
 // The agency's verifier against a listening server, over real HTTP.
 const port = await freePort()
@@ -18,6 +19,7 @@ const { app } = test
 await app.listen({ port, host: '127.0.0.1' })
 const org = await seededOrganisation(test)
 const fk = await agency(app, 'fk', { release: { attributes: ['socialtjanst.eb.handlaggare'] } }, issuer)
+await approveRelyingParty(app, org, fk.clientId)
 
 async function attributeToken (employeeNumber: string): Promise<string> {
   const res = await fetch(`${issuer}/v1/attribute-tokens`, {

@@ -40,6 +40,8 @@ export interface IssuanceDecision {
   jti: string
   /** Present only for a token issued from a login; a direct lookup names none. */
   login?: LoginContext
+  /** The purpose id the request stated; absent when it stated none. */
+  purpose?: string
   /** Present only under claims_profile `sweden`. */
   national?: NationalClaims
   issuedAt: number

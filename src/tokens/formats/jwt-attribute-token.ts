@@ -32,6 +32,8 @@ function attributeTokenClaims (decision: IssuanceDecision): Record<string, unkno
     catalog: decision.catalog,
     source_as_of: decision.sourceAsOf,
     status: { status_list: { idx: decision.status.idx, uri: decision.status.uri } },
+    // Only when the request stated one: a token without a purpose stays as v1 wrote it.
+    ...(decision.purpose !== undefined ? { purpose: decision.purpose } : {}),
     ...(decision.national ? nationalClaims(decision.organisation, decision.national) : {}),
     // OIDC Core §2 names: the level and time of the login the token was exchanged for.
     ...(decision.login?.acr !== undefined ? { acr: decision.login.acr } : {}),
