@@ -11,6 +11,11 @@ export const RelyingPartyParams = Type.Object({
   client_id: Type.String({ pattern: CLIENT_ID_PATTERN, description: 'The client_id: letters, digits, dots, underscores and hyphens, at most 128 characters. It is the iss and sub of the client assertions and the aud of attribute tokens.' })
 })
 
+/** Reading a party: its registered client_id, or a federated party's entity id (an https URL, percent-encoded in the path). */
+export const ReadRelyingPartyParams = Type.Object({
+  client_id: Type.String({ pattern: `^(?:${CLIENT_ID_PATTERN.slice(1, -1)}|https://[!-~]+)$`, maxLength: 512, description: 'The client_id, or a federated relying party\'s entity id (an https URL of at most 512 characters, percent-encoded in the path).' })
+})
+
 export const RelyingPartyDocumentSchema = Type.Object({}, {
   additionalProperties: true,
   description: 'A relying party as schemas/relying-party.schema.json defines it (name, organisation, jwks or jwks_uri, release, token_lifetime, disabled, subject_token_audiences, min_loa, claims_profile, purposes). Validated against that schema; failures are 422 relying-party-invalid with JSON Pointers.',

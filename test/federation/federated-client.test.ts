@@ -68,6 +68,11 @@ t.test('a federated agency gets an access token with its entity id as client_id,
   t.same(party?.federation.metadata.oauth_client.contacts, ['federation@ta.test'], 'the trust anchor\'s metadata policy was applied')
   t.same(party?.release.domains, ['socialtjanst'], 'its release is the configured federation default')
   t.notOk('organisation' in (party ?? {}))
+  const one = await app.inject({ method: 'GET', url: `/v1/relying-parties/${encodeURIComponent(good.entity.id)}`, headers: adminHeaders })
+  t.equal(one.statusCode, 200, 'it is read by its entity id')
+  t.equal(one.json().federation.trust_anchor, ta.id)
+  const put = await app.inject({ method: 'PUT', url: `/v1/relying-parties/${encodeURIComponent(good.entity.id)}`, headers: adminHeaders, payload: { name: 'x', organisation: '2021005521', jwks: { keys: [good.key.publicJwk] }, release: { domains: ['socialtjanst'] } } })
+  t.equal(put.statusCode, 400, 'and never registered by hand')
 })
 
 t.test('once an organisation approves its entity id, a federated agency gets an attribute token about the organisation\'s staff', async (t) => {
