@@ -157,6 +157,18 @@ t.test('a trust chain that does not hold is refused as invalid_client with a sho
   })
 })
 
+t.test('every federation fetch goes through the outbound guard: a loopback federation is refused unless BEHORIG_ALLOW_PRIVATE_FETCH names it', async (t) => {
+  const strict = await buildTestApp(await openTestStore('pglite'), {
+    BEHORIG_ISSUER: ISSUER,
+    BEHORIG_FEDERATION_TRUST_ANCHORS: fed.anchorConfig(ta),
+    BEHORIG_FEDERATION_DEFAULT_RELEASE: JSON.stringify({ domains: ['socialtjanst'] })
+  }, { jwksFetch: { ca: fed.ca }, federationClock: () => fed.clock.now })
+  const party = await agency('guarded', intermediate)
+  const res = await tokenRequest(strict.app, await clientAssertion(party.key, party.entity.id, ISSUER))
+  t.equal(res.statusCode, 401)
+  t.match(res.json().error_description, /could not be read: the host is a loopback address/)
+})
+
 t.test('a chain is used until its earliest exp; a party removed from the federation is refused at its next request after that', async (t) => {
   const leaving = await agency('leaving', intermediate)
   t.equal((await requestToken(leaving)).statusCode, 200)
