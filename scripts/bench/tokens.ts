@@ -108,6 +108,7 @@ async function seedBehorig (base: string): Promise<{ authorization: string }> {
 
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   await call(`${base}/v1/relying-parties/bench`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: 'Bench agency', organisation: '2021005521', jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench-1' }] }, release: { attributes: ['socialtjanst.eb.handlaggare'] } }) })
+  await call(`${base}/v1/organisations/${ORG}/relying-party-approvals/bench`, { method: 'PUT', headers: admin, body: JSON.stringify({ attributes: 'all-released', agreement: 'Benchmark' }) })
   const token = await call(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion(privateKey, 'bench-1', 'bench', base) }).toString() })
   return { authorization: `Bearer ${String(token['access_token'])}` }
 }

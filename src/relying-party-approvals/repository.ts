@@ -79,6 +79,11 @@ export function approvalRepository (db: Kysely<Database>) {
       })
     },
 
+    async markRevoked (organisation: string, jtis: readonly string[], at: Date): Promise<void> {
+      if (jtis.length === 0) return
+      await withTenant(db, organisation, (trx) => revocationRepository(trx).markRevoked(organisation, jtis, at))
+    },
+
     /** The relying party's unexpired, unrevoked tokens about the organisation's people. */
     async liveTokens (organisation: string, clientId: string, now: Date) {
       return withTenant(db, organisation, (trx) => revocationRepository(trx).liveTokensOfParty(organisation, clientId, now))

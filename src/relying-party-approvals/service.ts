@@ -39,6 +39,15 @@ export function approvalService (deps: ApprovalDeps) {
     return hit
   }
 
+  /**
+   * After the change committed: tokens whose issuance committed between the first scan and
+   * the change. One committing later reads the changed approval itself (issuance-ledger).
+   */
+  async function revokeStragglers (organisation: string, clientId: string, next: Approval | undefined): Promise<void> {
+    const late = await revokeUncovered(organisation, clientId, next)
+    await deps.approvals.markRevoked(organisation, late.map((t) => t.jti), new Date(now()))
+  }
+
   return {
     async put (organisation: string, clientId: string, input: ApprovalInput, actor: AuditActor): Promise<{ created: boolean, view: ApprovalView }> {
       if (!await deps.organisations.find(organisation)) throw UnknownOrganisation(`No organisation ${organisation}`)
@@ -63,6 +72,7 @@ export function approvalService (deps: ApprovalDeps) {
         at: new Date(now()),
         audit: (isNew) => approvalEvent(isNew ? 'relying-party-approval.granted' : 'relying-party-approval.changed', change, change.actor, isNew ? undefined : revoked.length)
       })
+      if (previous) await revokeStragglers(organisation, clientId, change)
       return { created, view: view(stored) }
     },
 
@@ -76,6 +86,7 @@ export function approvalService (deps: ApprovalDeps) {
         audit: () => approvalEvent('relying-party-approval.withdrawn', previous, actor, revoked.length)
       })
       if (!withdrawn) throw unknownApproval(organisation, clientId)
+      await revokeStragglers(organisation, clientId, undefined)
     },
 
     /** Whether the organisation has an approval for the party, whatever it says. */

@@ -77,7 +77,7 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
   const now = deps.now ?? Date.now
   const today = (): string => evaluationDay(deps.evaluationClock?.() ?? new Date(now()))
   const subjects = tokenSubjectReader(deps.db)
-  const ledger = issuanceLedger(deps.db, { audit: deps.audit ?? true })
+  const ledger = issuanceLedger(deps.db, { audit: deps.audit ?? true, today })
   const entitlements = catalogEntitlements(deps.db)
 
   /**
@@ -173,9 +173,9 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
       // What was disclosed, never who by personnummer: the subject is named by its type only.
       details: { jti, attributes: found.attributes.map((a) => ({ id: a.attribute_id, ...(a.unit_id !== null ? { unit: a.unit_id } : {}) })), expires_at: expiresAt.toISOString(), status_list: { id: status.listId, idx: status.idx }, catalog: found.catalog, subject_type: party.document.release.subject, ...(purpose !== undefined ? { purpose } : {}) }
     }
-    // Recorded (with its audit event) before it leaves, then the person's attributes read
-    // again: a recompute that revokes after the row is visible finds it; one that committed
-    // before is seen by the second read. Either way no live token misses revocation. Lost
+    // Recorded (with its audit event) before it leaves, then the person's attributes and the
+    // organisation's approval read again: a recompute or an approval change that revokes
+    // after the row is visible finds it; one that committed before is seen by the second read. Either way no live token misses revocation. Lost
     // while being issued: revoked at once, and the caller asks again for what remains.
     const { stillHeld } = await ledger.record({ jti, organisation, client_id: party.clientId, person_id: found.person, attributes: carried, purpose: purpose ?? null, status_list_id: status.listId, status_idx: status.idx, expires_at: expiresAt }, audit)
     if (!stillHeld) {

@@ -3,8 +3,8 @@ import type { Database } from '../store/database-types.js'
 import type { ChainPosition } from '../audit/audit-chain-repository.js'
 import type { IssuedTokenRecord } from './attribute-token-repository.js'
 
-/** An attribute a person holds, as effective_attributes has it. */
-export interface HeldRow { organisation: string, person_id: string, attribute_id: string, unit_id: string | null }
+/** An attribute a person holds, as effective_attributes has it, that a relying party's approval lets through for a purpose. */
+export interface HeldRow { organisation: string, person_id: string, client_id: string, purpose: string | null, attribute_id: string, unit_id: string | null }
 
 /** The issuance ledger's writes (attribute_tokens with their audit events) and its read-back. */
 export function issuanceLedgerRepository (db: Kysely<Database> | Transaction<Database>) {
@@ -22,12 +22,21 @@ export function issuanceLedgerRepository (db: Kysely<Database> | Transaction<Dat
       select behorig_record_tokens(${chain}, ${from.seq}, ${from.head}, ${to.seq}, ${to.head}, ${eventsJson}::jsonb, ${JSON.stringify(tokens)}::jsonb) as moved`.execute(db)
       return result?.moved === true
     },
-    /** Every attribute the given people hold now. */
-    async heldBy (people: ReadonlyArray<{ organisation: string, person_id: string }>): Promise<HeldRow[]> {
+    /**
+     * What each token's person holds now that its relying party's approval (migration 0020)
+     * still lets through on `day`, for the purpose it was asked for: a withdrawal or
+     * narrowing committed while the token was being issued is seen here.
+     */
+    async heldFor (tokens: ReadonlyArray<{ organisation: string, person_id: string, client_id: string, purpose?: string | null }>, day: string): Promise<HeldRow[]> {
       const { rows } = await sql<HeldRow>`
-    select ea.organisation, ea.person_id, ea.attribute_id, ea.unit_id
-      from unnest(${people.map((t) => t.organisation)}::text[], ${people.map((t) => t.person_id)}::text[]) as who(organisation, person_id)
-      join effective_attributes ea on ea.organisation = who.organisation and ea.person_id = who.person_id`.execute(db)
+    select who.organisation, who.person_id, who.client_id, who.purpose, ea.attribute_id, ea.unit_id
+      from unnest(${tokens.map((t) => t.organisation)}::text[], ${tokens.map((t) => t.person_id)}::text[],
+                  ${tokens.map((t) => t.client_id)}::text[], ${tokens.map((t) => t.purpose ?? null)}::text[]) as who(organisation, person_id, client_id, purpose)
+      join relying_party_approvals ap on ap.organisation = who.organisation and ap.client_id = who.client_id
+           and (ap.valid_until is null or ap.valid_until >= ${day}::date)
+           and (who.purpose is null or ap.purposes ? who.purpose)
+      join effective_attributes ea on ea.organisation = who.organisation and ea.person_id = who.person_id
+     where ap.attributes = '"all-released"'::jsonb or ap.attributes ? ea.attribute_id`.execute(db)
       return rows
     }
   }

@@ -5,6 +5,7 @@ import type { AuditEventInput } from '../audit/audit-event.js'
 import { appendAudit, chainedEvents, groupByChain } from '../audit/audit-log.js'
 import type { IssuedTokenRecord } from './attribute-token-repository.js'
 import { issuanceLedgerRepository } from './issuance-ledger-repository.js'
+import { evaluationDay } from '../mapping/evaluation-day.js'
 
 export interface IssuanceLedger {
   /**
@@ -38,9 +39,10 @@ interface Pending {
  * also tells the ledger the new head. So in the steady state a batch costs two round trips, audit included, and
  * only the first is one batch at a time (a second writer would only contend for the chains).
  */
-export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: number, audit?: boolean } = {}): IssuanceLedger {
+export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: number, audit?: boolean, today?: () => string } = {}): IssuanceLedger {
   const maxBatch = options.maxBatch ?? 512
   const audit = options.audit ?? true
+  const today = options.today ?? (() => evaluationDay(new Date()))
   const ledger = issuanceLedgerRepository(db)
   /** The head this process last wrote to each chain: a guess, checked by the statement that relies on it. */
   const heads = new Map<string, ChainPosition>()
@@ -90,16 +92,15 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
       return
     }
     for (const p of batch) {
-      const { organisation, person_id: person } = p.token
-      p.resolve({ stillHeld: p.token.attributes.every((a) => held.has(heldKey(organisation, person, a.id, a.unit))) })
+      p.resolve({ stillHeld: p.token.attributes.every((a) => held.has(heldKey(p.token, a.id, a.unit))) })
     }
   }
 
-  /** Every attribute the batch's people hold now, as heldKey strings. */
+  /** Every attribute the batch's people hold now that their tokens' approvals let through, as heldKey strings. */
   async function heldNow (tokens: readonly IssuedTokenRecord[]): Promise<Set<string>> {
-    const people = [...new Map(tokens.map((t) => [`${t.organisation}\0${t.person_id}`, t])).values()]
-    const rows = await ledger.heldBy(people)
-    return new Set(rows.map((r) => heldKey(r.organisation, r.person_id, r.attribute_id, r.unit_id)))
+    const asked = [...new Map(tokens.map((t) => [heldKey(t, '', null), t])).values()]
+    const rows = await ledger.heldFor(asked, today())
+    return new Set(rows.map((r) => heldKey(r, r.attribute_id, r.unit_id)))
   }
 
   // Only commits are one at a time: the next batch is written while the last one's people
@@ -128,4 +129,5 @@ export function issuanceLedger (db: Kysely<Database>, options: { maxBatch?: numb
   }
 }
 
-const heldKey = (organisation: string, person: string, attribute: string, unit: string | null): string => `${organisation}\0${person}\0${attribute}\0${unit ?? ''}`
+const heldKey = (asked: { organisation: string, person_id: string, client_id: string, purpose?: string | null }, attribute: string, unit: string | null): string =>
+  `${asked.organisation}\0${asked.person_id}\0${asked.client_id}\0${asked.purpose ?? ''}\0${attribute}\0${unit ?? ''}`

@@ -4,6 +4,7 @@ import { adminHeaders } from '../helpers/app.js'
 import { decodeStatusList, statusAt } from '../helpers/status-list.js'
 import { problemType } from '../helpers/problem-type.js'
 import { evaluationDay } from '../../src/mapping/evaluation-day.js'
+import { issuanceLedger } from '../../src/tokens/issuance-ledger.js'
 import { agency, ISSUER, requestToken, seededOrganisation, tokenTestApp, verifyAttributeToken, type Agency } from '../tokens/helpers/token-app.js'
 
 const DAY = 86_400_000
@@ -211,4 +212,29 @@ t.test('scopes and tenancy: relying-parties:approve to change, organisation:read
   t.equal((await withdraw('scoped', steward)).statusCode, 204)
   const [event] = await auditOf('relying-party-approval.granted').then((events) => events.filter((e) => e.client_id === 'scoped'))
   t.match(event, { actor: { kind: 'api-key', organisation: org }, details: { client_id: 'scoped', attributes: 'all-released', purposes: [], valid_until: null, agreement: 'Avtal 2026/14' } })
+})
+
+t.test('a token whose issuance commits after its approval was withdrawn or narrowed is answered as lost', async (t) => {
+  const party = await agency(app, 'in-flight', { release: { domains: ['socialtjanst'] }, purposes: [{ id: 'tillsyn', description: 'Tillsyn', legal_basis: 'SoL 13 kap. 2 §' }] })
+  t.equal((await approve('in-flight', { attributes: 'all-released', purposes: ['tillsyn'] })).statusCode, 201)
+  const issued = await ask(party, '1002', { purpose: 'tillsyn' })
+  const person = (await app.inject({ method: 'GET', url: `/v1/organisations/${org}/people?employee_number=1002`, headers: adminHeaders })).json().items[0].id as string
+  const carried = (issued.claims?.['attributes'] as Array<{ id: string, unit?: string }>).map((a) => ({ id: a.id, unit: a.unit ?? null }))
+  // What the service hands the ledger for a token it decided on under the approval as it was.
+  const ledger = issuanceLedger(test.store.db, { today: () => evaluationDay(clock) })
+  const statusLists = app.behorig.tokenServices.statusLists
+  const record = async (purpose: string) => {
+    const status = await statusLists.allocate()
+    const jti = crypto.randomUUID()
+    return (await ledger.record(
+      { jti, organisation: org, client_id: 'in-flight', person_id: person, attributes: carried, purpose, status_list_id: status.listId, status_idx: status.idx, expires_at: new Date(Date.now() + 60_000) },
+      { organisation: org, action: 'attribute-token.issued', actor: { kind: 'relying-party', client_id: 'in-flight' }, person_id: person, client_id: 'in-flight', details: { jti } })).stillHeld
+  }
+  t.equal(await record('tillsyn'), true, 'approved: the person still holds all it carries')
+  t.equal((await approve('in-flight', { attributes: [EB], purposes: ['tillsyn'] })).statusCode, 200)
+  t.equal(await record('tillsyn'), false, 'narrowed to eb while it carried bu')
+  t.equal((await approve('in-flight', { attributes: 'all-released', purposes: [] })).statusCode, 200)
+  t.equal(await record('tillsyn'), false, 'its purpose no longer approved')
+  t.equal((await withdraw('in-flight')).statusCode, 204)
+  t.equal(await record('tillsyn'), false, 'withdrawn')
 })
