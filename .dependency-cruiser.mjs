@@ -20,6 +20,7 @@ const LAYERS = [
   ['keys'], // signing keys: storage, rotation, JWKS
   ['relying-parties'], // registered agencies and their release policies
   ['identity-providers'], // trusted issuers of subject tokens
+  ['federation'], // OpenID Federation: behorig's entity configuration, trust chains to federated relying parties
   ['tokens'], // attribute tokens and status lists
   ['oauth'], // the token endpoint and its grants
   ['scim', 'api-keys', 'audit-trail', 'relying-party-approvals'], // SCIM provisioning, API keys, the audit trail, organisations' approvals of relying parties: APIs over the capabilities below

@@ -33,6 +33,9 @@ import { keyRoutes } from './keys/routes.js'
 import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
 import { relyingPartyRoutes } from './relying-parties/routes.js'
 import { oauthRoutes } from './oauth/routes.js'
+import { authorizationServerMetadata } from './oauth/metadata.js'
+import { federationRoutes } from './federation/routes.js'
+import { entityConfiguration } from './federation/entity-configuration.js'
 import { statusListRoutes } from './tokens/status-list-routes.js'
 import { attributeTokenRoutes } from './tokens/attribute-token-routes.js'
 import { seedDemo } from './demo/demo-seed.js'
@@ -77,6 +80,8 @@ export interface AppDependencies {
   onMappingPublished?: ServiceOverrides['onMappingPublished']
   /** The clock effective attributes are evaluated by (tests pin the day). */
   now?: () => Date
+  /** The clock OpenID Federation trust chains are judged by (tests move it past a chain's expiry). */
+  federationClock?: () => number
 }
 
 export async function buildApp (config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
@@ -90,6 +95,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   if (deps.issuanceAudit !== undefined) overrides.issuanceAudit = deps.issuanceAudit
   if (deps.onMappingPublished) overrides.onMappingPublished = deps.onMappingPublished
   if (deps.now) overrides.now = deps.now
+  if (deps.federationClock) overrides.federationClock = deps.federationClock
   const services = await createServices(config, app.log, overrides)
   const { store, queue, sources, engine, mappings } = services
   app.addHook('onClose', async () => { await services.close() })
@@ -122,6 +128,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   // Creates the first keys on an empty store; after that the job rotates when due.
   app.addHook('onReady', async () => {
     await services.tokenServices.keys.rotate()
+    await services.tokenServices.federationKeys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
     await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
   })
@@ -164,8 +171,18 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   // After the keys exist; the HR import it makes runs on this process's in-process jobs.
   if (config.demo) app.addHook('onReady', async () => { await seedDemo(services, approvals, { dataDir: config.dataDir, issuer: config.issuer }, app.log) })
   await app.register(oauthRoutes, { issuer: config.issuer, authenticateClient: tokenServices.authenticateClient, grants: tokenServices.grants, subjectTokenTypes: tokenServices.subjectTokenTypes })
+  await app.register(federationRoutes, {
+    entityConfiguration: entityConfiguration({
+      issuer: config.issuer,
+      keys: tokenServices.federationKeys,
+      authorizationServer: () => authorizationServerMetadata(config.issuer, tokenServices.grants.keys(), tokenServices.subjectTokenTypes),
+      organizationName: config.federation.organizationName,
+      authorityHints: config.federation.authorityHints,
+      lifetimeSeconds: config.federation.statementSeconds
+    })
+  })
   await app.register(statusListRoutes, { statusLists: tokenServices.statusLists })
-  await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens })
+  await app.register(attributeTokenRoutes, { attributeTokens: tokenServices.attributeTokens, refreshParty: tokenServices.federatedClients.refresh })
   await app.register(auditRoutes, { audit: services.audit })
   return app
 }

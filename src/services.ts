@@ -66,6 +66,8 @@ export interface ServiceOverrides {
   onMappingPublished?: MappingServiceDeps['onPublished']
   /** The evaluation clock for effective attributes (tests pin it). */
   now?: () => Date
+  /** The clock trust chains are judged by (tests move it). */
+  federationClock?: () => number
 }
 
 /**
@@ -106,7 +108,8 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
     ...(overrides.jwksFetch?.ca ? { metadataFetch: { ca: overrides.jwksFetch.ca } } : {}),
     ...(overrides.issuanceAudit !== undefined ? { issuanceAudit: overrides.issuanceAudit } : {}),
-    ...(overrides.now ? { evaluationClock: overrides.now } : {})
+    ...(overrides.now ? { evaluationClock: overrides.now } : {}),
+    ...(overrides.federationClock ? { federationClock: overrides.federationClock } : {})
   })
   // Awaited by the recompute that emitted it: a lost attribute's live tokens are marked
   // invalid before the recompute (and so the sync run or publish) returns.
@@ -134,7 +137,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
     auditCheckpoint,
-    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, auditCheckpoint })),
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint })),
     async close () {
       await queue.close()
       await tokenServices.close()

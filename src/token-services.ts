@@ -25,10 +25,13 @@ import { identityProviderService, type IdentityProviderService } from './identit
 import type { MetadataFetchOptions } from './identity-providers/saml-metadata.js'
 import type { Logger } from './log/logger.js'
 import { organisationRepository } from './organisations/repository.js'
+import { federatedClients, type FederatedClients } from './federation/service.js'
 
 /** Keys, relying parties, client authentication, access tokens and status lists: what token issuance builds on. */
 export interface TokenServices {
   keys: KeyService
+  /** The keys that sign behorig's Entity Configuration (OpenID Federation): never a token, never in /.well-known/jwks.json. */
+  federationKeys: KeyService
   relyingParties: RelyingPartyService
   authenticateClient: ClientAuthentication
   /** Bearer auth for the attribute-token endpoint. */
@@ -37,6 +40,8 @@ export interface TokenServices {
   grants: Grants
   /** The subject_token_type values token exchange accepts (the metadata lists them). */
   subjectTokenTypes: readonly string[]
+  /** Relying parties known through OpenID Federation (entity ids as client_ids). */
+  federatedClients: FederatedClients
   statusLists: StatusListService
   /** Attribute tokens: issuance, and revocation through the status lists. */
   attributeTokens: AttributeTokenService
@@ -57,13 +62,30 @@ export interface TokenServiceOptions {
   issuanceAudit?: boolean
   /** The clock attribute validity is read by (the mapping recompute's; tests pin it). */
   evaluationClock?: () => Date
+  /** The clock trust chains' iat and exp are judged by (tests move it past a chain's expiry). */
+  federationClock?: () => number
 }
 
 export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'>, log?: Pick<Logger, 'warn'> }, options: TokenServiceOptions = {}): TokenServices {
   const keys = keyService({ keys: keyRepository(deps.db), box: deps.box, policy: config.keys })
+  const federationKeys = keyService({
+    keys: keyRepository(deps.db, 'federation'),
+    box: deps.box,
+    policy: { ...config.keys, signatureLifetimeSeconds: config.federation.statementSeconds },
+    purpose: 'federation'
+  })
   const relyingParties = relyingPartyService({ relyingParties: relyingPartyRepository(deps.db) })
   const replay: ReplayGuard = config.redisUrl ? redisReplayGuard(config.redisUrl, config.jobs.queueName) : storeReplayGuard(deps.db)
-  const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => relyingParties.findEnabled(clientId)
+  const federated = federatedClients({
+    settings: config.federation,
+    relyingParties: relyingPartyRepository(deps.db),
+    outbound: deps.outbound,
+    ...(options.jwksFetch?.ca ? { fetch: { ca: options.jwksFetch.ca } } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(options.federationClock ? { now: options.federationClock } : {})
+  })
+  // An entity id under a configured trust anchor is resolved through its trust chain; any other client_id must be registered.
+  const findClient = (clientId: string): Promise<StoredRelyingParty | undefined> => federated.handles(clientId) ? federated.party(clientId) : relyingParties.findEnabled(clientId)
   const keySets = clientKeys(deps.outbound, options.jwksFetch)
   const assertionDeps = { issuer: config.issuer, tokenEndpoint: tokenEndpointOf(config.issuer), findClient, keys: keySets, replay }
   const statusLists = statusListService({ lists: statusListRepository(deps.db), keys, issuer: config.issuer })
@@ -87,6 +109,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
   const subjectTokens = subjectTokenVerifiers({ issuer: config.issuer, identityProviders, keys: keySets, replay })
   return {
     keys,
+    federationKeys,
     relyingParties,
     authenticateClient: auditedClientAuthentication(assertionDeps, record),
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
@@ -95,6 +118,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
       [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens, attributeTokens })]
     ]),
     subjectTokenTypes: [...subjectTokens.keys()],
+    federatedClients: federated,
     statusLists,
     attributeTokens,
     identityProviders,

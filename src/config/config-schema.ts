@@ -41,6 +41,12 @@ export const EnvSchema = Type.Object({
   BEHORIG_RATE_LIMIT_FAILED_AUTH: Type.Integer({ minimum: 1, default: 300, description: 'Requests per window refused for their credentials (401) that one client address may make; after that its requests to authenticated routes get 429 until the window ends. Counted per API node.' }),
   BEHORIG_RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 3000, description: 'Requests per window per client address to public routes (JWKS, metadata, status lists, catalog, docs). Health checks are not limited.' }),
   BEHORIG_AUDIT_CHECKPOINT_CRON: Type.String({ minLength: 1, default: '0 * * * *', description: 'When the job that signs an audit checkpoint (every chain\'s latest sequence number and hash, see docs/audit.md) runs: five cron fields. It writes nothing when no chain moved. Default hourly.' }),
+  BEHORIG_FEDERATION_AUTHORITY_HINTS: Type.Optional(Type.String({ minLength: 1, description: 'OpenID Federation: the entity ids (https URLs, comma-separated) of the federation authorities (intermediates or trust anchors) directly above behorig, published as `authority_hints` in its Entity Configuration at /.well-known/openid-federation. Unset: no authority_hints (behorig is not placed in a federation).' })),
+  BEHORIG_FEDERATION_TRUST_ANCHORS: Type.Optional(Type.String({ minLength: 1, description: 'OpenID Federation trust anchors whose federations\' relying parties may authenticate at /oauth/token with their entity id as client_id, without being registered: a JSON object from each trust anchor\'s entity id (https URL) to its federation JWK Set, `{ "https://ta.example": { "keys": [ … ] } }`, or the path of a file holding that JSON. The keys come from here, never from a fetched document. Unset: no federated relying parties. Requires BEHORIG_FEDERATION_DEFAULT_RELEASE.' })),
+  BEHORIG_FEDERATION_REQUIRED_TRUST_MARK: Type.Optional(Type.String({ minLength: 1, description: 'The trust mark type (an identifier, usually a URL) a federated relying party must carry, valid and issued by an issuer its trust anchor\'s `trust_mark_issuers` allows. Unset: no trust mark is required.' })),
+  BEHORIG_FEDERATION_DEFAULT_RELEASE: Type.Optional(Type.String({ minLength: 2, description: 'The release policy of every federated relying party, JSON as a registered party\'s `release` (attributes, domains, organisations, subject, legal_basis); `"organisations": "all"` means every organisation that approves the party. Required with BEHORIG_FEDERATION_TRUST_ANCHORS.' })),
+  BEHORIG_FEDERATION_ORGANIZATION_NAME: Type.String({ minLength: 1, default: 'behorig', description: 'The `organization_name` of behorig\'s `federation_entity` metadata in its Entity Configuration.' }),
+  BEHORIG_FEDERATION_STATEMENT_SECONDS: Type.Integer({ minimum: 300, maximum: 604800, default: 86400, description: 'How long behorig\'s Entity Configuration is valid (`exp` − `iat`, default a day). A retired federation key stays published that long after it stops signing.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' })
 }, { additionalProperties: true })
 
@@ -73,9 +79,25 @@ export interface Config {
   rateLimits: RateLimits
   /** Outbound fetches and directory connections (BEHORIG_ALLOW_PRIVATE_FETCH). */
   outbound: { allowPrivate: string[] }
+  /** OpenID Federation: behorig's own Entity Configuration, and the trust anchors whose relying parties it accepts. */
+  federation: FederationSettings
   /** Seed the quickstart demo at start-up (BEHORIG_DEMO; by default only on the embedded store). */
   demo: boolean
   logLevel: Env['LOG_LEVEL']
+}
+
+/** A JWK as configuration gives it (validated as a public signing key at start-up). */
+export interface ConfiguredJwk { kty: string, kid?: string, [member: string]: unknown }
+
+export interface FederationSettings {
+  authorityHints: string[]
+  /** By trust anchor entity id, its federation keys. Empty: no federated relying parties. */
+  trustAnchors: Record<string, { keys: ConfiguredJwk[] }>
+  requiredTrustMark: string | undefined
+  /** A relying party's `release`, as JSON gave it; checked by the relying-party schema where it is used. */
+  defaultRelease: Record<string, unknown> | undefined
+  organizationName: string
+  statementSeconds: number
 }
 
 /** Requests allowed per window, per caller kind (see BEHORIG_RATE_LIMIT_*). */

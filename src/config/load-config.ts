@@ -3,6 +3,7 @@ import { Ajv } from 'ajv'
 import { EnvSchema, type Config, type Env } from './config-schema.js'
 import { cronProblem } from './cron-schedule.js'
 import { parseExceptions } from '../net/outbound-policy.js'
+import { federationSettings } from './federation-settings.js'
 
 export class ConfigError extends Error {
   readonly problems: string[]
@@ -46,10 +47,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new ConfigError([`BEHORIG_ALLOW_PRIVATE_FETCH: ${(error as Error).message}`])
   }
-  return toConfig(valid)
+  const federation = federationSettings(valid)
+  if (federation.problems.length > 0) throw new ConfigError(federation.problems)
+  return toConfig(valid, federation.settings)
 }
 
-function toConfig (env: Env): Config {
+function toConfig (env: Env, federation: Config['federation']): Config {
   const issuer = (env.BEHORIG_ISSUER ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '')
   return {
     port: env.PORT,
@@ -84,6 +87,7 @@ function toConfig (env: Env): Config {
       failedAuth: env.BEHORIG_RATE_LIMIT_FAILED_AUTH
     },
     outbound: { allowPrivate: listOf(env.BEHORIG_ALLOW_PRIVATE_FETCH) },
+    federation,
     // Never on a real database unless asked for: the demo writes an organisation and a client.
     demo: env.BEHORIG_DEMO ?? env.DATABASE_URL === undefined,
     logLevel: env.LOG_LEVEL

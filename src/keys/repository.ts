@@ -5,6 +5,10 @@ import { jsonColumn } from '../store/json-column.js'
 
 export type KeyState = 'next' | 'active' | 'retired'
 
+/** What a key signs: tokens (published at /.well-known/jwks.json) or behorig's federation statements (published in its Entity Configuration). */
+export const KEY_PURPOSES = ['token', 'federation'] as const
+export type KeyPurpose = typeof KEY_PURPOSES[number]
+
 export interface StoredKey {
   kid: string
   alg: SigningAlg
@@ -37,8 +41,10 @@ export interface KeyRepository {
   withRotationLock<T> (fn: (keys: KeyRepository, trx: Transaction<Database>) => Promise<T>): Promise<T>
 }
 
-export function keyRepository (db: Kysely<Database>): KeyRepository {
-  const select = () => db.selectFrom('signing_keys').selectAll()
+/** The keys of one purpose: the two sets never see each other's keys, and rotate each on its own. */
+export function keyRepository (db: Kysely<Database>, purpose: KeyPurpose = 'token'): KeyRepository {
+  const select = () => db.selectFrom('signing_keys').selectAll().where('purpose', '=', purpose)
+  const keyed = (kid: string) => db.updateTable('signing_keys').where('kid', '=', kid).where('purpose', '=', purpose)
   const repository: KeyRepository = {
     async published (now) {
       const rows = await select()
@@ -63,23 +69,24 @@ export function keyRepository (db: Kysely<Database>): KeyRepository {
         public_jwk: JSON.stringify(key.publicJwk),
         private_key: key.sealedPrivateKey,
         created_at: key.createdAt,
-        activated_at: key.activatedAt
+        activated_at: key.activatedAt,
+        purpose
       }).execute()
     },
     async activate (kid, at) {
-      await db.updateTable('signing_keys').set({ state: 'active', activated_at: at }).where('kid', '=', kid).execute()
+      await keyed(kid).set({ state: 'active', activated_at: at }).execute()
     },
     async retire (kid, at, publishUntil) {
-      await db.updateTable('signing_keys').set({ state: 'retired', retired_at: at, publish_until: publishUntil }).where('kid', '=', kid).execute()
+      await keyed(kid).set({ state: 'retired', retired_at: at, publish_until: publishUntil }).execute()
     },
     async deleteExpired (now) {
-      const rows = await db.deleteFrom('signing_keys').where('state', '=', 'retired').where('publish_until', '<=', now).returning('kid').execute()
+      const rows = await db.deleteFrom('signing_keys').where('purpose', '=', purpose).where('state', '=', 'retired').where('publish_until', '<=', now).returning('kid').execute()
       return rows.map((r) => r.kid)
     },
     async withRotationLock (fn) {
       return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${ROTATION_LOCK})`.execute(trx)
-        return fn(keyRepository(trx), trx)
+        return fn(keyRepository(trx, purpose), trx)
       })
     }
   }

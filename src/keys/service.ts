@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import type { SecretBox } from '../crypto/secret-box.js'
 import { generateSigningKey, signCompact, signCompactInPool, type PublicJwk, type SigningAlg } from './key-material.js'
-import type { KeyRepository, KeyState, StoredKey } from './repository.js'
+import type { KeyPurpose, KeyRepository, KeyState, StoredKey } from './repository.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
 
@@ -22,6 +22,11 @@ export interface KeyPolicy {
   prepublishSeconds: number
   /** How long a process keeps using the active key it loaded before asking the store again. */
   signerCacheSeconds?: number
+  /**
+   * The longest a signature by these keys is relied on (default MAX_TOKEN_LIFETIME_SECONDS;
+   * federation statements live longer): a retired key stays published that long.
+   */
+  signatureLifetimeSeconds?: number
 }
 
 /** What token code holds: it signs, and never sees storage or private key material. */
@@ -61,6 +66,8 @@ export interface KeyServiceDeps {
   keys: KeyRepository
   box: SecretBox
   policy: KeyPolicy
+  /** Recorded in the rotation's audit event for federation keys (token keys' events stay as they were). */
+  purpose?: KeyPurpose
   /** Milliseconds since the epoch; tests move time. */
   now?: () => number
 }
@@ -112,7 +119,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       } else if (next && (options.force === true || isDue(active, next, at.getTime()))) {
         // A retired key stays published while a token it signed may live: the longest
         // lifetime, plus the time other processes may still sign with their cached copy.
-        const publishUntil = new Date(at.getTime() + (MAX_TOKEN_LIFETIME_SECONDS * 1000) + cacheMs)
+        const publishUntil = new Date(at.getTime() + ((deps.policy.signatureLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS) * 1000) + cacheMs)
         await keys.retire(active.kid, at, publishUntil)
         await keys.activate(next.kid, at)
         moves.push({ kid: active.kid, from: 'active', to: 'retired' }, { kid: next.kid, from: 'next', to: 'active' })
@@ -126,7 +133,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
         moves.push({ kid: next.kid, from: null, to: 'next' })
       }
       if (moves.length > 0) {
-        const details = { rotated, forced: options.force === true, keys: moves }
+        const details = { rotated, forced: options.force === true, keys: moves, ...(deps.purpose === 'federation' ? { purpose: deps.purpose } : {}) }
         await appendAudit(trx, [{ organisation: null, action: 'key.rotated', actor: options.actor ?? KEY_ROTATION_ACTOR, details }])
       }
       return { rotated, active, next, removed }

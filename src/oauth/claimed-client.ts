@@ -2,8 +2,13 @@ import type { FastifyReply } from 'fastify'
 import { decodeJwt } from 'jose'
 import type { ClaimedClientLimit } from '../http/rate-limit.js'
 
-/** Longer claimed client ids are not ids (client_ids here are short): treated as no claim. */
+/** Longer claimed client ids are not ids (registered client_ids are short): treated as no claim. */
 const MAX_CLAIMED_ID = 128
+/**
+ * An OpenID Federation entity id (an https URL) may be longer: up to the length the
+ * federation resolver accepts, so a federated agency is counted by its own id.
+ */
+const MAX_CLAIMED_ENTITY_ID = 512
 
 /**
  * The client_id a token request claims, unverified: the form's client_id, else the client
@@ -19,7 +24,8 @@ export function claimedClientId (body: unknown): string | undefined {
       claimed = claims.iss ?? claims.sub
     } catch { /* not a JWT: nothing claimed */ }
   }
-  return typeof claimed === 'string' && claimed.length > 0 && claimed.length <= MAX_CLAIMED_ID ? claimed : undefined
+  if (typeof claimed !== 'string' || claimed.length === 0) return undefined
+  return claimed.length <= (claimed.startsWith('https://') ? MAX_CLAIMED_ENTITY_ID : MAX_CLAIMED_ID) ? claimed : undefined
 }
 
 /** The token endpoint's rate limit (its route's `config`): counted per claimed client as well as per address. */

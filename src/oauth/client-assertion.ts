@@ -5,6 +5,7 @@ import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import { OAuthError, invalidClient, invalidRequest } from './errors.js'
 import type { ReplayGuard } from './replay-guard.js'
 import { COMPACT_JWS } from './compact-jws.js'
+import { FederationRefused } from '../federation/federation-errors.js'
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 /** Asymmetric algorithms only: `none` and HMAC (whose "secret" would be the public key) never verify an assertion. */
@@ -45,7 +46,7 @@ export interface ClientCredentials {
 export async function authenticateClient (form: ClientCredentials, deps: ClientAssertionDeps): Promise<StoredRelyingParty> {
   const assertion = requireAssertion(form)
   const clientId = claimedClient(assertion, form.client_id)
-  const party = await deps.findClient(clientId)
+  const party = await findParty(clientId, deps)
   // One answer for unknown and disabled: a caller learns nothing about which client_ids exist.
   if (!party) throw invalidClient('unknown or disabled client')
   const { exp, jti } = await verifyAssertion(assertion, party, deps)
@@ -55,6 +56,16 @@ export async function authenticateClient (form: ClientCredentials, deps: ClientA
   if (remainingMs <= 0) throw invalidClient('the client assertion has expired')
   if (!await deps.replay.firstUse(clientId, jti, remainingMs)) throw invalidClient('the client assertion\'s jti was already used')
   return party
+}
+
+/** The relying party, registered or (for an entity id) federated; a trust chain that does not resolve is invalid_client with its reason. */
+async function findParty (clientId: string, deps: ClientAssertionDeps): Promise<StoredRelyingParty | undefined> {
+  try {
+    return await deps.findClient(clientId)
+  } catch (error) {
+    if (error instanceof FederationRefused) throw invalidClient(`the trust chain does not hold: ${error.message}`)
+    throw error
+  }
 }
 
 function requireAssertion (form: ClientCredentials): string {

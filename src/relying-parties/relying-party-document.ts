@@ -30,9 +30,21 @@ export interface Purpose { id: string, description: string, legal_basis: string 
 export interface ClientJwk { kty: string, kid: string, alg?: string, [member: string]: unknown }
 
 /** A relying party as schemas/relying-party.schema.json describes it, with its defaults filled in. */
+/** How a federated relying party came to be one (OpenID Federation): set by behorig, never by a PUT. */
+export interface FederationMembership {
+  trust_anchor: string
+  /** The earliest expiry of its trust chain (and required trust mark): resolved again after it. */
+  expires_at: string
+  /** Why its last resolution failed, when it did (then it is disabled). */
+  refused?: string
+  /** Its resolved metadata (oauth_client and federation_entity), policies applied. */
+  metadata?: Record<string, unknown>
+}
+
 export interface RelyingPartyDocument {
   name: string
-  organisation: string
+  /** Required when registered by hand; a federated party has none (federation metadata does not carry it). */
+  organisation?: string
   jwks?: { keys: ClientJwk[] }
   jwks_uri?: string
   release: {
@@ -51,6 +63,8 @@ export interface RelyingPartyDocument {
   claims_profile: ClaimsProfile
   /** When present, every request states one of these by id. */
   purposes?: Purpose[]
+  /** Present on a federated relying party only. */
+  federation?: FederationMembership
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined

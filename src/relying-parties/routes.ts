@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { ProblemSchema } from '../http/problem-schema.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
-import { RelyingPartyDocumentSchema, RelyingPartyList, RelyingPartyListQuery, RelyingPartyParams, RelyingPartyViewSchema } from './schemas.js'
+import { RelyingPartyDocumentSchema, RelyingPartyList, RelyingPartyListQuery, ReadRelyingPartyParams, RelyingPartyParams, RelyingPartyViewSchema } from './schemas.js'
 import type { RelyingPartyService } from './service.js'
 import { actorOf } from '../audit/audit-event.js'
 
@@ -36,7 +36,7 @@ export const relyingPartyRoutes: FastifyPluginAsyncTypebox<{ relyingParties: Rel
 
   app.get('/v1/relying-parties/:client_id', {
     config: { auth },
-    schema: { tags: TAGS, operationId: 'getRelyingParty', summary: 'Read a relying party', description: 'Its keys and release policy, defaults filled in.', params: RelyingPartyParams, response: { 200: documented('The relying party as stored.', RelyingPartyViewSchema), '4xx': ProblemSchema } }
+    schema: { tags: TAGS, operationId: 'getRelyingParty', summary: 'Read a relying party', description: 'Its keys and release policy, defaults filled in. A federated party (OpenID Federation) is read by its entity id, with its `federation` member.', params: ReadRelyingPartyParams, response: { 200: documented('The relying party as stored.', RelyingPartyViewSchema), '4xx': ProblemSchema } }
   }, async function getRelyingParty (request) {
     return relyingParties.get(request.params.client_id)
   })

@@ -248,6 +248,8 @@ export interface SigningKeyTable {
   activated_at: Date | null
   retired_at: Date | null
   publish_until: Date | null
+  /** token (tokens, /.well-known/jwks.json) or federation (the Entity Configuration); 0021. */
+  purpose: Generated<string>
 }
 
 export interface RelyingPartyTable {

@@ -6,7 +6,13 @@ import { TOKEN_BODY_LIMIT } from '../http/body-limits.js'
 import { AttributeTokenRequest, AttributeTokenResponse } from './attribute-token-schemas.js'
 import type { AttributeTokenService } from './attribute-token-service.js'
 
-export const attributeTokenRoutes: FastifyPluginAsyncTypebox<{ attributeTokens: AttributeTokenService }> = async (app, { attributeTokens }) => {
+export interface AttributeTokenRouteOptions {
+  attributeTokens: AttributeTokenService
+  /** Before issuance: a federated party whose trust chain has expired is resolved again (and disabled if it no longer resolves). */
+  refreshParty?: (clientId: string) => Promise<void>
+}
+
+export const attributeTokenRoutes: FastifyPluginAsyncTypebox<AttributeTokenRouteOptions> = async (app, { attributeTokens, refreshParty }) => {
   app.post('/v1/attribute-tokens', {
     config: { auth: { relyingParty: true } },
     bodyLimit: TOKEN_BODY_LIMIT,
@@ -23,6 +29,7 @@ export const attributeTokenRoutes: FastifyPluginAsyncTypebox<{ attributeTokens: 
     // The route's auth admits relying parties only; this narrows the type.
     if (principal?.kind !== 'relying-party') throw new Error('attribute tokens need a relying-party principal')
     reply.header('cache-control', 'no-store')
+    await refreshParty?.(principal.clientId)
     return attributeTokens.issue(principal, request.body)
   })
 }

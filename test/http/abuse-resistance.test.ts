@@ -98,6 +98,9 @@ t.test('the claimed client_id is the form\'s, else the assertion\'s iss; anythin
   t.equal(claimedClientId({ client_id: 'from-form', client_assertion: assertion }), 'from-form')
   t.equal(claimedClientId({ client_assertion: 'not-a-jwt' }), undefined)
   t.equal(claimedClientId({ client_id: 'x'.repeat(500) }), undefined)
+  const entityId = `https://myndighet.example.se/${'e'.repeat(200)}`
+  t.equal(claimedClientId({ client_id: entityId }), entityId, 'an OpenID Federation entity id longer than 128 characters is still a claim')
+  t.equal(claimedClientId({ client_id: `https://myndighet.example.se/${'e'.repeat(500)}` }), undefined, 'but not one longer than 512')
   t.equal(claimedClientId('grant_type=client_credentials'), undefined)
 })
 

@@ -3,7 +3,8 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { TEST_KEK, openTestStore } from '../helpers/app.js'
 import { secretBox } from '../../src/crypto/secret-box.js'
 import { keyRepository } from '../../src/keys/repository.js'
-import { keyService, MAX_TOKEN_LIFETIME_SECONDS, type KeyPolicy } from '../../src/keys/service.js'
+import { KEY_ROTATION_JOB, keyService, MAX_TOKEN_LIFETIME_SECONDS, type KeyPolicy } from '../../src/keys/service.js'
+import { jobHandlers } from '../../src/job-handlers.js'
 
 const store = await openTestStore()
 const box = secretBox(Buffer.from(TEST_KEK, 'base64url'))
@@ -127,4 +128,25 @@ t.test('a signed token carries the signer\'s alg and kid whatever the caller put
   const token = signer.sign({ alg: 'none', kid: 'forged', typ: 'at+jwt' }, { a: 1 })
   const header = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8')) as Record<string, unknown>
   t.same(header, { alg: 'ES256', kid: signer.kid, typ: 'at+jwt' })
+})
+
+t.test('federation keys rotate by the same rules apart from token keys, and a retired one is published for a statement\'s lifetime', async (t) => {
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') }
+  const tokenKeys = keysAt(clock)
+  const federationKeys = keyService({ keys: keyRepository(store.db, 'federation'), box, policy: { ...policy, signatureLifetimeSeconds: 86_400 }, purpose: 'federation', now: () => clock.now })
+  const token = await tokenKeys.rotate()
+  const federation = await federationKeys.rotate()
+  const tokenKids = (await tokenKeys.jwks()).keys.map((k) => k.kid)
+  const federationKids = (await federationKeys.jwks()).keys.map((k) => k.kid)
+  t.same(tokenKids.filter((kid) => federationKids.includes(kid)), [], 'the two sets share no key')
+  t.equal(federationKids.length, 2)
+
+  clock.now += 30 * DAY + 1000
+  const handlers = jobHandlers({ engine: {} as never, keys: tokenKeys, federationKeys, auditCheckpoint: async () => undefined })
+  await handlers[KEY_ROTATION_JOB]?.({}, {} as never)
+  t.equal((await federationKeys.currentSigner()).kid, federation.next.kid, 'the rotation job rotated the federation key')
+  t.equal((await tokenKeys.currentSigner()).kid, token.next.kid, 'and the token key, each by its own state')
+  const retired = await store.db.selectFrom('signing_keys').select(['publish_until', 'purpose']).where('kid', '=', federation.active.kid).executeTakeFirstOrThrow()
+  t.equal(retired.purpose, 'federation')
+  t.equal(new Date(retired.publish_until as Date).getTime(), clock.now + 86_400_000 + 30_000, 'published as long as a statement it signed may live, plus the signer cache')
 })
