@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { createEntityConfiguration, createEntityStatement, createJsonWebToken, createJwtSignableInput, type SignCallback } from '@openid-federation/core'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import t from 'tap'
 import { selfSignedCertificate } from './self-signed-certificate.js'
@@ -8,9 +9,16 @@ import { selfSignedCertificate } from './self-signed-certificate.js'
  * A test federation on one loopback HTTPS server: every entity lives under its own path
  * (`https://127.0.0.1:PORT/<name>`), publishes its entity configuration at
  * `<id>/.well-known/openid-federation` and, if it is a superior, its subordinate statements
- * at `<id>/fetch?sub=`. Statements are built with plain jose SignJWT, independently of
- * behorig's resolver (src/federation/), and signed at request time by the federation's
- * own clock, which tests move.
+ * at `<id>/fetch?sub=`. Entity configurations and subordinate statements are built by a
+ * different implementation from behorig's resolver (src/federation/): the OpenWallet
+ * Foundation's `@openid-federation/core` (`createEntityConfiguration`,
+ * `createEntityStatement`, which check the claims against its zod schemas and encode the
+ * JWS; the signature itself is WebCrypto ES256 over the signable input it hands over).
+ * They are signed at request time by the federation's own clock, which tests move.
+ * Negative cases are made after building: a broken signature by `tamper`, an expired
+ * statement by a negative `ttl` or by moving the clock. Trust marks are built with jose's
+ * SignJWT: the library has no trust mark builder. Where the library's schemas refuse
+ * claims that final OpenID Federation 1.0 allows, see `build` below.
  */
 export interface Entity {
   name: string
@@ -44,8 +52,29 @@ export async function testFederation (): Promise<TestFederation> {
   const clock = { now: Date.now() }
   let origin = ''
 
-  async function sign (entity: Entity, claims: Record<string, unknown>, typ = 'entity-statement+jwt'): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: entity.federationKey.publicJwk.kid as string, typ }).sign(entity.federationKey.privateKey)
+  const signer = (entity: Entity): SignCallback => async ({ toBeSigned }) =>
+    new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, entity.federationKey.privateKey, toBeSigned))
+  const headerOf = (entity: Entity) => ({ alg: 'ES256', kid: entity.federationKey.publicJwk.kid as string, typ: 'entity-statement+jwt' as const })
+
+  /**
+   * An entity statement by `issuer`, built by @openid-federation/core: an entity
+   * configuration when iss = sub, else a subordinate statement. The library (0.2.1) models
+   * `trust_marks` on an earlier draft (entries and trust mark JWTs carry `id`), where final
+   * OpenID Federation 1.0 §3 and §7.1 name it `trust_mark_type`; its schema refuses those
+   * entries. Then the configuration is checked by the library without `trust_marks` and
+   * encoded with the library's own JWS encoding (createJwtSignableInput, createJsonWebToken)
+   * over the whole claims.
+   */
+  async function build (issuer: Entity, claims: Record<string, unknown>): Promise<string> {
+    const header = headerOf(issuer)
+    const signJwtCallback = signer(issuer)
+    if (claims['iss'] !== claims['sub']) {
+      return createEntityStatement({ header, claims: claims as never, jwk: issuer.federationKey.publicJwk as never, signJwtCallback })
+    }
+    if (claims['trust_marks'] === undefined) return createEntityConfiguration({ header, claims: claims as never, signJwtCallback })
+    const checked = Object.fromEntries(Object.entries(claims).filter(([name]) => name !== 'trust_marks'))
+    await createEntityConfiguration({ header, claims: checked as never, signJwtCallback })
+    return createJsonWebToken(header, claims, await signJwtCallback({ toBeSigned: createJwtSignableInput(header, claims), jwk: issuer.federationKey.publicJwk as never }))
   }
   const jwksOf = (entity: Entity) => ({ keys: [entity.federationKey.publicJwk] })
 
@@ -56,14 +85,14 @@ export async function testFederation (): Promise<TestFederation> {
     const iat = seconds(clock.now)
     const tail = `/${rest.join('/')}`
     if (tail === '/.well-known/openid-federation') {
-      return sign(entity, { iss: entity.id, sub: entity.id, iat, exp: iat + 86_400, jwks: jwksOf(entity), ...entity.configuration })
+      return build(entity, { iss: entity.id, sub: entity.id, iat, exp: iat + 86_400, jwks: jwksOf(entity), ...entity.configuration })
     }
     if (tail === '/fetch') {
       const subject = [...entities.values()].find((e) => e.id === query.get('sub'))
       const claims = subject ? entity.subordinates.get(subject.id) : undefined
       if (!subject || !claims || claims === 'removed') return undefined
       const { ttl, ...rest } = claims
-      return sign(entity, { iss: entity.id, sub: subject.id, iat, exp: iat + (typeof ttl === 'number' ? ttl : 86_400), jwks: jwksOf(subject), ...rest })
+      return build(entity, { iss: entity.id, sub: subject.id, iat, exp: iat + (typeof ttl === 'number' ? ttl : 86_400), jwks: jwksOf(subject), ...rest })
     }
     return undefined
   }
@@ -75,7 +104,7 @@ export async function testFederation (): Promise<TestFederation> {
       const name = url.pathname.split('/')[1] ?? ''
       const body = entities.get(name)?.tamper?.(jwt, url.pathname) ?? jwt
       res.writeHead(200, { 'content-type': 'application/entity-statement+jwt' }).end(body)
-    }).catch(() => { res.writeHead(500).end() })
+    }).catch((error: unknown) => { res.writeHead(500).end(String(error)) })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
@@ -105,7 +134,9 @@ export async function testFederation (): Promise<TestFederation> {
     },
     async trustMark (issuer, subject, type, claims = {}) {
       const iat = seconds(clock.now)
-      return sign(issuer, { iss: issuer.id, sub: subject.id, trust_mark_type: type, iat, exp: iat + 30 * 86_400, ...claims }, 'trust-mark+jwt')
+      return new SignJWT({ iss: issuer.id, sub: subject.id, trust_mark_type: type, iat, exp: iat + 30 * 86_400, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: issuer.federationKey.publicJwk.kid as string, typ: 'trust-mark+jwt' })
+        .sign(issuer.federationKey.privateKey)
     },
     anchorConfig (...anchors) {
       return JSON.stringify(Object.fromEntries(anchors.map((a) => [a.id, jwksOf(a)])))
