@@ -29,6 +29,14 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
     }
   })
   const workers: Worker[] = []
+  // A worker does not close a connection it was given: close() disconnects them.
+  const workerConnections: Redis[] = []
+
+  function workerConnection (): Redis {
+    const c = connection.duplicate({ maxRetriesPerRequest: null })
+    workerConnections.push(c)
+    return c
+  }
 
   return {
     kind: 'bullmq',
@@ -53,7 +61,7 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
         const attempt = job.attemptsMade + 1
         await handler(job.data as Record<string, unknown>, { number: attempt, final: attempt >= (job.opts.attempts ?? 1) })
       }, {
-        connection: connection.duplicate({ maxRetriesPerRequest: null }),
+        connection: workerConnection(),
         concurrency: options.concurrency ?? 4,
         ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs, lockDuration: options.stalledIntervalMs } : {})
       })
@@ -66,6 +74,7 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
     async close () {
       await Promise.all(workers.map((w) => w.close()))
       await queue.close()
+      for (const c of workerConnections) c.disconnect()
       connection.disconnect()
     }
   }

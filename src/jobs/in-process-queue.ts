@@ -3,6 +3,8 @@ import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from
 import type { RetryPolicy } from './job-queue.js'
 import type { Logger } from '../log/logger.js'
 
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 /**
  * Runs jobs in this process: the embedded default. Same handlers, same retries with
  * backoff; schedules use the same cron syntax. Nothing survives a restart, which is why
@@ -57,7 +59,13 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
         if (closed) return
         const next = CronExpressionParser.parse(pattern).next().getTime()
         nextRuns.set(key, new Date(next))
-        timers.set(key, setTimeout(() => { void this.enqueue(name, payload, { jobId: `schedule:${key}` }); arm() }, Math.max(0, next - Date.now())))
+        const wait = (): void => {
+          const left = next - Date.now()
+          // setTimeout waits at most 2^31-1 ms (about 24.8 days) and fires at once when asked for longer.
+          if (left > MAX_TIMER_MS) timers.set(key, setTimeout(wait, MAX_TIMER_MS))
+          else timers.set(key, setTimeout(() => { void this.enqueue(name, payload, { jobId: `schedule:${key}` }); arm() }, Math.max(0, left)))
+        }
+        wait()
       }
       arm()
     },

@@ -17,3 +17,17 @@ t.test('a job name that every object inherits has no handler', async (t) => {
   t.equal(ran, 1, 'the registered job ran')
   t.same(failures.map((f) => [f.job, (f.err as Error).message]), INHERITED.map((name) => [name, `no handler for job ${name}`]), 'each inherited name failed as an unknown job')
 })
+
+t.test('a schedule more than 24.8 days away waits for its day rather than firing at once', async (t) => {
+  const queue = inProcessQueue({ error: () => {} }, { attempts: 1, backoffMs: 0 })
+  t.teardown(() => queue.close())
+  let ran = 0
+  queue.work({ yearly: async () => { ran++ } })
+  // The first of the month six months ahead: always further than setTimeout's 2^31-1 ms.
+  const month = ((new Date().getMonth() + 6) % 12) + 1
+  await queue.schedule('yearly', `0 0 1 ${month} *`, 'yearly', {})
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  await queue.idle()
+  t.equal(ran, 0)
+  t.ok(((await queue.nextRun('yearly'))?.getTime() ?? 0) > Date.now() + 100 * 86_400_000, 'it is due months from now')
+})
