@@ -31,6 +31,7 @@ import { scimRoutes } from './scim/routes.js'
 import { mappingRoutes } from './mapping/routes.js'
 import { keyRoutes } from './keys/routes.js'
 import { KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE } from './keys/service.js'
+import { ATTRIBUTE_DAY_TICK_JOB } from './mapping/day-run.js'
 import { relyingPartyRoutes } from './relying-parties/routes.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { authorizationServerMetadata } from './oauth/metadata.js'
@@ -131,6 +132,11 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await services.tokenServices.federationKeys.rotate()
     await queue.schedule(KEY_ROTATION_JOB, KEY_ROTATION_SCHEDULE, KEY_ROTATION_JOB, {})
     await queue.schedule(AUDIT_CHECKPOINT_JOB, config.audit.checkpointCron, AUDIT_CHECKPOINT_JOB, {})
+  })
+  // The day job: days missed while nothing ran are enqueued now, and each tick after.
+  app.addHook('onReady', async () => {
+    await queue.schedule(ATTRIBUTE_DAY_TICK_JOB, config.dayRuns.cron, ATTRIBUTE_DAY_TICK_JOB, {})
+    await services.dayRuns.tick()
   })
   // Uploads a killed process left half-read: failed now, and by the job every minute after.
   app.addHook('onReady', async () => {

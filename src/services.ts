@@ -15,6 +15,7 @@ import { hrUrlConnector } from './sources/hr-url-connector.js'
 import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
 import { storedCatalogSource } from './mapping/catalog-source.js'
+import { dayRuns as dayRunService, type DayRuns } from './mapping/day-run.js'
 import { auditRepository } from './audit-trail/repository.js'
 import { auditService, type AuditService } from './audit-trail/service.js'
 import { writeCheckpoint } from './audit-trail/audit-checkpoint.js'
@@ -36,6 +37,8 @@ export interface Services {
   engine: SyncEngine
   /** Mapping versions and effective attributes; `mappings.events` emits revocations. */
   mappings: MappingService
+  /** The day job: each organisation's people whose employments began or ended, recomputed after midnight. */
+  dayRuns: DayRuns
   /** Signing keys, relying parties, client authentication, access tokens, status lists. */
   tokenServices: TokenServices
   organisations: OrganisationRepository
@@ -104,6 +107,13 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   engine.events.subscribe(async ({ organisation, runId, personIds }) => {
     await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
   })
+  const dayRuns = dayRunService({
+    db: store.db,
+    mappings,
+    enqueue: (name, payload) => queue.enqueue(name, payload),
+    catchUpDays: config.dayRuns.catchUpDays,
+    ...(overrides.now ? { now: overrides.now } : {})
+  })
   const tokenServices = createTokenServices(config, { db: store.db, box, outbound, log }, {
     ...(overrides.jwksFetch ? { jwksFetch: overrides.jwksFetch } : {}),
     ...(overrides.jwksFetch?.ca ? { metadataFetch: { ca: overrides.jwksFetch.ca } } : {}),
@@ -127,6 +137,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     sources,
     engine,
     mappings,
+    dayRuns,
     tokenServices,
     organisations,
     apiKeys: apiKeyService({ apiKeys: apiKeyLookup, organisations }),
@@ -137,7 +148,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
     auditCheckpoint,
-    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint })),
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint, dayRuns })),
     async close () {
       await queue.close()
       await tokenServices.close()

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'sync-run.approved',
   'sync-run.rejected',
   'mapping.published',
+  'attribute-day.completed',
   'catalog.loaded',
   'relying-party.created',
   'relying-party.updated',

@@ -42,6 +42,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cron = cronProblem(valid.BEHORIG_AUDIT_CHECKPOINT_CRON)
   if (cron) throw new ConfigError([`BEHORIG_AUDIT_CHECKPOINT_CRON ${cron}`])
+  const dayCron = cronProblem(valid.BEHORIG_DAY_RUN_CRON)
+  if (dayCron) throw new ConfigError([`BEHORIG_DAY_RUN_CRON ${dayCron}`])
   try {
     parseExceptions(listOf(valid.BEHORIG_ALLOW_PRIVATE_FETCH))
   } catch (error) {
@@ -75,6 +77,7 @@ function toConfig (env: Env, federation: Config['federation']): Config {
     jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },
     shutdownTimeoutMs: env.BEHORIG_SHUTDOWN_TIMEOUT_MS,
     audit: { checkpointCron: env.BEHORIG_AUDIT_CHECKPOINT_CRON },
+    dayRuns: { cron: env.BEHORIG_DAY_RUN_CRON, catchUpDays: env.BEHORIG_DAY_RUN_CATCH_UP_DAYS },
     timeouts: { requestMs: env.BEHORIG_REQUEST_TIMEOUT_MS, connectionMs: env.BEHORIG_CONNECTION_TIMEOUT_MS },
     trustProxy: trustProxy(env.BEHORIG_TRUST_PROXY),
     rateLimits: {

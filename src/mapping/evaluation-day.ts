@@ -15,3 +15,8 @@ export function evaluationDay (now: Date): string {
   if (minute !== last.minute) last = { minute, day: SWEDISH_DAY.format(now) } // sv-SE formats dates as YYYY-MM-DD
   return last.day
 }
+
+/** The day `n` days after `day` (before, when negative); days are YYYY-MM-DD. */
+export function addDays (day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+}

@@ -70,6 +70,27 @@ export function mappingService (deps: MappingServiceDeps) {
     return found
   }
 
+  /**
+   * A recompute whose people are chosen inside its transaction: `plan` names them for the
+   * evaluation day (undefined: nothing to do, and nothing is recomputed), and `done` sees
+   * the totals before the commit, so what it writes commits with the attributes or not at all.
+   */
+  async function planned (organisation: string, causeOn: (day: string) => AttributesRevoked['cause'], steps: RecomputePlan): Promise<MappingPublished['recompute'] | undefined> {
+    const day = today()
+    const cause = causeOn(day)
+    const revocations = await db.transaction().execute(async (trx) => {
+      const people = await steps.plan(trx, day)
+      if (people === undefined) return undefined
+      const result = await recomputeOrganisation(trx, catalogs, { organisation, people, cause, day })
+      const totals = { ...result.totals, revoked: result.out.reduce((n, r) => n + r.revoked.length, 0) }
+      await steps.done?.(trx, totals)
+      return { out: result.out, totals }
+    })
+    if (!revocations) return undefined
+    await emitAll(revocations.out)
+    return revocations.totals
+  }
+
   return {
     events,
 
@@ -109,11 +130,10 @@ export function mappingService (deps: MappingServiceDeps) {
      * transaction, then emits what they lost. Idempotent: it reads the facts as they are now.
      */
     async recompute (organisation: string, people: readonly string[] | 'all', cause: AttributesRevoked['cause'] = { kind: 'recompute' }): Promise<MappingPublished['recompute']> {
-      const day = today()
-      const revocations = await db.transaction().execute((trx) => recomputeOrganisation(trx, catalogs, { organisation, people, cause, day }))
-      await emitAll(revocations.out)
-      return { ...revocations.totals, revoked: revocations.out.reduce((n, r) => n + r.revoked.length, 0) }
+      return await planned(organisation, () => cause, { plan: async () => people }) as MappingPublished['recompute']
     },
+
+    recomputePlanned: planned,
 
     explain: (organisation: string, personId: string, attributeId: string): Promise<AttributeExplanation> =>
       withTenant(db, organisation, (trx) => explainAttribute(trx, catalogs, organisation, personId, attributeId, today()))
@@ -121,6 +141,12 @@ export function mappingService (deps: MappingServiceDeps) {
 }
 
 export type MappingService = ReturnType<typeof mappingService>
+
+/** See `recomputePlanned`: both steps run in the recompute's transaction. */
+export interface RecomputePlan {
+  plan (trx: Transaction<Database>, day: string): Promise<readonly string[] | 'all' | undefined>
+  done? (trx: Transaction<Database>, totals: MappingPublished['recompute']): Promise<void>
+}
 
 // The transactions' work is done by the functions below, which are handed the transaction
 // and nothing else of the store: a root-handle query inside it cannot be written here.

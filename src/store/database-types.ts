@@ -219,6 +219,8 @@ export interface EffectiveAttributeTable {
 }
 export interface AttributeEvaluationDayTable { organisation: string, day: string, units_hash: string }
 
+export interface AttributeDayRunTable { organisation: string, day: string, run_on: string, completed_at: Generated<Date> }
+
 export interface ScimResourceTable {
   organisation: string
   source: string
@@ -342,6 +344,7 @@ export interface Database {
   mapping_versions: MappingVersionTable
   effective_attributes: EffectiveAttributeTable
   attribute_evaluation_days: AttributeEvaluationDayTable
+  attribute_day_runs: AttributeDayRunTable
   scim_resources: ScimResourceTable
   signing_keys: SigningKeyTable
   relying_parties: RelyingPartyTable
