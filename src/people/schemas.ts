@@ -55,7 +55,7 @@ export const Person = Type.Object({
     source: Type.String({ description: 'The directory source that reported it.' }),
     via: Type.Array(Type.String(), { description: 'For nested membership: the groups in between, the direct group first; empty when direct.' })
   }), { description: 'Directory groups the person is in through correlated, enabled accounts, nested groups resolved.' }),
-  attributes: Type.Array(EffectiveAttributeSchema, { description: 'Effective attributes the active mappings grant, one per attribute and unit scope, with provenance. Recomputed after every sync run that changes the person and after every publish.' })
+  attributes: Type.Array(EffectiveAttributeSchema, { description: 'Effective attributes the active mappings grant, one per attribute and unit scope, with provenance. Recomputed after every sync run that changes the person, after every publish, and by the day job after midnight when one of the person\'s employments began or ended.' })
 })
 
 export const PeopleList = Type.Object({ items: Type.Array(Person), next_cursor: Nullable(Type.String()) })

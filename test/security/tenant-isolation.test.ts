@@ -47,6 +47,7 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
   const idp = await app.inject({ method: 'PUT', url: `/v1/organisations/${org}/identity-provider`, headers: adminHeaders, payload: { issuer: `https://idp.${prefix}.test`, jwks: { keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: `${prefix}-idp` }] }, subject: { claim: 'employee_number', type: 'employee-number' } } })
   if (idp.statusCode !== 201) throw new Error(idp.body)
   await approveRelyingParty(app, org, fk.clientId)
+  if (!await app.behorig.dayRuns.run(org)) throw new Error('the day run did not run')
   const token = await requestToken(app, await fk.bearer(), { type: 'employee-number', value: jobs[0]?.employee_number, organisation: org })
   if (token.statusCode !== 200) throw new Error(token.body)
   return {
