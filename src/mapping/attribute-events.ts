@@ -14,7 +14,7 @@ export interface AttributesRevoked {
   /** The mapping version the recompute evaluated. */
   mapping_version: number
   /** `publish`: a full recompute after a new version; `sync`: after a sync run, the people it changed and those the calendar changed. */
-  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'recompute' }
+  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'assignment', assignment_id: string } | { kind: 'recompute' }
   revoked: RevokedAttribute[]
 }
 
