@@ -2,7 +2,7 @@ import t from 'tap'
 import { adminHeaders } from '../helpers/app.js'
 import { NOW, personByNumber } from '../mapping/helpers/mapping-app.js'
 import { seededOrganisation, tokenTestApp } from '../tokens/helpers/token-app.js'
-import { substitute } from './assignment-flow.js'
+import { substitute } from './helpers/assignment-flow.js'
 
 const test = await tokenTestApp({ now: () => NOW })
 const { app } = test
@@ -91,4 +91,18 @@ t.test('pages with a cursor', async (t) => {
   const first = (await app.inject({ method: 'GET', url: `${url}?limit=2`, headers: adminHeaders })).json()
   const second = (await app.inject({ method: 'GET', url: `${url}?limit=2&cursor=${first.next_cursor as string}`, headers: adminHeaders })).json()
   t.same([...first.items, ...second.items].map((a: { id: string }) => a.id), all.slice(0, 2 + second.items.length).map((a) => a.id))
+})
+
+t.test('a substitute with only an HSA-id is found by it, and a second assignment names them by it', async (t) => {
+  const hsaId = 'SE2120001124-VIK01'
+  const first = await post({ ...substitute('unused'), person: { external: { given_name: 'Hugo', family_name: 'Hsa', hsa_id: hsaId } } })
+  t.equal(first.statusCode, 201, first.body)
+  const found = (await app.inject({ method: 'GET', url: `/v1/organisations/${org}/people?hsa_id=${hsaId}`, headers: adminHeaders })).json().items
+  t.match(found, [{ id: first.json().person_id, hsa_id: hsaId, service_id: hsaId, employments: [] }])
+  const again = await post({ ...substitute('unused'), person: { external: { given_name: 'Hugo', family_name: 'Hsa', hsa_id: hsaId } } })
+  t.equal(again.statusCode, 422, 'not a second person with the same HSA-id')
+  t.match(again.json().errors, [{ pointer: '/person/external/hsa_id' }])
+  const second = await post({ ...substitute('unused'), person: { type: 'hsa-id', value: hsaId }, unit: 'soc-eb-syd' })
+  t.equal(second.statusCode, 201, second.body)
+  t.equal(second.json().person_id, first.json().person_id)
 })

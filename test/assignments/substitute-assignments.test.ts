@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildTestApp, openTestStore } from '../helpers/app.js'
 import { ISSUER } from '../tokens/helpers/token-app.js'
-import { movableClock, substituteFlow } from './assignment-flow.js'
+import { movableClock, substituteFlow } from './helpers/assignment-flow.js'
 
 for (const kind of ['postgres', 'pglite'] as const) {
   const clock = movableClock()

@@ -2,11 +2,11 @@
 // exactly its days (the evaluation clock moved, never waited for), and revoked when ended early.
 import type { Test } from 'tap'
 import { decodeJwt } from 'jose'
-import { adminHeaders, type TestApp } from '../helpers/app.js'
-import { decodeStatusList, statusAt } from '../helpers/status-list.js'
-import { approveRelyingParty } from '../helpers/relying-party.js'
-import { NOW } from '../mapping/helpers/mapping-app.js'
-import { agency, requestToken, seededOrganisation, verifyAttributeToken } from '../tokens/helpers/token-app.js'
+import { adminHeaders, type TestApp } from '../../helpers/app.js'
+import { decodeStatusList, statusAt } from '../../helpers/status-list.js'
+import { approveRelyingParty } from '../../helpers/relying-party.js'
+import { NOW } from '../../mapping/helpers/mapping-app.js'
+import { agency, requestToken, seededOrganisation, verifyAttributeToken } from '../../tokens/helpers/token-app.js'
 
 /** A clock the test moves: `at('2025-06-10')` is noon in Sweden that day. */
 export function movableClock (): { now: () => Date, at: (day: string) => void, reset: () => void } {
