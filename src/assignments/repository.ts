@@ -36,7 +36,8 @@ export interface AssignmentTransaction {
   /** The ids of people `key` names (at most two: enough to tell one from several). */
   peopleBy: (key: PersonKey, value: string) => Promise<string[]>
   unitExists: (unitId: string) => Promise<boolean>
-  insertPerson: (person: ExternalPersonRecord, assignmentId: string) => Promise<void>
+  /** False when another writer took the service-id or HSA-id meanwhile (the transaction is then spent: throw). */
+  insertPerson: (person: ExternalPersonRecord, assignmentId: string) => Promise<boolean>
   insert: (assignment: NewAssignment) => Promise<StoredAssignment>
   /** Locks the row for the end. */
   findForUpdate: (id: string) => Promise<StoredAssignment | undefined>
@@ -88,7 +89,13 @@ function transactionOf (trx: Transaction<Database>, organisation: string): Assig
       return (await trx.selectFrom('units').select('id').where('organisation', '=', organisation).where('id', '=', unitId).where('removed_at', 'is', null).executeTakeFirst()) !== undefined
     },
     async insertPerson (person, assignmentId) {
-      await trx.insertInto('people').values({ organisation, ...person, source: 'assignments', last_run: assignmentId }).execute()
+      try {
+        await trx.insertInto('people').values({ organisation, ...person, source: 'assignments', last_run: assignmentId }).execute()
+        return true
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== '23505') throw err
+        return false
+      }
     },
     async insert (a) {
       const row = await trx.insertInto('assignments').values({ ...a, granted_by: JSON.stringify(a.granted_by) }).returningAll().executeTakeFirstOrThrow()

@@ -39,10 +39,11 @@ export function assignmentService (deps: AssignmentDeps) {
       errors.push(...attributeErrors(input, attribute))
       const id = randomUUID()
       const created = await deps.assignments.transaction(organisation, async (tx) => {
-        const personId = await resolvePerson(tx, input.person, id, errors)
         if (input.unit !== undefined && attribute !== 'no-mapping' && attribute?.scope === 'unit' && !await tx.unitExists(input.unit)) {
           errors.push({ pointer: '/unit', detail: `no unit ${input.unit} in the organisation's unit tree` })
         }
+        // Last: a lost race on inserting an external person leaves the transaction spent.
+        const personId = await resolvePerson(tx, input.person, id, errors)
         // Thrown inside the transaction: an external person inserted above is not kept.
         if (errors.length > 0 || personId === undefined) throw invalid(errors)
         const stored = await tx.insert({
@@ -143,8 +144,11 @@ async function resolvePerson (tx: AssignmentTransaction, person: AssignmentInput
     return undefined
   }
   const id = randomUUID()
-  await tx.insertPerson({ id, service_id: external.service_id ?? external.hsa_id ?? '', hsa_id: external.hsa_id ?? null, given_name: external.given_name, family_name: external.family_name, email: external.email ?? null }, assignmentId)
-  return id
+  const inserted = await tx.insertPerson({ id, service_id: external.service_id ?? external.hsa_id ?? '', hsa_id: external.hsa_id ?? null, given_name: external.given_name, family_name: external.family_name, email: external.email ?? null }, assignmentId)
+  if (inserted) return id
+  // A concurrent assignment (or sync) made a person with this id first: the same answer as the check above.
+  errors.push({ pointer: external.service_id !== undefined ? '/person/external/service_id' : '/person/external/hsa_id', detail: 'a person with it was made meanwhile: name them by it' })
+  return undefined
 }
 
 function assignmentEvent (action: 'assignment.created' | 'assignment.ended', a: StoredAssignment, actor: AuditActor, details: Record<string, unknown>): AuditEventInput {

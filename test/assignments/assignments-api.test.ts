@@ -106,3 +106,11 @@ t.test('a substitute with only an HSA-id is found by it, and a second assignment
   t.equal(second.statusCode, 201, second.body)
   t.equal(second.json().person_id, first.json().person_id)
 })
+
+t.test('two assignments at once to the same new substitute make one person: the other is refused, not a 500', async (t) => {
+  const results = await Promise.all([post(substitute('ts-race')), post(substitute('ts-race')), post(substitute('ts-race'))])
+  t.same(results.map((r) => r.statusCode).sort(), [201, 422, 422], results.map((r) => r.body).join('\n'))
+  for (const refused of results.filter((r) => r.statusCode === 422)) t.match(refused.json().errors, [{ pointer: '/person/external/service_id' }])
+  const people = await test.store.db.selectFrom('people').select('id').where('organisation', '=', org).where('service_id', '=', 'ts-race').execute()
+  t.equal(people.length, 1)
+})
