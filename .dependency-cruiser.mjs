@@ -23,7 +23,7 @@ const LAYERS = [
   ['federation'], // OpenID Federation: behorig's entity configuration, trust chains to federated relying parties
   ['tokens'], // attribute tokens and status lists
   ['oauth'], // the token endpoint and its grants
-  ['scim', 'api-keys', 'audit-trail', 'relying-party-approvals'], // SCIM provisioning, API keys, the audit trail, organisations' approvals of relying parties: APIs over the capabilities below
+  ['scim', 'api-keys', 'audit-trail', 'relying-party-approvals', 'assignments'], // SCIM provisioning, API keys, the audit trail, organisations' approvals of relying parties, assignments: APIs over the capabilities below
   ['composition'] // the composition root
 ]
 

@@ -43,6 +43,9 @@ import { seedDemo } from './demo/demo-seed.js'
 import { identityProviderRoutes } from './identity-providers/routes.js'
 import { auditRoutes } from './audit-trail/routes.js'
 import { approvalRoutes } from './relying-party-approvals/routes.js'
+import { assignmentRoutes } from './assignments/routes.js'
+import { assignmentService } from './assignments/service.js'
+import { assignmentRepository } from './assignments/repository.js'
 import { approvalService } from './relying-party-approvals/service.js'
 import { approvalRepository } from './relying-party-approvals/repository.js'
 import { relyingPartyRepository } from './relying-parties/repository.js'
@@ -162,6 +165,15 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   await app.register(scimRoutes, { prefix: '/scim/v2', scim: services.scim })
   await app.register(peopleRoutes, { people: services.people, explain: mappings.explain })
   await app.register(mappingRoutes, { mappings })
+  const assignments = assignmentService({
+    assignments: assignmentRepository(store.db),
+    organisations: services.organisations,
+    assignable: mappings.assignable,
+    recompute: (organisation, personId, assignmentId) => mappings.recompute(organisation, [personId], { kind: 'assignment', assignment_id: assignmentId }),
+    maxDays: config.assignmentMaxDays,
+    today: () => evaluationDay(deps.now?.() ?? new Date())
+  })
+  await app.register(assignmentRoutes, { assignments })
   const { tokenServices } = services
   await app.register(keyRoutes, { keys: tokenServices.keys })
   await app.register(relyingPartyRoutes, { relyingParties: tokenServices.relyingParties })

@@ -3,6 +3,7 @@ import { Nullable } from '../http/nullable.js'
 import { ListQuery, OrganisationNumber } from '../organisations/schemas.js'
 import { PublicJwkSchema } from '../keys/schemas.js'
 import { AUDIT_ACTIONS } from '../audit/audit-event.js'
+import { ActorSchema } from '../audit/actor-schema.js'
 import { BREAK_REASONS } from './audit-verifier.js'
 
 export const AuditQuery = Type.Object({
@@ -23,13 +24,6 @@ export const PlatformAuditQuery = Type.Object({
   to: AuditQuery.properties.to,
   ...ListQuery.properties
 }, { additionalProperties: false })
-
-const ActorSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('platform-admin') }),
-  Type.Object({ kind: Type.Literal('api-key'), key_id: Type.String(), organisation: Type.String() }),
-  Type.Object({ kind: Type.Literal('relying-party'), client_id: Type.String() }),
-  Type.Object({ kind: Type.Literal('system'), component: Type.String() })
-], { description: 'Who did it: never a secret or a personnummer.' })
 
 export const AuditEventSchema = Type.Object({
   chain: Type.String({ description: 'The organisation number, or `platform`.' }),

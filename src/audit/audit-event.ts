@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = [
   'relying-party-approval.granted',
   'relying-party-approval.changed',
   'relying-party-approval.withdrawn',
+  'assignment.created',
+  'assignment.ended',
   'key.rotated'
 ] as const
 

@@ -9,7 +9,8 @@ export const SCOPES = [
   'mappings:write',
   'audit:read',
   'scim',
-  'relying-parties:approve'
+  'relying-parties:approve',
+  'assignments:write'
 ] as const
 
 export type Scope = typeof SCOPES[number]
@@ -24,5 +25,6 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'mappings:write': 'Submit, preview and publish mappings.',
   'audit:read': 'Read the organisation\'s audit log and disclosures.',
   scim: 'Push users and groups over SCIM 2.0.',
-  'relying-parties:approve': 'Approve relying parties (agencies) to receive the organisation\'s people\'s attributes, change and withdraw approvals; withdrawing revokes their live tokens.'
+  'relying-parties:approve': 'Approve relying parties (agencies) to receive the organisation\'s people\'s attributes, change and withdraw approvals; withdrawing revokes their live tokens.',
+  'assignments:write': 'Grant an attribute to a person for a limited time (an assignment, also to a substitute not in HR) and end assignments early; ending one revokes the live tokens that carry it.'
 }

@@ -19,6 +19,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_SIGNING_ALG: Type.Enum(['ES256', 'EdDSA'], { default: 'ES256', description: 'Algorithm of new token-signing keys: ES256 (ECDSA P-256) or EdDSA (Ed25519). Changing it takes effect with the next key generated; existing keys keep theirs.' }),
   BEHORIG_KEY_ROTATION_SECONDS: Type.Integer({ minimum: 3600, default: 2592000, description: 'How long a signing key signs before the next one takes over (default 30 days). Must exceed BEHORIG_KEY_PREPUBLISH_SECONDS.' }),
   BEHORIG_KEY_PREPUBLISH_SECONDS: Type.Integer({ minimum: 600, default: 86400, description: 'How long the next signing key is published in JWKS before it signs at the earliest (default 1 day). The JWKS Cache-Control max-age stays below half of it.' }),
+  BEHORIG_ASSIGNMENT_MAX_DAYS: Type.Integer({ minimum: 1, maximum: 3660, default: 366, description: 'Longest an assignment (a time-boxed grant of one attribute, docs/assignments.md) may run, in days from valid_from to valid_until inclusive.' }),
   BEHORIG_IMPORT_LIMIT: Type.Integer({ minimum: 1024, default: 2147483648, description: 'Maximum size of one uploaded HR snapshot in bytes (streamed, never held in memory).' }),
   BEHORIG_UPLOAD_LEASE_MS: Type.Integer({ minimum: 1000, default: 60000, description: 'How long a snapshot upload may go without its process renewing its lease (renewed every third of it) before the janitor fails the run as interrupted and removes what it staged. Checked at start-up and every minute.' }),
   BEHORIG_RUN_JOBS: Type.Boolean({ default: true, description: 'Whether this API process also works on jobs. With REDIS_URL, set false on API nodes and run `npm run worker` processes instead.' }),
@@ -67,6 +68,8 @@ export interface Config {
   keyEncryptionKey: string | undefined
   bodyLimit: number
   importLimit: number
+  /** BEHORIG_ASSIGNMENT_MAX_DAYS. */
+  assignmentMaxDays: number
   /** BEHORIG_UPLOAD_LEASE_MS: an upload's run whose process stopped renewing this long ago is abandoned. */
   uploadLeaseMs: number
   keys: { alg: Env['BEHORIG_SIGNING_ALG'], rotationSeconds: number, prepublishSeconds: number }

@@ -72,6 +72,7 @@ function toConfig (env: Env, federation: Config['federation']): Config {
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,
     importLimit: env.BEHORIG_IMPORT_LIMIT,
+    assignmentMaxDays: env.BEHORIG_ASSIGNMENT_MAX_DAYS,
     uploadLeaseMs: env.BEHORIG_UPLOAD_LEASE_MS,
     keys: { alg: env.BEHORIG_SIGNING_ALG, rotationSeconds: env.BEHORIG_KEY_ROTATION_SECONDS, prepublishSeconds: env.BEHORIG_KEY_PREPUBLISH_SECONDS },
     jobs: { run: env.BEHORIG_RUN_JOBS, queueName: env.BEHORIG_QUEUE_NAME, stalledMs: env.BEHORIG_JOB_STALLED_MS, attempts: env.BEHORIG_JOB_ATTEMPTS, backoffMs: env.BEHORIG_JOB_BACKOFF_MS },

@@ -12,6 +12,7 @@ export const API_TAGS = [
   { name: 'Catalog', description: 'The shared attribute catalog, public and versioned: what a mapping may grant and what a token may carry, e.g. `socialtjanst.eb.handlaggare`.' },
   { name: 'Mappings', description: 'Step 3 (steward): rules from HR and directory facts to catalog attributes. Submit a draft, preview who gains and loses what, publish.' },
   { name: 'People', description: 'Step 3, checking: the people the sources gave, with employments, groups and the effective attributes the active mapping grants, and why.' },
+  { name: 'Assignments', description: 'Step 3, exceptions (steward): grant one attribute to one person for a bounded period with a reason (förordnande), also to a substitute not in HR; ending one early revokes its live tokens.' },
   { name: 'Identity providers', description: 'Step 4, logins (platform admin): the SAML 2.0 and OpenID Connect identity providers whose logins relying parties may trade for attribute tokens, each serving one or several organisations.' },
   { name: 'Relying parties', description: 'Step 4 (platform admin): register an agency\'s client: its public keys and what may be released to it.' },
   { name: 'Relying-party approvals', description: 'Step 4, continued (steward): the organisation approves each agency for what it may receive about its people, for which purposes and under which agreement; withdrawing revokes its live tokens.' },

@@ -13,8 +13,8 @@ export interface AttributesRevoked {
   domain: string
   /** The mapping version the recompute evaluated. */
   mapping_version: number
-  /** `publish`: a full recompute after a new version; `sync`: after a sync run, the people it changed and those the calendar changed; `day`: the day job, those the calendar changed. */
-  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'day', day: string } | { kind: 'recompute' }
+  /** `publish`: a full recompute after a new version; `sync`: after a sync run, the people it changed and those the calendar changed; `day`: the day job, those the calendar changed; `assignment`: an assignment made or ended, its person. */
+  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'day', day: string } | { kind: 'assignment', assignment_id: string } | { kind: 'recompute' }
   revoked: RevokedAttribute[]
 }
 

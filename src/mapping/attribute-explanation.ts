@@ -1,13 +1,15 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
+import { assignmentGrantRepository } from './assignment-grant-repository.js'
+import { withAssignments, type AssignedGrant } from './assignment-grants.js'
 import type { CatalogSource } from './catalog-source.js'
 import { compileVersion } from './attribute-recompute.js'
 import { explainGrant, type Explanation } from './mapping-explain.js'
-import type { EmploymentFact, GroupFact } from './mapping-types.js'
+import type { EmploymentFact, GrantProvenance, GroupFact } from './mapping-types.js'
 import { mappingVersionRepository } from './mapping-version-repository.js'
 import { personFactsRepository } from './person-facts-repository.js'
 
-export interface AttributeExplanation extends Explanation {
+export interface AttributeExplanation extends Explanation<GrantProvenance> {
   person_id: string
   day: string
   /** The active mapping version of the attribute's domain; null when none is published. */
@@ -36,9 +38,11 @@ export async function explainAttribute (trx: Transaction<Database>, catalogs: Ca
     }
   }
   const { compiled, units } = await compileVersion(trx, catalogs, active)
-  const explanation = explainGrant({ attribute_id: attributeId, facts: person, mapping: compiled, units, day })
-  const employmentIds = new Set(explanation.data.flatMap((p) => p.employment_ids))
-  const groupDns = new Set(explanation.data.flatMap((p) => p.group_dns))
+  const assigned = await assignmentGrantRepository(trx).live(organisation, [personId], day, { attribute_id: attributeId })
+  const explanation = withAssignmentText(explainGrant({ attribute_id: attributeId, facts: person, mapping: compiled, units, day }), assigned, day)
+  const rules = explanation.data.flatMap((p) => 'rule_id' in p ? [p] : [])
+  const employmentIds = new Set(rules.flatMap((p) => p.employment_ids))
+  const groupDns = new Set(rules.flatMap((p) => p.group_dns))
   return {
     ...explanation,
     person_id: personId,
@@ -49,4 +53,15 @@ export async function explainAttribute (trx: Transaction<Database>, catalogs: Ca
       groups: person.groups.filter((g) => groupDns.has(g.dn))
     }
   }
+}
+
+/** The rules' explanation with the person's live assignments of the attribute merged in, as the recompute merges them. */
+function withAssignmentText (explanation: Explanation, assigned: readonly AssignedGrant[], day: string): Explanation<GrantProvenance> {
+  if (assigned.length === 0) return explanation
+  const grants = withAssignments(explanation.grants, assigned)
+  const holdsByAssignment = assigned.some((a) => a.valid_from <= day)
+  const sentences = assigned.map((a) => `Assignment ${a.id} grants it${a.unit_id ? ` for unit ${a.unit_id}` : ''} from ${a.valid_from} until ${a.valid_until} (${a.reason}).`)
+  const text = explanation.holds || !holdsByAssignment ? `${explanation.text} ${sentences.join(' ')}` : sentences.join(' ')
+  const { nearest: _nearest, ...rest } = explanation
+  return { ...(explanation.holds || !holdsByAssignment ? explanation : rest), holds: explanation.holds || holdsByAssignment, text, grants, data: grants.flatMap((g) => g.provenance) }
 }

@@ -1,6 +1,9 @@
 import type { Kysely, Transaction } from 'kysely'
+import { canonicalJson } from '../crypto/canonical-json.js'
 import type { Database } from '../store/database-types.js'
 import type { RevokedAttribute } from './attribute-events.js'
+import { assignmentGrantRepository } from './assignment-grant-repository.js'
+import { withAssignments, type AssignedGrant } from './assignment-grants.js'
 import type { CatalogSource } from './catalog-source.js'
 import { effectiveAttributeRepository, type PersonGrants, type StoredAttribute } from './effective-attribute-repository.js'
 import { compileMapping, type CompiledMapping } from './mapping-compiler.js'
@@ -59,9 +62,10 @@ export async function recomputeDomain (trx: Transaction<Database>, target: Compi
     const people = ids === 'all' ? page : await facts.existing(organisation, page)
     const range = { contiguous: ids === 'all' }
     const before = groupByPerson(await attributes.forPeople(organisation, people, domain, range))
+    const assigned = groupByPerson(await assignmentGrantRepository(trx).live(organisation, people, day, { domain, page: range }))
     const changed: PersonGrants[] = []
     for (const person of await facts.facts(organisation, people, range)) {
-      const grants = target.compiled.evaluatePerson(person, day)
+      const grants = withAssignments(target.compiled.evaluatePerson(person, day), assigned.get(person.person_id) ?? [])
       result.grants += grants.length
       const held = before.get(person.person_id) ?? []
       if (sameGrants(held, grants, version)) continue
@@ -78,8 +82,8 @@ export async function recomputeDomain (trx: Transaction<Database>, target: Compi
   return result
 }
 
-function groupByPerson (rows: StoredAttribute[]): Map<string, StoredAttribute[]> {
-  const map = new Map<string, StoredAttribute[]>()
+function groupByPerson<T extends StoredAttribute | AssignedGrant> (rows: T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>()
   for (const r of rows) {
     const list = map.get(r.person_id)
     if (list) list.push(r)
@@ -104,6 +108,8 @@ function sameGrants (held: readonly StoredAttribute[], grants: readonly Effectiv
 }
 
 function provenanceText (provenance: EffectiveGrant['provenance']): string {
-  return provenance.map((p) => [p.mapping_version, p.rule_id, p.employment_ids.join(','), p.group_dns.join(','),
-    Object.keys(p.group_via).sort().map((dn) => `${dn}:${(p.group_via[dn] ?? []).join(',')}`).join(';')].join('|')).join('\n')
+  return provenance.map((p) => 'assignment' in p
+    ? [p.assignment, canonicalJson(p.granted_by), p.reason].join('|')
+    : [p.mapping_version, p.rule_id, p.employment_ids.join(','), p.group_dns.join(','),
+        Object.keys(p.group_via).sort().map((dn) => `${dn}:${(p.group_via[dn] ?? []).join(',')}`).join(';')].join('|')).join('\n')
 }

@@ -1,4 +1,4 @@
-import type { EffectiveGrant, EmploymentFact, GrantProvenance, RuleMatch } from './mapping-types.js'
+import type { RuleGrant, EmploymentFact, RuleProvenance, RuleMatch } from './mapping-types.js'
 
 interface Entry {
   attribute_id: string
@@ -6,7 +6,7 @@ interface Entry {
   valid_from: string
   open: boolean
   latest_end: string
-  provenance: Map<string, GrantProvenance>
+  provenance: Map<string, RuleProvenance>
 }
 
 /**
@@ -31,7 +31,7 @@ export class GrantCollector {
     for (const [unitId, employments] of byUnit) this.addFor(attributeId, unitId, match, employments)
   }
 
-  grants (): EffectiveGrant[] {
+  grants (): RuleGrant[] {
     return [...this.entries.values()]
       .sort((a, b) => compare(a.attribute_id, b.attribute_id) || compare(a.unit_id ?? '', b.unit_id ?? ''))
       .map((e) => ({

@@ -3,7 +3,7 @@ import { listedValues } from './condition-walker.js'
 import { normaliseDn } from '../directory/dn-normaliser.js'
 import { GrantCollector } from './grant-collector.js'
 import { buildRuleIndex } from './rule-index.js'
-import type { CatalogView, EffectiveGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts, RuleMatch } from './mapping-types.js'
+import type { CatalogView, RuleGrant, EmploymentFact, GroupFact, MappingDocument, MappingRule, PersonFacts, RuleMatch } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
 export interface CompileOptions {
@@ -18,7 +18,7 @@ export interface CompiledMapping {
   readonly mapping_version: number
   readonly rules: readonly MappingRule[]
   /** The person's effective grants on `day` (YYYY-MM-DD), one per (attribute_id, unit_id). */
-  evaluatePerson: (facts: PersonFacts, day: string) => EffectiveGrant[]
+  evaluatePerson: (facts: PersonFacts, day: string) => RuleGrant[]
   /** The rules that match the person on `day`, with what matched (for explanations). */
   matchRules: (facts: PersonFacts, day: string) => RuleMatch[]
 }

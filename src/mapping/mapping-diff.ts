@@ -61,7 +61,7 @@ export class PreviewAccumulator {
       else if (!now) this.note(change, 'lost', personId)
       else if (!sameSet(old, now)) this.note(change, 'rescoped', personId)
     }
-    const matched = new Set(after.flatMap((g) => g.provenance.map((p) => p.rule_id)))
+    const matched = new Set(after.flatMap((g) => g.provenance.flatMap((p) => 'rule_id' in p ? [p.rule_id] : [])))
     for (const ruleId of matched) this.ruleMatches.set(ruleId, (this.ruleMatches.get(ruleId) ?? 0) + 1)
   }
 

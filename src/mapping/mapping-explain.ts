@@ -2,7 +2,7 @@ import { buildPersonContext, compileCondition } from './condition-compiler.js'
 import { describeCondition, describeEmployment, unitLabel } from './condition-describer.js'
 import { normaliseDn } from '../directory/dn-normaliser.js'
 import { activeEmployments, type CompiledMapping } from './mapping-compiler.js'
-import type { Condition, EffectiveGrant, GrantProvenance, MappingRule, PersonFacts, RuleMatch } from './mapping-types.js'
+import type { Condition, EffectiveGrant, GrantProvenance, MappingRule, PersonFacts, RuleMatch, RuleProvenance } from './mapping-types.js'
 import type { UnitTree } from './unit-tree.js'
 
 export interface ExplainInput {
@@ -24,14 +24,14 @@ export interface NearestRule {
   unmet: string[]
 }
 
-export interface Explanation {
+export interface Explanation<P extends GrantProvenance = RuleProvenance> {
   attribute_id: string
   holds: boolean
   text: string
   /** The grants for this attribute (one per unit when unit-scoped). */
-  grants: EffectiveGrant[]
+  grants: Array<EffectiveGrant<P>>
   /** Provenance of all those grants. */
-  data: GrantProvenance[]
+  data: P[]
   nearest?: NearestRule
 }
 

@@ -1,3 +1,4 @@
+import type { AuditActor } from '../audit/audit-event.js'
 /**
  * The mapping document (schemas/mapping.schema.json) and the facts it is evaluated
  * against. The schema is the public contract; a test checks that the key lists below
@@ -78,7 +79,8 @@ export interface RuleMatch {
 }
 
 /** Why a person holds a grant: one entry per rule that produced it. */
-export interface GrantProvenance {
+/** A mapping rule's grant: the rule and the employments and groups that satisfied it. */
+export interface RuleProvenance {
   mapping_version: number
   rule_id: string
   employment_ids: string[]
@@ -88,16 +90,28 @@ export interface GrantProvenance {
   group_via: Record<string, string[]>
 }
 
+/** An assignment's grant (src/assignments): who granted it and why. */
+export interface AssignmentProvenance {
+  assignment: string
+  granted_by: AuditActor
+  reason: string
+}
+
+export type GrantProvenance = RuleProvenance | AssignmentProvenance
+
 /** An effective attribute, one per (attribute_id, unit_id) for a person. */
-export interface EffectiveGrant {
+export interface EffectiveGrant<P extends GrantProvenance = GrantProvenance> {
   attribute_id: string
   /** The unit the grant is tied to when the catalog scopes the attribute to units; null = organisation-wide. */
   unit_id: string | null
   valid_from: string
   /** null = open-ended. */
   valid_until: string | null
-  provenance: GrantProvenance[]
+  provenance: P[]
 }
+
+/** What the mapping rules alone grant. */
+export type RuleGrant = EffectiveGrant<RuleProvenance>
 
 export type AttributeScope = 'organisation' | 'unit'
 

@@ -3,6 +3,7 @@ import { Nullable } from '../http/nullable.js'
 import { Cursor } from '../http/cursor.js'
 import { Int4 } from '../http/pg-integer.js'
 import { OrganisationNumber } from '../organisations/schemas.js'
+import { ActorSchema } from '../audit/actor-schema.js'
 import { MAPPING_STATUSES } from './mapping-version-repository.js'
 
 export const MappingParams = Type.Object({
@@ -97,13 +98,21 @@ export const MappingPreviewSchema = Type.Object({
   }), { description: 'Every person id in the gained, lost and rescoped lists, with the employee number and name stewards know the person by.' })
 })
 
-export const ProvenanceSchema = Type.Object({
+const RuleProvenanceSchema = Type.Object({
   mapping_version: Type.Integer(),
   rule_id: Type.String(),
   employment_ids: Type.Array(Type.String(), { description: 'Ids of the employments (as in the person\'s `employments`) that satisfied the rule.' }),
   group_dns: Type.Array(Type.String(), { description: 'Groups whose membership satisfied a `groups` condition.' }),
   group_via: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'For nested memberships: the groups in between, the direct group first.' })
-})
+}, { description: 'Granted by a mapping rule.' })
+
+const AssignmentProvenanceSchema = Type.Object({
+  assignment: Type.String({ format: 'uuid', description: 'The assignment\'s id (GET /v1/organisations/{org}/assignments/{id}).' }),
+  granted_by: ActorSchema,
+  reason: Type.String()
+}, { description: 'Granted by an assignment (docs/assignments.md).' })
+
+export const ProvenanceSchema = Type.Union([RuleProvenanceSchema, AssignmentProvenanceSchema])
 
 export const GrantSchema = Type.Object({
   attribute_id: Type.String(),
@@ -117,10 +126,10 @@ export const EffectiveAttributeSchema = Type.Object({
   id: Type.String({ description: 'Catalog attribute id.' }),
   domain: Type.String(),
   unit_id: Nullable(Type.String({ description: 'The unit a unit-scoped attribute is held for; null = organisation-wide.' })),
-  valid_from: Type.String({ format: 'date', description: 'Earliest start of the justifying employments.' }),
-  valid_until: Nullable(Type.String({ format: 'date', description: 'Latest end of the justifying employments; null = open-ended.' })),
+  valid_from: Type.String({ format: 'date', description: 'Earliest start of the justifying employments and assignments.' }),
+  valid_until: Nullable(Type.String({ format: 'date', description: 'Latest end of the justifying employments and assignments; null = open-ended.' })),
   mapping_version: Type.Integer(),
-  provenance: Type.Array(ProvenanceSchema, { description: 'One entry per rule that grants it.' }),
+  provenance: Type.Array(ProvenanceSchema, { description: 'One entry per rule and per assignment that grants it.' }),
   computed_at: Type.String({ format: 'date-time', description: 'When this grant last changed (a recompute that finds it unchanged leaves it).' })
 })
 

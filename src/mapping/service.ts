@@ -10,7 +10,7 @@ import { MappingNotDraft, UnknownMappingVersion } from './errors.js'
 import { evaluationDay } from './evaluation-day.js'
 import { previewImpact, type ImpactPreview } from './impact-preview.js'
 import { detectMappingFormat, parseMappingText } from './mapping-parser.js'
-import type { CatalogView } from './mapping-types.js'
+import type { CatalogAttributeInfo, CatalogView } from './mapping-types.js'
 import { assertValidMapping, type MappingValidationContext } from './mapping-validator.js'
 import { mappingVersionRepository, type MappingStatus, type MappingVersion } from './mapping-version-repository.js'
 import { personFactsRepository, unitsHash } from './person-facts-repository.js'
@@ -134,6 +134,19 @@ export function mappingService (deps: MappingServiceDeps) {
     },
 
     recomputePlanned: planned,
+    /**
+     * What an assignment of `attributeId` must respect: the attribute as the catalog version
+     * of the organisation's active mapping for its domain describes it; `no-mapping` when the
+     * organisation has published none for that domain (nothing would recompute it).
+     */
+    async assignable (organisation: string, attributeId: string): Promise<CatalogAttributeInfo | 'no-mapping' | undefined> {
+      const domain = attributeId.split('.')[0] ?? ''
+      return withTenant(db, organisation, async (trx) => {
+        const active = (await mappingVersionRepository(trx).active(organisation, domain))[0]
+        if (!active) return 'no-mapping'
+        return (await catalogs.view(trx, domain, active.catalog_version))?.attribute(attributeId)
+      })
+    },
 
     explain: (organisation: string, personId: string, attributeId: string): Promise<AttributeExplanation> =>
       withTenant(db, organisation, (trx) => explainAttribute(trx, catalogs, organisation, personId, attributeId, today()))

@@ -217,6 +217,23 @@ export interface EffectiveAttributeTable {
   provenance: unknown
   computed_at: Timestamp
 }
+export interface AssignmentTable {
+  organisation: string
+  id: string
+  person_id: string
+  domain: string
+  attribute_id: string
+  unit_id: string | null
+  valid_from: string
+  valid_until: string
+  reason: string
+  reference: string | null
+  granted_by: unknown
+  created_at: Timestamp
+  ended_at: Date | null
+  ended_by: unknown
+  end_reason: string | null
+}
 export interface AttributeEvaluationDayTable { organisation: string, day: string, units_hash: string }
 
 export interface AttributeDayRunTable { organisation: string, day: string, run_on: string, completed_at: Generated<Date> }
@@ -345,6 +362,7 @@ export interface Database {
   effective_attributes: EffectiveAttributeTable
   attribute_evaluation_days: AttributeEvaluationDayTable
   attribute_day_runs: AttributeDayRunTable
+  assignments: AssignmentTable
   scim_resources: ScimResourceTable
   signing_keys: SigningKeyTable
   relying_parties: RelyingPartyTable

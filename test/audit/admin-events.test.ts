@@ -9,7 +9,7 @@ import { publishCatalogs } from '../../src/catalog/service.js'
 import { defaultCatalogDir } from '../../src/catalog/catalog-loader.js'
 import { randomOrganisationNumber } from '../helpers/identifiers.js'
 import { clientKey, relyingPartyDocument } from '../helpers/relying-party.js'
-import { mappingTestApp, mappingYaml, submit } from '../mapping/helpers/mapping-app.js'
+import { importJobs, mappingTestApp, mappingYaml, publishMapping, submit } from '../mapping/helpers/mapping-app.js'
 
 const test = await mappingTestApp()
 const { app, store, createOrganisation, apiKeyHeaders } = test
@@ -232,4 +232,27 @@ t.test('relying-party approvals: granted, changed and withdrawn are recorded in 
   ])
   t.equal((await events(org, before)).length, 3, 'nothing for the refused change')
   t.notOk(JSON.stringify(await events(org, before)).includes('not recorded'), 'the note stays with the approval')
+})
+
+t.test('making and ending an assignment are events on the organisation\'s chain, with who did it; a refused one is none', async (t) => {
+  const org = await createOrganisation()
+  await importJobs(app, org, [{ employee_number: '1001', unit_id: 'soc-eb-norr' }])
+  await publishMapping(app, org, mappingYaml('  - id: eb\n    when: { position_codes: ["151010"] }\n    grant: [socialtjanst.eb.handlaggare]\n'))
+  const steward = await apiKeyHeaders(org, ['assignments:write'])
+  const url = `/v1/organisations/${org}/assignments`
+  const before = await lastSeq(org)
+  const body = { person: { external: { given_name: 'Vera', family_name: 'Vikarie', hsa_id: 'SE2120001124-VERA1' } }, attribute: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-syd', valid_from: '2025-06-10', valid_until: '2025-06-20', reason: 'Sommarvikariat', reference: 'delegationsbeslut 2025-12' }
+  t.equal((await app.inject({ method: 'POST', url, headers: steward, payload: { ...body, unit: 'nowhere' } })).statusCode, 422)
+  const made = await app.inject({ method: 'POST', url, headers: steward, payload: body })
+  t.equal(made.statusCode, 201, made.body)
+  const { id, person_id: personId } = made.json() as { id: string, person_id: string }
+  t.equal((await app.inject({ method: 'DELETE', url: `${url}/${id}`, headers: adminHeaders, payload: { reason: 'Avbrutet vikariat' } })).statusCode, 200)
+  const recorded = await events(org, before)
+  t.match(recorded, [
+    { organisation: org, action: 'assignment.created', actor: { kind: 'api-key', organisation: org }, details: { assignment: id, attribute: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-syd', valid_from: '2025-06-10', valid_until: '2025-06-20', reason: 'Sommarvikariat', reference: 'delegationsbeslut 2025-12', external: true } },
+    { organisation: org, action: 'assignment.ended', actor: { kind: 'platform-admin' }, details: { assignment: id, reason: 'Avbrutet vikariat' } }
+  ])
+  t.equal(recorded.length, 2, 'nothing for the refused one')
+  const person = await store.db.selectFrom('audit_events').select('person_id').where('chain', '=', org).where('seq', '>', String(before) as never).execute()
+  t.same(person.map((p) => p.person_id), [personId, personId], 'both name the person')
 })

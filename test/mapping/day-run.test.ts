@@ -1,6 +1,6 @@
 import t from 'tap'
 import { decodeJwt } from 'jose'
-import { buildTestApp, openTestStore, type StoreKind, type TestApp } from '../helpers/app.js'
+import { adminHeaders, buildTestApp, openTestStore, type StoreKind, type TestApp } from '../helpers/app.js'
 import { decodeStatusList, statusAt } from '../helpers/status-list.js'
 import { approveRelyingParty } from '../helpers/relying-party.js'
 import { importAndWait } from '../helpers/sync.js'
@@ -97,6 +97,30 @@ for (const kind of ['postgres', 'pglite'] as const) {
       t.same(await heldBy(app, s.org, '1007'), [EB], 'the one that began does')
       const days = (await s.test.store.db.selectFrom('attribute_day_runs').select(['day', 'run_on']).where('organisation', '=', s.org).orderBy('day').execute())
       t.same(days.slice(-4), ['04', '05', '06', '07'].map((d) => ({ day: `2025-06-${d}`, run_on: '2025-06-07' })), 'each missed day is recorded as done by that run')
+    })
+
+    t.test('an assignment begins and runs out on its days through the day run, its token revoked', async (t) => {
+      // Made on 7 June for 8 to 9 June: a substitute with no HR record.
+      const made = await app.inject({
+        method: 'POST',
+        url: `/v1/organisations/${s.org}/assignments`,
+        headers: adminHeaders,
+        payload: { person: { external: { given_name: 'Vera', family_name: 'Vikarie', service_id: 'ts-vera' } }, attribute: 'socialtjanst.eb.handlaggare', unit: 'soc-eb-norr', valid_from: '2025-06-08', valid_until: '2025-06-09', reason: 'Vikariat två dagar' }
+      })
+      t.equal(made.statusCode, 201, made.body)
+      const vera = async () => requestToken(app, await s.fk.bearer(), { type: 'service-id', value: 'ts-vera', organisation: s.org })
+      t.equal((await vera()).statusCode, 404, 'nothing before valid_from')
+
+      s.clock.now = june(8)
+      t.match(await app.behorig.dayRuns.run(s.org), { day: '2025-06-08', since: '2025-06-07' })
+      const issued = await vera()
+      t.equal(issued.statusCode, 200, `released on its first day: ${issued.body}`)
+      const veraToken = issued.json().attribute_token as string
+
+      s.clock.now = june(10)
+      t.equal((await vera()).statusCode, 404, 'issuance refuses the day after valid_until before any run')
+      t.match(await app.behorig.dayRuns.run(s.org), { day: '2025-06-10', days: ['2025-06-09', '2025-06-10'], revoked: 1 })
+      t.equal(await statusBit(s, veraToken), 1, 'the day run revoked the token the assignment gave')
     })
   })
 }

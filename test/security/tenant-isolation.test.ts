@@ -16,6 +16,7 @@ import { scimClient } from '../scim/helpers/scim-client.js'
 import { agency, ISSUER, MAPPING, requestToken, tokenTestApp } from '../tokens/helpers/token-app.js'
 import { problemType } from '../helpers/problem-type.js'
 import { approveRelyingParty } from '../helpers/relying-party.js'
+import { evaluationDay } from '../../src/mapping/evaluation-day.js'
 
 const ATTRIBUTE = 'socialtjanst.eb.handlaggare'
 const test = await tokenTestApp()
@@ -50,6 +51,9 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
   if (!await app.behorig.dayRuns.run(org)) throw new Error('the day run did not run')
   const token = await requestToken(app, await fk.bearer(), { type: 'employee-number', value: jobs[0]?.employee_number, organisation: org })
   if (token.statusCode !== 200) throw new Error(token.body)
+  const today = evaluationDay(new Date())
+  const assignment = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/assignments`, headers: adminHeaders, payload: { person: { type: 'employee-number', value: jobs[1]?.employee_number }, attribute: ATTRIBUTE, unit: 'soc-eb-syd', valid_from: today, valid_until: today, reason: `${name} vikariat` } })
+  if (assignment.statusCode !== 201) throw new Error(assignment.body)
   return {
     org,
     name,
@@ -64,6 +68,7 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
     employeeNumber: jobs[1]?.employee_number as string,
     scimUser: user['id'] as string,
     scimGroup: group['id'] as string,
+    assignment: assignment.json().id as string,
     emails: jobs.map((j) => emailOf(j.employee_number))
   }
 }
@@ -76,7 +81,7 @@ const intruder = await populatedOrganisation('Inkraktarkommun', 'inkr', [{ emplo
 
 /** Everything that identifies the victim's data; none may appear in an answer unless the URL named it. */
 const victimSecrets = [
-  victim.org, victim.name, victim.source, victim.scimSource, victim.run, victim.apiKey, victim.scimUser, victim.scimGroup,
+  victim.org, victim.name, victim.source, victim.scimSource, victim.run, victim.apiKey, victim.scimUser, victim.scimGroup, victim.assignment,
   ...victim.people, ...victim.emails, 'Offerkommunson', 'offer.anvandare', 'offer-ext-1', 'offer-Handlaggare', 'Offerkommun-scimson'
 ]
 
@@ -98,7 +103,7 @@ function fill (route: string, org: string, ids: Organisation): string {
       case ':employee_number': return ids.employeeNumber
       case ':name': if (before === 'ResourceTypes') return 'User'; if (before === 'Schemas') return USER_SCHEMA; break
       case ':id': {
-        const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup, 'identity-providers': `org-${ids.org}` }
+        const byCollection: Record<string, string | undefined> = { sources: ids.source, 'api-keys': ids.apiKey, people: ids.people[0], Users: ids.scimUser, Groups: ids.scimGroup, assignments: ids.assignment, 'identity-providers': `org-${ids.org}` }
         const value = before === undefined ? undefined : byCollection[before]
         if (value !== undefined) return value
       }
