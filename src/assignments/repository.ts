@@ -1,28 +1,13 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { AuditActor, AuditEventInput } from '../audit/audit-event.js'
 import { appendAudit } from '../audit/audit-log.js'
-import type { Database } from '../store/database-types.js'
+import type { AssignmentTable, Database } from '../store/database-types.js'
 import { jsonColumn } from '../store/json-column.js'
 import { withTenant } from '../store/tenant-scope.js'
 import type { PersonKey } from './schemas.js'
 
-export interface StoredAssignment {
-  organisation: string
-  id: string
-  person_id: string
-  domain: string
-  attribute_id: string
-  unit_id: string | null
-  valid_from: string
-  valid_until: string
-  reason: string
-  reference: string | null
-  granted_by: AuditActor
-  created_at: Date
-  ended_at: Date | null
-  ended_by: AuditActor | null
-  end_reason: string | null
-}
+/** A row of `assignments`, its actors read as actors. */
+export type StoredAssignment = Omit<Selectable<AssignmentTable>, 'granted_by' | 'ended_by'> & { granted_by: AuditActor, ended_by: AuditActor | null }
 
 export type NewAssignment = Omit<StoredAssignment, 'created_at' | 'ended_at' | 'ended_by' | 'end_reason'>
 
