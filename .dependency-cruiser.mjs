@@ -10,7 +10,7 @@ const LAYERS = [
   ['config'], // the environment, checked once at start-up
   ['http', 'jobs'], // HTTP primitives (problems, schemas, limits) and the job queue
   ['auth', 'openapi', 'problems', 'health'], // who is calling; app-wide plugins that know no capability
-  ['audit'], // appending to the audit log, which every capability does
+  ['audit', 'outbox'], // appending to the audit log and to the change outbox, which capabilities do
   ['organisations'], // the tenants every capability is scoped by
   ['catalog', 'units'], // attribute catalogs; organisational units
   ['sources', 'directory'], // what sources yield, HR readers, the LDAP connector (peers, see above)

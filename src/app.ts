@@ -55,6 +55,7 @@ import { loadProblemDocs } from './problems/problem-docs.js'
 import { AUDIT_CHECKPOINT_JOB } from './audit-trail/audit-checkpoint.js'
 import { REDACTED_LOG_PATHS } from './log/redacted-paths.js'
 import { ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE } from './sync/upload-janitor.js'
+import { CHANGE_DRAIN_JOB, CHANGE_DRAIN_SCHEDULE } from './mapping/change-propagation.js'
 
 export interface RouteSummary { method: string, url: string, auth: RouteAuth | undefined }
 
@@ -141,6 +142,11 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await queue.schedule(ATTRIBUTE_DAY_TICK_JOB, config.dayRuns.cron, ATTRIBUTE_DAY_TICK_JOB, {})
     await services.dayRuns.tick()
   })
+  // Changes a process died before propagating (or whose attempt failed): now, and every minute after.
+  app.addHook('onReady', async () => {
+    await queue.schedule(CHANGE_DRAIN_JOB, CHANGE_DRAIN_SCHEDULE, CHANGE_DRAIN_JOB, {})
+    if (config.jobs.run) await services.changes.drain()
+  })
   // Uploads a killed process left half-read: failed now, and by the job every minute after.
   app.addHook('onReady', async () => {
     await engine.failAbandonedUploads()
@@ -169,7 +175,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     assignments: assignmentRepository(store.db),
     organisations: services.organisations,
     assignable: mappings.assignable,
-    recompute: (organisation, personId, assignmentId) => mappings.recompute(organisation, [personId], { kind: 'assignment', assignment_id: assignmentId }),
+    propagate: (change) => services.changes.process(change),
     maxDays: config.assignmentMaxDays,
     today: () => evaluationDay(deps.now?.() ?? new Date())
   })

@@ -16,6 +16,7 @@ import { syncEngine, type SyncEngine } from './sync/sync-engine.js'
 import { mappingService, type MappingService, type MappingServiceDeps } from './mapping/service.js'
 import { storedCatalogSource } from './mapping/catalog-source.js'
 import { dayRuns as dayRunService, type DayRuns } from './mapping/day-run.js'
+import { changePropagation, type ChangePropagation } from './mapping/change-propagation.js'
 import { auditRepository } from './audit-trail/repository.js'
 import { auditService, type AuditService } from './audit-trail/service.js'
 import { writeCheckpoint } from './audit-trail/audit-checkpoint.js'
@@ -39,6 +40,8 @@ export interface Services {
   mappings: MappingService
   /** The day job: each organisation's people whose employments began or ended, recomputed after midnight. */
   dayRuns: DayRuns
+  /** Change propagation through the outbox: recompute, then revoke, for each committed change. */
+  changes: ChangePropagation
   /** Signing keys, relying parties, client authentication, access tokens, status lists. */
   tokenServices: TokenServices
   organisations: OrganisationRepository
@@ -100,13 +103,12 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
     ...(overrides.now ? { now: overrides.now } : {})
   })
+  const changes = changePropagation({ db: store.db, mappings, log })
   // The people a run changed are recomputed, and with them those whose employments began
   // or ended since the organisation was last evaluated (every run, even one that changed
-  // no one); a failure is logged by the engine and the run's change set stays in
-  // sync_run_changes for a replay.
-  engine.events.subscribe(async ({ organisation, runId, personIds }) => {
-    await mappings.recompute(organisation, personIds, { kind: 'sync', run_id: runId })
-  })
+  // no one). The run committed that as a change in the outbox: if this fails, or the
+  // process dies first, the outbox's drain does it.
+  engine.events.subscribe(async ({ change }) => { await changes.process(change) })
   const dayRuns = dayRunService({
     db: store.db,
     mappings,
@@ -138,6 +140,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     engine,
     mappings,
     dayRuns,
+    changes,
     tokenServices,
     organisations,
     apiKeys: apiKeyService({ apiKeys: apiKeyLookup, organisations }),
@@ -148,8 +151,9 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
     auditCheckpoint,
-    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint, dayRuns })),
+    work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint, dayRuns, changes })),
     async close () {
+      changes.close()
       await queue.close()
       await tokenServices.close()
       if (!overrides.store) await store.close()

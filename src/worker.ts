@@ -13,6 +13,8 @@ async function main (): Promise<void> {
   const log = pino({ level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } })
   const services = await createServices(config, log)
   services.work()
+  // What a process that died left owed in the change outbox is propagated now, not at the next tick.
+  await services.changes.drain()
   log.info({ queue: config.jobs.queueName }, 'worker ready')
   const stop = async (signal: string): Promise<void> => {
     log.info({ signal }, 'worker stopping')

@@ -3,6 +3,7 @@ import type { AuditActor, AuditEventInput } from '../audit/audit-event.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AssignmentTable, Database } from '../store/database-types.js'
 import { jsonColumn } from '../store/json-column.js'
+import { outboxRepository } from '../outbox/outbox-repository.js'
 import { withTenant } from '../store/tenant-scope.js'
 import type { PersonKey } from './schemas.js'
 
@@ -28,6 +29,8 @@ export interface AssignmentTransaction {
   findForUpdate: (id: string) => Promise<StoredAssignment | undefined>
   end: (id: string, at: Date, by: AuditActor, reason: string) => Promise<StoredAssignment>
   audit: (event: AuditEventInput) => Promise<void>
+  /** Commits the person's recompute as owed, in the change outbox; returns the change. */
+  owe: (personId: string, assignmentId: string) => Promise<string>
 }
 
 const PERSON_COLUMN = { 'employee-number': 'employee_number', 'service-id': 'service_id', 'hsa-id': 'hsa_id' } as const
@@ -95,7 +98,8 @@ function transactionOf (trx: Transaction<Database>, organisation: string): Assig
         .where('organisation', '=', organisation).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
       return stored(row)
     },
-    async audit (event) { await appendAudit(trx, [event]) }
+    async audit (event) { await appendAudit(trx, [event]) },
+    owe: (personId, assignmentId) => outboxRepository(trx).add({ organisation, cause: { kind: 'assignment', assignment_id: assignmentId }, people: [personId], stage: 'recompute' })
   }
 }
 

@@ -14,8 +14,8 @@ export interface AssignmentDeps {
   organisations: Pick<OrganisationRepository, 'find'>
   /** The attribute as the organisation's active mapping's catalog version has it (the mapping service's `assignable`). */
   assignable: (organisation: string, attributeId: string) => Promise<CatalogAttributeInfo | 'no-mapping' | undefined>
-  /** Recomputes the person's effective attributes and revokes what they lost (the mapping service's `recompute`). */
-  recompute: (organisation: string, personId: string, assignmentId: string) => Promise<unknown>
+  /** Propagates a committed change: recomputes the person and revokes what they lost (change propagation's `process`). */
+  propagate: (change: string) => Promise<unknown>
   /** BEHORIG_ASSIGNMENT_MAX_DAYS. */
   maxDays: number
   /** Today's evaluation day (Europe/Stockholm). */
@@ -25,8 +25,10 @@ export interface AssignmentDeps {
 
 /**
  * Assignments (förordnanden): time-boxed grants of one attribute to one person. Made and
- * ended in one tenant transaction with their audit event; the person's attributes are then
- * recomputed like after a sync run, which also revokes the live tokens an early end takes away.
+ * ended in one tenant transaction with their audit event and their change in the change
+ * outbox; the person's attributes are then recomputed like after a sync run, which also
+ * revokes the live tokens an early end takes away (by the outbox's drain, should this
+ * process die first).
  */
 export function assignmentService (deps: AssignmentDeps) {
   const now = deps.now ?? Date.now
@@ -60,10 +62,10 @@ export function assignmentService (deps: AssignmentDeps) {
           granted_by: actor
         })
         await tx.audit(assignmentEvent('assignment.created', stored, actor, { valid_from: stored.valid_from, valid_until: stored.valid_until, reason: stored.reason, reference: stored.reference, external: 'external' in input.person }))
-        return stored
+        return { stored, change: await tx.owe(stored.person_id, stored.id) }
       })
-      await deps.recompute(organisation, created.person_id, created.id)
-      return view(created)
+      await deps.propagate(created.change)
+      return view(created.stored)
     },
 
     /** Ends the assignment now: the attribute goes at once (unless a rule or another assignment still grants it) and live tokens carrying it are revoked. */
@@ -74,10 +76,10 @@ export function assignmentService (deps: AssignmentDeps) {
         if (found.ended_at !== null) throw AssignmentEnded(`Assignment ${id} was ended at ${found.ended_at.toISOString()}`)
         const stored = await tx.end(id, new Date(now()), actor, reason)
         await tx.audit(assignmentEvent('assignment.ended', stored, actor, { reason }))
-        return stored
+        return { stored, change: await tx.owe(stored.person_id, stored.id) }
       })
-      await deps.recompute(organisation, ended.person_id, ended.id)
-      return view(ended)
+      await deps.propagate(ended.change)
+      return view(ended.stored)
     },
 
     async get (organisation: string, id: string): Promise<AssignmentView> {

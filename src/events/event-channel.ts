@@ -4,7 +4,8 @@ export type EventListener<E> = (event: E) => Promise<void>
 
 export interface EventChannel<E> {
   subscribe (listener: EventListener<E>): void
-  emit (event: E, log: Pick<Logger, 'error'>): Promise<void>
+  /** Resolves true when every subscriber succeeded (or the event was skipped), false when one failed. */
+  emit (event: E, log: Pick<Logger, 'error'>): Promise<boolean>
 }
 
 export interface EventChannelOptions<E> {
@@ -20,7 +21,7 @@ export interface EventChannelOptions<E> {
  * One kind of event, emitted after the change it reports has committed. Subscribers run
  * in the order they subscribed, each awaited, so the emitter returns only when all have
  * heard. A failing subscriber is logged: it neither undoes the committed change nor stops
- * the subscribers after it.
+ * the subscribers after it; the emitter learns of it, to try again later.
  */
 export function eventChannel<E> (options: EventChannelOptions<E>): EventChannel<E> {
   const listeners: EventListener<E>[] = []
@@ -29,14 +30,17 @@ export function eventChannel<E> (options: EventChannelOptions<E>): EventChannel<
       listeners.push(listener)
     },
     async emit (event, log) {
-      if (options.skip?.(event)) return
+      if (options.skip?.(event)) return true
+      let succeeded = true
       for (const listener of listeners) {
         try {
           await listener(event)
         } catch (err) {
+          succeeded = false
           log.error({ err, ...options.describe(event) }, options.failure)
         }
       }
+      return succeeded
     }
   }
 }

@@ -1,4 +1,5 @@
 import { eventChannel, type EventChannel } from '../events/event-channel.js'
+import type { ChangeCause } from '../outbox/outbox-repository.js'
 
 /** One attribute a person no longer holds (for that unit, when unit-scoped). */
 export interface RevokedAttribute {
@@ -14,7 +15,7 @@ export interface AttributesRevoked {
   /** The mapping version the recompute evaluated. */
   mapping_version: number
   /** `publish`: a full recompute after a new version; `sync`: after a sync run, the people it changed and those the calendar changed; `day`: the day job, those the calendar changed; `assignment`: an assignment made or ended, its person. */
-  cause: { kind: 'publish', version: number } | { kind: 'sync', run_id: string } | { kind: 'day', day: string } | { kind: 'assignment', assignment_id: string } | { kind: 'recompute' }
+  cause: ChangeCause
   revoked: RevokedAttribute[]
 }
 
@@ -23,8 +24,10 @@ export type AttributeEvents = EventChannel<AttributesRevoked>
 /**
  * Revocation events: emitted after the recompute's transaction has committed, one per
  * domain that lost anything, to subscribers in order (the token capability marks the
- * live tokens carrying a revoked attribute in its status list). A failing subscriber is
- * logged and does not undo the recompute, nor stop later subscribers.
+ * live tokens carrying a revoked attribute in its status list). The recompute committed
+ * them to the change outbox, so a failing subscriber (logged; later subscribers still
+ * hear) or a process that dies makes them be emitted again later: subscribers must be
+ * idempotent.
  */
 export function attributeEvents (): AttributeEvents {
   return eventChannel<AttributesRevoked>({

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit-log.js'
 import { DAY_CHANGE_SOURCES, type DayChangeSource } from './day-change-sources.js'
 import { dayRunRepository } from './day-run-repository.js'
 import { addDays, evaluationDay } from './evaluation-day.js'
-import type { MappingService } from './service.js'
+import type { MappingService, RecomputeTarget } from './service.js'
 
 /** Looks for organisations whose day has not run and enqueues ATTRIBUTE_DAY_JOB for each (scheduled, and at start-up). */
 export const ATTRIBUTE_DAY_TICK_JOB = 'attributes.day-tick'
@@ -51,14 +51,14 @@ export function dayRuns (deps: DayRunDeps) {
     /** Runs the organisation's day; undefined when it has run already. */
     async run (organisation: string): Promise<DayRun | undefined> {
       let covered: CoveredDays | undefined
-      const plan = async (trx: Transaction<Database>, day: string): Promise<string[] | undefined> => {
+      const plan = async (trx: Transaction<Database>, day: string): Promise<RecomputeTarget | undefined> => {
         covered = await claimDays(trx, organisation, day, deps.catchUpDays)
         if (!covered) return undefined
         const people = new Set<string>()
         for (const source of sources) for (const id of await source.changed(trx, organisation, covered.since, day)) people.add(id)
-        return [...people]
+        return { organisation, people: [...people], cause: { kind: 'day', day } }
       }
-      const totals = await deps.mappings.recomputePlanned(organisation, (day) => ({ kind: 'day', day }), {
+      const totals = await deps.mappings.recomputePlanned({
         plan,
         done: async (trx, totals) => {
           const { day, days, since } = covered as CoveredDays

@@ -2,6 +2,9 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { withTenant } from '../store/tenant-scope.js'
 import { attributeEvents, type AttributesRevoked } from './attribute-events.js'
+import { changeStages } from './change-stages.js'
+import { outboxRepository, type ChangeCause, type OutboxChange } from '../outbox/outbox-repository.js'
+import { applyRepository } from '../sync/apply-repository.js'
 import { explainAttribute, type AttributeExplanation } from './attribute-explanation.js'
 import { compileVersion, recomputeDomain } from './attribute-recompute.js'
 import type { CatalogSource } from './catalog-source.js'
@@ -59,10 +62,7 @@ export function mappingService (deps: MappingServiceDeps) {
   const events = attributeEvents()
   const today = (): string => evaluationDay(deps.now?.() ?? new Date())
   const onPublished = deps.onPublished ?? recordPublished
-
-  async function emitAll (revocations: AttributesRevoked[]): Promise<void> {
-    for (const r of revocations) await events.emit(r, deps.log)
-  }
+  const changes = changeStages({ db, events, log: deps.log })
 
   async function get (organisation: string, version: number): Promise<MappingVersion> {
     const found = await withTenant(db, organisation, (trx) => mappingVersionRepository(trx).find(organisation, version))
@@ -71,24 +71,48 @@ export function mappingService (deps: MappingServiceDeps) {
   }
 
   /**
-   * A recompute whose people are chosen inside its transaction: `plan` names them for the
-   * evaluation day (undefined: nothing to do, and nothing is recomputed), and `done` sees
-   * the totals before the commit, so what it writes commits with the attributes or not at all.
+   * A recompute whose people are chosen inside its transaction: `plan` names the
+   * organisation, the people and the cause for the evaluation day (undefined: nothing to
+   * do, and nothing is recomputed), and `done` sees the totals before the commit, so what it
+   * writes commits with the attributes or not at all. What the people lost is committed
+   * with them to the change outbox and revoked after the commit.
    */
-  async function planned (organisation: string, causeOn: (day: string) => AttributesRevoked['cause'], steps: RecomputePlan): Promise<MappingPublished['recompute'] | undefined> {
+  async function planned (steps: RecomputePlan): Promise<MappingPublished['recompute'] | undefined> {
     const day = today()
-    const cause = causeOn(day)
-    const revocations = await db.transaction().execute(async (trx) => {
-      const people = await steps.plan(trx, day)
-      if (people === undefined) return undefined
-      const result = await recomputeOrganisation(trx, catalogs, { organisation, people, cause, day })
+    const committed = await db.transaction().execute(async (trx) => {
+      const target = await steps.plan(trx, day)
+      if (target === undefined) return undefined
+      const result = await recomputeOrganisation(trx, catalogs, { ...target, day })
       const totals = { ...result.totals, revoked: result.out.reduce((n, r) => n + r.revoked.length, 0) }
       await steps.done?.(trx, totals)
-      return { out: result.out, totals }
+      return { totals, change: await changes.owe(trx, target, result.out) }
     })
-    if (!revocations) return undefined
-    await emitAll(revocations.out)
-    return revocations.totals
+    if (!committed) return undefined
+    if (committed.change !== undefined) await changes.revoke(committed.change)
+    return committed.totals
+  }
+
+  /**
+   * Recomputes a change of the outbox still at its recompute stage (the given one, or the
+   * oldest due), then revokes what it took away. Undefined when there was none free to
+   * take; throws when the recompute failed, after recording the failure for a retry.
+   */
+  async function recomputeChange (id?: string): Promise<OutboxChange | undefined> {
+    let locked: OutboxChange | undefined
+    try {
+      await planned({
+        plan: async (trx) => {
+          locked = await outboxRepository(trx).lockForRecompute(id)
+          if (!locked) return undefined
+          const people = locked.people ?? (locked.cause.kind === 'sync' ? await applyRepository(trx).changedPeople(locked.cause.run_id) : 'all')
+          return { organisation: locked.organisation, people, cause: locked.cause, change: locked.id }
+        }
+      })
+    } catch (err) {
+      if (locked) await changes.failed(locked, err)
+      throw err
+    }
+    return locked
   }
 
   return {
@@ -120,8 +144,11 @@ export function mappingService (deps: MappingServiceDeps) {
     /** Makes a draft active and recomputes every person's attributes of its domain, in one transaction. */
     async publish (organisation: string, version: number, publishedBy: string | null, actor: AuditActor = { kind: 'system', component: 'behorig' }): Promise<{ version: MappingVersion, published: MappingPublished }> {
       const request = { organisation, version, publishedBy, actor, day: today() }
-      const outcome = await db.transaction().execute((trx) => publishVersion(trx, catalogs, request, onPublished))
-      await emitAll([outcome.revoked])
+      const outcome = await db.transaction().execute(async (trx) => {
+        const published = await publishVersion(trx, catalogs, request, onPublished)
+        return { ...published, change: await changes.owe(trx, { organisation, cause: published.revoked.cause }, [published.revoked]) }
+      })
+      if (outcome.change !== undefined) await changes.revoke(outcome.change)
       return { version: outcome.active, published: outcome.published }
     },
 
@@ -130,10 +157,13 @@ export function mappingService (deps: MappingServiceDeps) {
      * transaction, then emits what they lost. Idempotent: it reads the facts as they are now.
      */
     async recompute (organisation: string, people: readonly string[] | 'all', cause: AttributesRevoked['cause'] = { kind: 'recompute' }): Promise<MappingPublished['recompute']> {
-      return await planned(organisation, () => cause, { plan: async () => people }) as MappingPublished['recompute']
+      return await planned({ plan: async () => ({ organisation, people, cause }) }) as MappingPublished['recompute']
     },
 
     recomputePlanned: planned,
+    recomputeChange,
+    /** Revokes what an outbox change at its revoke stage took away (the given one, or the oldest due); see ChangeStages.revoke. */
+    revokeChange: (id?: string) => changes.revoke(id),
     /**
      * What an assignment of `attributeId` must respect: the attribute as the catalog version
      * of the organisation's active mapping for its domain describes it; `no-mapping` when the
@@ -155,9 +185,12 @@ export function mappingService (deps: MappingServiceDeps) {
 
 export type MappingService = ReturnType<typeof mappingService>
 
+/** What one recompute covers; `change`: the outbox change it works off, if any. */
+export interface RecomputeTarget { organisation: string, people: readonly string[] | 'all', cause: ChangeCause, change?: string }
+
 /** See `recomputePlanned`: both steps run in the recompute's transaction. */
 export interface RecomputePlan {
-  plan (trx: Transaction<Database>, day: string): Promise<readonly string[] | 'all' | undefined>
+  plan (trx: Transaction<Database>, day: string): Promise<RecomputeTarget | undefined>
   done? (trx: Transaction<Database>, totals: MappingPublished['recompute']): Promise<void>
 }
 

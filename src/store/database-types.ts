@@ -238,6 +238,22 @@ export interface AttributeEvaluationDayTable { organisation: string, day: string
 
 export interface AttributeDayRunTable { organisation: string, day: string, run_on: string, completed_at: Generated<Date> }
 
+/** change_outbox (migration 0024): changes whose recompute and revocations are still owed. */
+export interface ChangeOutboxTable {
+  id: Generated<string>
+  organisation: string
+  cause: ColumnType<unknown, string, string>
+  people: ColumnType<unknown, string | null, string | null>
+  stage: 'recompute' | 'revoke'
+  revocations: ColumnType<unknown, string | undefined, string>
+  attempts: Generated<number>
+  last_error: string | null
+  available_at: Generated<Date>
+  claimed_by: string | null
+  claimed_until: Date | null
+  created_at: Generated<Date>
+}
+
 export interface ScimResourceTable {
   organisation: string
   source: string
@@ -362,6 +378,7 @@ export interface Database {
   effective_attributes: EffectiveAttributeTable
   attribute_evaluation_days: AttributeEvaluationDayTable
   attribute_day_runs: AttributeDayRunTable
+  change_outbox: ChangeOutboxTable
   assignments: AssignmentTable
   scim_resources: ScimResourceTable
   signing_keys: SigningKeyTable

@@ -47,6 +47,23 @@ export function applyRepository (db: Db) {
 
     /** One person per employee number; the snapshot's last row for a person wins. Records who changed. */
     async applyPeople ({ organisation, source, runId }: RunScope): Promise<void> {
+      // A substitute made by an assignment before HR knew them (no employee number) whom HR
+      // now lists under their service-id or HSA-id becomes that employee: the same person,
+      // so their assignments, tokens and disclosures stay theirs.
+      await sql`
+        with latest as (
+          select distinct on (s.employee_number) s.employee_number, s.service_id, s.hsa_id
+          from staged_employments s where s.run_id = ${runId}
+          order by s.employee_number, s.row_number desc
+        ), adopted as (
+          update people p set employee_number = l.employee_number, source = ${source}, last_run = ${runId}, updated_at = now()
+          from latest l
+          where p.organisation = ${organisation} and p.employee_number is null and p.source = 'assignments'
+            and ((l.service_id is not null and p.service_id = l.service_id) or (l.hsa_id is not null and p.hsa_id = l.hsa_id))
+            and not exists (select 1 from people q where q.organisation = ${organisation} and q.employee_number = l.employee_number)
+          returning p.id
+        )
+        insert into sync_run_changes (run_id, person_id) select ${runId}, id from adopted on conflict do nothing`.execute(db)
       // An HSA-id names one person (people_by_hsa_id): one this run gives to someone else
       // moved (or another source had it), so the person holding it now lets go first.
       await sql`

@@ -10,14 +10,16 @@ export interface PeopleChanged {
   source: string
   runId: string
   personIds: string[]
+  /** The run's change in the change outbox: what recomputing its people works off. */
+  change: string
 }
 
 export type ChangeEvents = EventChannel<PeopleChanged>
 
 /**
  * Subscribers run after the run's transaction has committed, in order. A failing
- * subscriber is logged and does not undo the run: the change set stays in
- * sync_run_changes, so it can be replayed.
+ * subscriber is logged and does not undo the run: the run committed its change to the
+ * change outbox, so its recompute is still owed and done by the outbox's drain.
  */
 export function changeEvents (): ChangeEvents {
   return eventChannel<PeopleChanged>({ failure: 'a people-changed subscriber failed', describe: (change) => ({ run: change.runId }) })

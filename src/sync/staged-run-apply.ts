@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { sourceRepository } from '../sources/repository.js'
+import { outboxRepository } from '../outbox/outbox-repository.js'
 import { applyRepository, type EmploymentDiff, type RunScope } from './apply-repository.js'
 import type { SourceApplier } from './appliers/index.js'
 import type { StageCounts } from './stage-items.js'
@@ -13,9 +14,11 @@ type Read = Pick<StageCounts, 'read' | 'quarantined'>
 
 /**
  * Diffs a staged run and, unless the safety threshold trips, applies it: one transaction,
- * one run of a source at a time. Undefined when another worker finished the run first.
+ * one run of a source at a time. An applied run commits with its change in the change
+ * outbox (`change`), which its people's recompute works off. Undefined when another worker
+ * finished the run first.
  */
-export async function applyStagedRun (db: Kysely<Database>, recorded: ReturnType<typeof recordedRuns>, run: SyncRun, source: StagedRunSource, read: Read): Promise<SyncRun | undefined> {
+export async function applyStagedRun (db: Kysely<Database>, recorded: ReturnType<typeof recordedRuns>, run: SyncRun, source: StagedRunSource, read: Read): Promise<{ run: SyncRun | undefined, change?: string } | undefined> {
   const scope: RunScope = { organisation: run.organisation, source: run.source, runId: run.id }
   return db.transaction().execute(async (trx) => {
     const current = await claimRun(trx, scope)
@@ -24,20 +27,28 @@ export async function applyStagedRun (db: Kysely<Database>, recorded: ReturnType
     const diff = await countChanges(trx, source.applier, scope, full)
     const counts = { ...read, created: diff.created, updated: diff.updated, ended: diff.ended, unchanged: diff.unchanged }
     if (!current.decided_by && tripsSafety(diff, source.maxEndPercent, full)) {
-      return recorded.finish(trx, run.id, ['running'], 'awaiting-approval', {
-        error: null,
-        counts: { ...counts, active_before: diff.active_before, max_end_percent: source.maxEndPercent }
-      })
+      return {
+        run: await recorded.finish(trx, run.id, ['running'], 'awaiting-approval', {
+          error: null,
+          counts: { ...counts, active_before: diff.active_before, max_end_percent: source.maxEndPercent }
+        })
+      }
     }
     await keepSourceState(trx, current)
     const applied = await source.applier.apply({ trx, scope, full, diff })
-    return recorded.finish(trx, run.id, ['running'], 'succeeded', {
+    const finished = await recorded.finish(trx, run.id, ['running'], 'succeeded', {
       counts: { ...counts, ...applied.counts },
       ...(applied.unmatched ? { unmatched: applied.unmatched } : {}),
       error: null,
       finished: true
     })
+    return { run: finished, change: await recordRunChange(trx, run) }
   })
+}
+
+/** The applied run's change set as a change owed to its people (and, even when it changed no one, to those the calendar moved). */
+export async function recordRunChange (trx: Transaction<Database>, run: Pick<SyncRun, 'id' | 'organisation'>): Promise<string> {
+  return outboxRepository(trx).add({ organisation: run.organisation, cause: { kind: 'sync', run_id: run.id }, stage: 'recompute' })
 }
 
 /** Waits for the source's other runs, then reads the run as it now is. */

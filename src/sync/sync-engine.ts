@@ -80,9 +80,9 @@ export function syncEngine (deps: SyncEngineDeps) {
    * announced too: a unit it moved changes what subtree rules grant, and a new day since
    * the last run starts and ends employments that no record change reports.
    */
-  async function announce (run: SyncRun): Promise<void> {
+  async function announce (run: SyncRun, change: string): Promise<void> {
     const personIds = await applyRepository(deps.db).changedPeople(run.id)
-    await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds }, deps.log)
+    await events.emit({ organisation: run.organisation, source: run.source, runId: run.id, personIds, change }, deps.log)
   }
 
   return {
@@ -122,9 +122,9 @@ export function syncEngine (deps: SyncEngineDeps) {
 
     /** A push (SCIM): see push-run.ts. Subscribers hear of it after it committed. */
     async push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>, actor: AuditActor = defaultStarter('push')): Promise<{ result: T, run: SyncRun }> {
-      const outcome = await pushRun({ db: deps.db, box: deps.box, applier: PUSH_APPLIER }, organisation, source, write, actor)
-      await announce(outcome.run)
-      return outcome
+      const { result, run, change } = await pushRun({ db: deps.db, box: deps.box, applier: PUSH_APPLIER }, organisation, source, write, actor)
+      await announce(run, change)
+      return { result, run }
     },
 
     /** The job handler. Idempotent: a run already finished is left alone. */
@@ -137,9 +137,9 @@ export function syncEngine (deps: SyncEngineDeps) {
         const found = await deps.sourceOf(run.organisation, run.source)
         if (!found) throw SourceCannotPull('The source was deleted')
         const staged = run.staged ? { run: started, read: uploaded(run) } : await pull(started, found.connector)
-        const result = await applyStagedRun(deps.db, recorded, staged.run, { applier: APPLIERS[found.kind], maxEndPercent: found.maxEndPercent }, staged.read)
-        if (result?.state === 'succeeded') {
-          await announce(result)
+        const applied = await applyStagedRun(deps.db, recorded, staged.run, { applier: APPLIERS[found.kind], maxEndPercent: found.maxEndPercent }, staged.read)
+        if (applied?.run?.state === 'succeeded' && applied.change !== undefined) {
+          await announce(applied.run, applied.change)
           await staging.clear(run.id)
         }
       } catch (err) {

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { adminHeaders } from '../helpers/app.js'
 import { NOW, personByNumber } from '../mapping/helpers/mapping-app.js'
-import { seededOrganisation, tokenTestApp } from '../tokens/helpers/token-app.js'
+import { importAndWait } from '../helpers/sync.js'
+import { JOBS, seededOrganisation, snapshotWithPin, tokenTestApp } from '../tokens/helpers/token-app.js'
 import { substitute } from './helpers/assignment-flow.js'
 
 const test = await tokenTestApp({ now: () => NOW })
@@ -113,4 +114,27 @@ t.test('two assignments at once to the same new substitute make one person: the 
   for (const refused of results.filter((r) => r.statusCode === 422)) t.match(refused.json().errors, [{ pointer: '/person/external/service_id' }])
   const people = await test.store.db.selectFrom('people').select('id').where('organisation', '=', org).where('service_id', '=', 'ts-race').execute()
   t.equal(people.length, 1)
+})
+
+t.test('when HR later lists a substitute under their service-id or HSA-id, they become that employee: one person, assignments kept', async (t) => {
+  const byServiceId = await post(substitute('ts-adopted'))
+  t.equal(byServiceId.statusCode, 201, byServiceId.body)
+  const hsaId = 'SE2120001124-VIK02'
+  const byHsaId = await post({ ...substitute('unused'), person: { external: { given_name: 'Hanna', family_name: 'Hsa', hsa_id: hsaId } } })
+  t.equal(byHsaId.statusCode, 201, byHsaId.body)
+  const doc = JSON.parse(snapshotWithPin([...JOBS, { employee_number: '2001', unit_id: 'soc-eb-norr' }, { employee_number: '2002', unit_id: 'soc-eb-syd' }])) as { employments: Array<Record<string, unknown>> }
+  for (const e of doc.employments) {
+    if (e['employee_number'] === '2001') e['service_id'] = 'ts-adopted'
+    if (e['employee_number'] === '2002') e['hsa_id'] = hsaId
+  }
+  const run = await importAndWait(app, org, JSON.stringify(doc), 'application/json')
+  t.equal(run.state, 'succeeded', JSON.stringify(run.error))
+  for (const [number, assignment] of [['2001', byServiceId], ['2002', byHsaId]] as const) {
+    const person = await personByNumber(app, org, number) as unknown as { id: string, source: string, employments: unknown[], attributes: Array<{ provenance: Array<Record<string, unknown>> }> }
+    t.equal(person.id, assignment.json().person_id, `${number} is the substitute's person`)
+    t.equal(person.employments.length, 1, 'now with the employment')
+    t.ok(person.attributes.some((a) => a.provenance.some((p) => p['assignment'] === assignment.json().id)), 'and still holding what the assignment grants')
+  }
+  const people = await test.store.db.selectFrom('people').select('employee_number').where('organisation', '=', org).where((eb) => eb.or([eb('service_id', '=', 'ts-adopted'), eb('hsa_id', '=', hsaId)])).execute()
+  t.same(people.map((p) => p.employee_number).sort(), ['2001', '2002'], 'no second person')
 })

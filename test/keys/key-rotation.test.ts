@@ -142,7 +142,7 @@ t.test('federation keys rotate by the same rules apart from token keys, and a re
   t.equal(federationKids.length, 2)
 
   clock.now += 30 * DAY + 1000
-  const handlers = jobHandlers({ engine: {} as never, keys: tokenKeys, federationKeys, auditCheckpoint: async () => undefined, dayRuns: {} as never })
+  const handlers = jobHandlers({ engine: {} as never, keys: tokenKeys, federationKeys, auditCheckpoint: async () => undefined, dayRuns: {} as never, changes: {} as never })
   await handlers[KEY_ROTATION_JOB]?.({}, {} as never)
   t.equal((await federationKeys.currentSigner()).kid, federation.next.kid, 'the rotation job rotated the federation key')
   t.equal((await tokenKeys.currentSigner()).kid, token.next.kid, 'and the token key, each by its own state')

@@ -54,6 +54,8 @@ async function populatedOrganisation (name: string, prefix: string, jobs: Job[],
   const today = evaluationDay(new Date())
   const assignment = await app.inject({ method: 'POST', url: `/v1/organisations/${org}/assignments`, headers: adminHeaders, payload: { person: { type: 'employee-number', value: jobs[1]?.employee_number }, attribute: ATTRIBUTE, unit: 'soc-eb-syd', valid_from: today, valid_until: today, reason: `${name} vikariat` } })
   if (assignment.statusCode !== 201) throw new Error(assignment.body)
+  // A change still owed (propagated changes leave no row): one whose retry is far off.
+  await store.db.insertInto('change_outbox').values({ organisation: org, cause: JSON.stringify({ kind: 'recompute' }), people: JSON.stringify(people.map((p) => p.id)), stage: 'recompute', available_at: new Date('2100-01-01') }).execute()
   return {
     org,
     name,
