@@ -97,6 +97,11 @@ function compareStatus (before: CatalogAttribute, after: CatalogAttribute, resul
   } else if (before.replaced_by !== after.replaced_by) {
     change('replaced_by', 'minor', `Attribute ${after.id} is now replaced by ${shown(after.replaced_by)} instead of ${shown(before.replaced_by)}.`)
   }
+  // The retirement day is part of the deprecation too: setting, moving or dropping it is minor.
+  if (before.retires_on !== after.retires_on) {
+    const what = after.retires_on === undefined ? `no longer retires (it was to on ${shown(before.retires_on)})` : before.retires_on === undefined ? `retires on ${after.retires_on}` : `retires on ${after.retires_on} instead of ${before.retires_on}`
+    change('retires_on', 'minor', `Attribute ${after.id} ${what}.`)
+  }
   // The note is about the deprecation, like the replacement: adding, rewording or dropping it is minor.
   if (canonicalJson(before.deprecation_note ?? null) !== canonicalJson(after.deprecation_note ?? null)) {
     const what = after.deprecation_note === undefined ? 'no deprecation note any more' : before.deprecation_note === undefined ? 'a deprecation note' : 'a reworded deprecation note'

@@ -89,9 +89,12 @@ function replacementsPointAtActiveAttributes (doc: CatalogDocument, report: Repo
   })
 }
 
-/** A deprecation note explains a deprecation without a replacement: not an active attribute, not beside replaced_by. */
+/** A deprecation note explains a deprecation without a replacement: not an active attribute, not beside replaced_by. A retirement day is only for a deprecated attribute. */
 function deprecationNotesOnlyWhenDeprecated (doc: CatalogDocument, report: Report): void {
   doc.attributes.forEach((attribute, i) => {
+    if (attribute.retires_on !== undefined && attribute.status === 'active') {
+      report(`/attributes/${i}/retires_on`, 'retires-on-active', `Attribute ${attribute.id} is active but has a retires_on; deprecate it first (with replaced_by or a deprecation_note), then give the day it retires.`)
+    }
     if (attribute.deprecation_note === undefined) return
     if (attribute.status === 'active') {
       report(`/attributes/${i}/deprecation_note`, 'deprecation-note-on-active', `Attribute ${attribute.id} is active but has a deprecation_note; only a deprecated attribute explains why it has no replacement.`)

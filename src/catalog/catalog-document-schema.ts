@@ -74,6 +74,7 @@ export const CatalogAttributeSchema = Type.Object({
   status: Type.Enum(ATTRIBUTE_STATUSES, { description: '`active`, or `deprecated`: still valid in this version and still granted, but on its way out; `replaced_by` names the successor, or `deprecation_note` says why there is none.' }),
   replaced_by: Type.Optional(Type.String({ pattern: ATTRIBUTE_ID_PATTERN, description: 'Only when `status` is `deprecated`: the id of the active attribute that takes over, either in this version of the same domain or in another domain (active in some version of it). A deprecated attribute has either `replaced_by` or `deprecation_note`, never both.' })),
   deprecation_note: Type.Optional(text('Only when `status` is `deprecated` and no attribute takes over: why the attribute is deprecated, what holders and consumers do instead, and when it leaves the catalog')),
+  retires_on: Type.Optional(Type.String({ format: 'date', description: 'Only when `status` is `deprecated`: the day the attribute retires, YYYY-MM-DD (a Swedish calendar day). Holders keep it up to and including the day before; from this day on it is neither granted nor released, for every organisation whose active mapping uses this catalog version, without a new publish: the day job recomputes their people and revokes live tokens that carry it.' })),
   external: Type.Optional(ExternalMappingSchema)
 }, {
   additionalProperties: false,

@@ -21,7 +21,7 @@ export interface CatalogEntry extends LoadedCatalogFile {
 export const CATALOG_RULES = [
   'yaml-syntax', 'file-layout', 'schema', 'id-format', 'replaced-by-required',
   'path-mismatch', 'duplicate-id', 'id-domain', 'duplicate-code', 'unknown-area', 'unknown-function',
-  'dangling-replaced-by', 'replaced-by-on-active', 'replacement-and-note', 'deprecation-note-on-active',
+  'dangling-replaced-by', 'replaced-by-on-active', 'replacement-and-note', 'deprecation-note-on-active', 'retires-on-active',
   'entitlement-mismatch', 'duplicate-entitlement',
   'version-order', 'id-reused', 'semver-bump', 'entitlement-reused', 'published-changed'
 ] as const

@@ -3,7 +3,7 @@ import type { Database } from '../store/database-types.js'
 import { assignmentGrantRepository } from './assignment-grant-repository.js'
 import { withAssignments, type AssignedGrant } from './assignment-grants.js'
 import type { CatalogSource } from './catalog-source.js'
-import { compileVersion } from './attribute-recompute.js'
+import { compileVersion, withRetirements } from './attribute-recompute.js'
 import { explainGrant, type Explanation } from './mapping-explain.js'
 import type { EmploymentFact, GrantProvenance, GroupFact } from './mapping-types.js'
 import { mappingVersionRepository } from './mapping-version-repository.js'
@@ -37,9 +37,9 @@ export async function explainAttribute (trx: Transaction<Database>, catalogs: Ca
       records: { employments: [], groups: [] }
     }
   }
-  const { compiled, units } = await compileVersion(trx, catalogs, active)
+  const { compiled, units, catalog } = await compileVersion(trx, catalogs, active)
   const assigned = await assignmentGrantRepository(trx).live(organisation, [personId], day, { attribute_id: attributeId })
-  const explanation = withAssignmentText(explainGrant({ attribute_id: attributeId, facts: person, mapping: compiled, units, day }), assigned, day)
+  const explanation = withRetirementText(withAssignmentText(explainGrant({ attribute_id: attributeId, facts: person, mapping: compiled, units, day }), assigned, day), catalog.attribute(attributeId)?.retires_on, day)
   const rules = explanation.data.flatMap((p) => 'rule_id' in p ? [p] : [])
   const employmentIds = new Set(rules.flatMap((p) => p.employment_ids))
   const groupDns = new Set(rules.flatMap((p) => p.group_dns))
@@ -53,6 +53,17 @@ export async function explainAttribute (trx: Transaction<Database>, catalogs: Ca
       groups: person.groups.filter((g) => groupDns.has(g.dn))
     }
   }
+}
+
+/** The catalog version retires the attribute: from that day on no one holds it, and until then grants end the day before. */
+function withRetirementText (explanation: Explanation<GrantProvenance>, retiresOn: string | undefined, day: string): Explanation<GrantProvenance> {
+  if (retiresOn === undefined) return explanation
+  const grants = withRetirements(explanation.grants, { attribute: () => ({ status: 'deprecated', scope: 'organisation', retires_on: retiresOn }) }, day)
+  if (retiresOn <= day) {
+    const { nearest: _nearest, ...rest } = explanation
+    return { ...rest, holds: false, grants: [], data: [], text: `Not granted: the catalog version the mapping uses retired the attribute on ${retiresOn}.` }
+  }
+  return { ...explanation, grants, text: `${explanation.text} The catalog retires the attribute on ${retiresOn}: it is held until the day before.` }
 }
 
 /** The rules' explanation with the person's live assignments of the attribute merged in, as the recompute merges them. */

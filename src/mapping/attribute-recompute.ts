@@ -7,7 +7,8 @@ import { withAssignments, type AssignedGrant } from './assignment-grants.js'
 import type { CatalogSource } from './catalog-source.js'
 import { effectiveAttributeRepository, type PersonGrants, type StoredAttribute } from './effective-attribute-repository.js'
 import { compileMapping, type CompiledMapping } from './mapping-compiler.js'
-import type { EffectiveGrant } from './mapping-types.js'
+import type { CatalogView, EffectiveGrant } from './mapping-types.js'
+import { addDays } from './evaluation-day.js'
 import type { MappingVersion } from './mapping-version-repository.js'
 import { personFactsRepository } from './person-facts-repository.js'
 import { buildUnitTree, type UnitTree } from './unit-tree.js'
@@ -17,7 +18,7 @@ type Db = Kysely<Database> | Transaction<Database>
 /** People read, evaluated and written per batch: bounds memory however large the organisation. */
 export const RECOMPUTE_BATCH = 2000
 
-export interface CompiledVersion { version: MappingVersion, compiled: CompiledMapping, units: UnitTree }
+export interface CompiledVersion { version: MappingVersion, compiled: CompiledMapping, units: UnitTree, catalog: CatalogView }
 
 /** Compiles a stored version against the organisation's current units and its catalog version, read through `trx`. */
 export async function compileVersion (trx: Transaction<Database>, catalogs: CatalogSource, version: MappingVersion, units?: UnitTree): Promise<CompiledVersion> {
@@ -25,7 +26,7 @@ export async function compileVersion (trx: Transaction<Database>, catalogs: Cata
   // Published catalog versions are never removed, so this only fails on a corrupt store.
   if (!catalog) throw new Error(`catalog ${version.domain} ${version.catalog_version} of mapping version ${version.version} is not published`)
   const tree = units ?? buildUnitTree(await personFactsRepository(trx).units(version.organisation))
-  return { version, compiled: compileMapping(version.document, { mapping_version: version.version, catalog, units: tree }), units: tree }
+  return { version, compiled: compileMapping(version.document, { mapping_version: version.version, catalog, units: tree }), units: tree, catalog }
 }
 
 export interface RecomputeResult { people: number, grants: number, written: number, revoked: RevokedAttribute[] }
@@ -65,7 +66,7 @@ export async function recomputeDomain (trx: Transaction<Database>, target: Compi
     const assigned = groupByPerson(await assignmentGrantRepository(trx).live(organisation, people, day, { domain, page: range }))
     const changed: PersonGrants[] = []
     for (const person of await facts.facts(organisation, people, range)) {
-      const grants = withAssignments(target.compiled.evaluatePerson(person, day), assigned.get(person.person_id) ?? [])
+      const grants = withRetirements(withAssignments(target.compiled.evaluatePerson(person, day), assigned.get(person.person_id) ?? []), target.catalog, day)
       result.grants += grants.length
       const held = before.get(person.person_id) ?? []
       if (sameGrants(held, grants, version)) continue
@@ -80,6 +81,25 @@ export async function recomputeDomain (trx: Transaction<Database>, target: Compi
     result.written += changed.length
   }
   return result
+}
+
+/**
+ * Grants of attributes the catalog version retires: none from the retirement day on, and
+ * up to the day before until then, so issuance stops on the day even before a recompute.
+ */
+export function withRetirements (grants: EffectiveGrant[], catalog: CatalogView, day: string): EffectiveGrant[] {
+  const out: EffectiveGrant[] = []
+  for (const g of grants) {
+    const retires = catalog.attribute(g.attribute_id)?.retires_on
+    if (retires === undefined) {
+      out.push(g)
+      continue
+    }
+    if (retires <= day || g.valid_from >= retires) continue
+    const last = addDays(retires, -1)
+    out.push(g.valid_until !== null && g.valid_until <= last ? g : { ...g, valid_until: last })
+  }
+  return out
 }
 
 function groupByPerson<T extends StoredAttribute | AssignedGrant> (rows: T[]): Map<string, T[]> {

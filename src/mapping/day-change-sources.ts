@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import { personFactsRepository } from './person-facts-repository.js'
 import { assignmentGrantRepository } from './assignment-grant-repository.js'
+import { effectiveAttributeRepository } from './effective-attribute-repository.js'
 
 /**
  * Something dated that grants attributes: which of the organisation's people it may give
@@ -26,8 +27,14 @@ export const assignmentDays: DayChangeSource = {
 }
 
 /**
- * The sources the day job reads. Catalog attributes carry no dates: a deprecated one is
- * still granted, and one leaves only with a new catalog version, which takes a mapping
- * publish, and a publish recomputes everyone; so the catalog needs no source here.
+ * Stored attributes whose last day passed, whatever ended them: above all a catalog
+ * version's retirement day (`retires_on`), which the recompute writes as the day before it
+ * into `valid_until`; also any grant the sources above do not date.
  */
-export const DAY_CHANGE_SOURCES: readonly DayChangeSource[] = [employmentDays, assignmentDays]
+export const attributeDays: DayChangeSource = {
+  name: 'attributes',
+  changed: (trx, organisation, since, day) => effectiveAttributeRepository(trx).endedBetween(organisation, since, day)
+}
+
+/** The sources the day job reads. */
+export const DAY_CHANGE_SOURCES: readonly DayChangeSource[] = [employmentDays, assignmentDays, attributeDays]

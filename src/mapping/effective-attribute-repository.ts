@@ -20,6 +20,13 @@ export interface PersonGrants { person_id: string, grants: readonly EffectiveGra
 /** Materialised effective attributes. Writes run in the caller's transaction. */
 export function effectiveAttributeRepository (db: Db) {
   return {
+    /** People holding an attribute whose last day (valid_until) lies in [since, today): it is over by today. */
+    async endedBetween (organisation: string, since: string, today: string): Promise<string[]> {
+      const rows = await db.selectFrom('effective_attributes').select('person_id').distinct()
+        .where('organisation', '=', organisation).where('valid_until', '>=', since).where('valid_until', '<', today).execute()
+      return rows.map((r) => r.person_id)
+    },
+
     async forPeople (organisation: string, ids: readonly string[], domain?: string, page: PersonPage = {}): Promise<StoredAttribute[]> {
       if (ids.length === 0) return []
       let q = db.selectFrom('effective_attributes').selectAll().where('organisation', '=', organisation).where((eb) => personFilter(eb, ids, page))

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../store/database-types.js'
 import type { CatalogSource } from './catalog-source.js'
-import { compileVersion, personPages } from './attribute-recompute.js'
+import { compileVersion, personPages, withRetirements } from './attribute-recompute.js'
 import { PreviewAccumulator, type MappingPreview } from './mapping-diff.js'
 import type { MappingVersion } from './mapping-version-repository.js'
 import { mappingVersionRepository } from './mapping-version-repository.js'
@@ -31,7 +31,7 @@ export async function previewImpact (trx: Transaction<Database>, catalogs: Catal
   const facts = personFactsRepository(trx)
   for await (const page of personPages(trx, version.organisation, 'all')) {
     for (const person of await facts.facts(version.organisation, page, { contiguous: true })) {
-      accumulator.add(person.person_id, current ? current.compiled.evaluatePerson(person, day) : [], candidate.compiled.evaluatePerson(person, day))
+      accumulator.add(person.person_id, current ? withRetirements(current.compiled.evaluatePerson(person, day), current.catalog, day) : [], withRetirements(candidate.compiled.evaluatePerson(person, day), candidate.catalog, day))
     }
   }
   const preview = accumulator.result()

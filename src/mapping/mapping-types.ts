@@ -120,6 +120,8 @@ export interface CatalogAttributeInfo {
   status: 'active' | 'deprecated'
   replaced_by?: string
   scope: AttributeScope
+  /** A deprecated attribute's retirement day: from it on, nobody holds it. */
+  retires_on?: string
 }
 
 /** One catalog version, as far as mappings need it. */

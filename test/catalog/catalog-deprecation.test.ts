@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { CatalogDocument } from '../../src/catalog/catalog-types.js'
 import { validateCatalogDocument, validateCatalogs } from '../../src/catalog/catalog-validator.js'
+import { diffCatalogs } from '../../src/catalog/catalog-diff.js'
 import { asFile, attribute, nextVersion, position, realCatalog } from './helpers/catalog-test-data.js'
 
 // The rules for deprecating (replaced_by in another domain, deprecation_note) and for
@@ -108,4 +109,21 @@ t.test('an entitlement URI names one attribute id across all domains and version
   t.same(rules(skolaHttps, stHttps), ['entitlement-reused socialtjanst/1.0.0.yaml /attributes/0/external/entitlement'], 'reported on the later file')
   // The same attribute keeping its URI across versions is what should happen.
   t.same(rules(v1, v11, representation), [])
+})
+
+t.test('a retirement day is for a deprecated attribute; setting or moving it is a minor step the diff names', async (t) => {
+  const file = '/catalogs/socialtjanst/1.1.0.yaml'
+  const onActive = structuredClone(v11)
+  attribute(onActive, 'socialtjanst.eb.handlaggare').retires_on = '2027-01-01'
+  t.same(validateCatalogDocument({ file, document: onActive }), [{ file, pointer: '/attributes/0/retires_on', rule: 'retires-on-active', message: 'Attribute socialtjanst.eb.handlaggare is active but has a retires_on; deprecate it first (with replaced_by or a deprecation_note), then give the day it retires.' }])
+  const notADay = structuredClone(v11)
+  attribute(notADay, OMBUD).retires_on = '1 januari 2027'
+  t.same(validateCatalogDocument({ file, document: notADay }).map((v) => [v.rule, v.pointer]), [['schema', `${at(v11, OMBUD)}/retires_on`]])
+
+  const retiring = nextVersion(v11, '1.2.0', (d) => { attribute(d, OMBUD).retires_on = '2027-01-01' })
+  t.same(rules(representation, v1, v11, retiring), [])
+  t.same(rules(representation, v1, v11, nextVersion(v11, '1.1.1', (d) => { attribute(d, OMBUD).retires_on = '2027-01-01' })), [`semver-bump socialtjanst/1.1.1.yaml ${at(v11, OMBUD)}`], 'not a patch')
+  t.match(diffCatalogs(v11, retiring), { required_bump: 'minor', changed: [{ id: OMBUD, fields: ['retires_on'] }], changes: [{ bump: 'minor', subject: OMBUD, message: `Attribute ${OMBUD} retires on 2027-01-01.` }] })
+  const moved = nextVersion(retiring, '1.3.0', (d) => { attribute(d, OMBUD).retires_on = '2027-03-01' })
+  t.match(diffCatalogs(retiring, moved).changes, [{ message: `Attribute ${OMBUD} retires on 2027-03-01 instead of 2027-01-01.` }])
 })

@@ -33,3 +33,7 @@ create index change_outbox_due on change_outbox (available_at, id);
 select behorig_isolate_by_organisation('change_outbox');
 -- Assignments commit their change in the organisation's tenant scope.
 grant usage on sequence change_outbox_id_seq to behorig_tenant;
+
+-- The day job asks which stored attributes' last day passed (a catalog retirement among
+-- them): src/mapping/day-change-sources.ts.
+create index effective_attributes_by_valid_until on effective_attributes (organisation, valid_until) where valid_until is not null;
