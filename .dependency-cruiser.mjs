@@ -28,7 +28,7 @@ const LAYERS = [
 ]
 
 // The composition root: builds the services and the app, serves, works, seeds, runs commands.
-const COMPOSITION = '^src/(?:(?:app|server|worker|services|token-services|composition|job-handlers)[.]ts$|demo/|cli/)'
+const COMPOSITION = '^src/(?:(?:app|server|worker|cluster|services|token-services|composition|job-handlers)[.]ts$|demo/|cli/)'
 
 const pathOf = (layer) => layer.map((name) => name === 'composition' ? COMPOSITION : `^src/${name}/`).join('|')
 

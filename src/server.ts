@@ -1,10 +1,20 @@
+import cluster from 'node:cluster'
 import closeWithGrace from 'close-with-grace'
+import pino from 'pino'
 import { buildApp } from './app.js'
+import { LISTENING_MESSAGE, superviseProcesses } from './cluster.js'
 import { ConfigError, loadConfig } from './config/load-config.js'
 
-/** Listens, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and closes pools. */
+/**
+ * Listens, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and closes
+ * pools. With BEHORIG_PROCESSES > 1 this process supervises that many that do (cluster.ts).
+ */
 async function main (): Promise<void> {
   const config = loadConfig()
+  if (config.processes > 1 && cluster.isPrimary) {
+    await superviseProcesses(config.processes, pino({ level: config.logLevel }))
+    return
+  }
   const app = await buildApp(config, {
     onAdminTokenGenerated: (token) => {
       // Deliberately not through the logger: logs are shipped elsewhere, this is shown once.
@@ -17,6 +27,7 @@ async function main (): Promise<void> {
     await app.close()
   })
   await app.listen({ port: config.port, host: config.host })
+  if (cluster.isWorker) process.send?.(LISTENING_MESSAGE)
 }
 
 main().catch((err: unknown) => {

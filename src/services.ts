@@ -17,6 +17,7 @@ import { mappingService, type MappingService, type MappingServiceDeps } from './
 import { storedCatalogSource } from './mapping/catalog-source.js'
 import { dayRuns as dayRunService, type DayRuns } from './mapping/day-run.js'
 import { changePropagation, type ChangePropagation } from './mapping/change-propagation.js'
+import { KEY_ROTATION_CHANNEL } from './keys/repository.js'
 import { auditRepository } from './audit-trail/repository.js'
 import { auditService, type AuditService } from './audit-trail/service.js'
 import { writeCheckpoint } from './audit-trail/audit-checkpoint.js'
@@ -123,6 +124,12 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     ...(overrides.now ? { evaluationClock: overrides.now } : {}),
     ...(overrides.federationClock ? { federationClock: overrides.federationClock } : {})
   })
+  // A rotation in another process (or by an admin through it) drops this process's cached
+  // signers at once, so no process signs with a key that has just been retired.
+  const stopListening = await store.listen(KEY_ROTATION_CHANNEL, () => {
+    tokenServices.keys.forget()
+    tokenServices.federationKeys.forget()
+  })
   // Awaited by the recompute that emitted it: a lost attribute's live tokens are marked
   // invalid before the recompute (and so the sync run or publish) returns.
   mappings.events.subscribe(async (event) => { await tokenServices.attributeTokens.revoke(event) })
@@ -154,6 +161,7 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint, dayRuns, changes })),
     async close () {
       changes.close()
+      await stopListening()
       await queue.close()
       await tokenServices.close()
       if (!overrides.store) await store.close()

@@ -13,6 +13,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_CATALOG_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Folder of catalog files (<domain>/<version>.yaml). Defaults to the attribute-catalog/ folder shipped with the service.' })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL; unset means the embedded PGlite store.' })),
   BEHORIG_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10, description: 'Maximum PostgreSQL connections per process.' }),
+  BEHORIG_PROCESSES: Type.String({ pattern: '^(auto|[1-9][0-9]?)$', default: '1', description: 'How many API processes serve the port (node:cluster; one supervisor restarts any that dies): a number, or `auto` for one per core. More than one needs DATABASE_URL and REDIS_URL, which the processes share (the embedded store serves one process; rate limits and the replay guard must be shared); `auto` without them is 1.' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
   BEHORIG_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Platform admin bearer token (at least 32 characters). Unset: one is generated on first start, printed once, and only its hash is stored.' })),
   BEHORIG_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32-byte key, base64url without padding, that encrypts private keys and secrets at rest. Unset: generated into BEHORIG_DATA_DIR with a warning.' })),
@@ -64,6 +65,8 @@ export interface Config {
   catalogDir: string | undefined
   store: { url: string | undefined, embeddedDir: string, poolSize: number }
   redisUrl: string | undefined
+  /** BEHORIG_PROCESSES, resolved: how many API processes serve the port. */
+  processes: number
   adminToken: string | undefined
   keyEncryptionKey: string | undefined
   bodyLimit: number

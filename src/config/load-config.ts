@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { EnvSchema, type Config, type Env } from './config-schema.js'
@@ -49,12 +50,23 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new ConfigError([`BEHORIG_ALLOW_PRIVATE_FETCH: ${(error as Error).message}`])
   }
+  const processes = processCount(valid)
+  if (typeof processes === 'string') throw new ConfigError([processes])
   const federation = federationSettings(valid)
   if (federation.problems.length > 0) throw new ConfigError(federation.problems)
-  return toConfig(valid, federation.settings)
+  return toConfig(valid, federation.settings, processes)
 }
 
-function toConfig (env: Env, federation: Config['federation']): Config {
+/** BEHORIG_PROCESSES as a number, or the reason it cannot be. */
+function processCount (env: Env): number | string {
+  const shared = env.DATABASE_URL !== undefined && env.REDIS_URL !== undefined
+  if (env.BEHORIG_PROCESSES === 'auto') return shared ? availableParallelism() : 1
+  const n = Number(env.BEHORIG_PROCESSES)
+  if (n > 1 && !shared) return `BEHORIG_PROCESSES ${n} needs DATABASE_URL and REDIS_URL: the processes share the store, rate limits and the replay guard (the embedded store serves one process).`
+  return n
+}
+
+function toConfig (env: Env, federation: Config['federation'], processes: number): Config {
   const issuer = (env.BEHORIG_ISSUER ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '')
   return {
     port: env.PORT,
@@ -68,6 +80,7 @@ function toConfig (env: Env, federation: Config['federation']): Config {
       poolSize: env.BEHORIG_DB_POOL_SIZE
     },
     redisUrl: env.REDIS_URL,
+    processes,
     adminToken: env.BEHORIG_ADMIN_TOKEN,
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,

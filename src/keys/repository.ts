@@ -34,6 +34,8 @@ export interface KeyRepository {
   retire (kid: string, at: Date, publishUntil: Date): Promise<void>
   /** Deletes retired keys whose tokens have all expired; returns their kids. */
   deleteExpired (now: Date): Promise<string[]>
+  /** Tells every process sharing the store, once the rotation commits, to drop its cached signer (KEY_ROTATION_CHANNEL). */
+  announceRotation (): Promise<void>
   /**
    * Runs `fn` in one transaction holding the rotation lock, so processes rotate one at a
    * time; `fn` also gets the transaction, to record the rotation in the audit log with it.
@@ -42,6 +44,9 @@ export interface KeyRepository {
 }
 
 /** The keys of one purpose: the two sets never see each other's keys, and rotate each on its own. */
+/** The NOTIFY channel a committed rotation is announced on (payload: the key purpose). */
+export const KEY_ROTATION_CHANNEL = 'behorig_signing_keys'
+
 export function keyRepository (db: Kysely<Database>, purpose: KeyPurpose = 'token'): KeyRepository {
   const select = () => db.selectFrom('signing_keys').selectAll().where('purpose', '=', purpose)
   const keyed = (kid: string) => db.updateTable('signing_keys').where('kid', '=', kid).where('purpose', '=', purpose)
@@ -82,6 +87,9 @@ export function keyRepository (db: Kysely<Database>, purpose: KeyPurpose = 'toke
     async deleteExpired (now) {
       const rows = await db.deleteFrom('signing_keys').where('purpose', '=', purpose).where('state', '=', 'retired').where('publish_until', '<=', now).returning('kid').execute()
       return rows.map((r) => r.kid)
+    },
+    async announceRotation () {
+      await sql`select pg_notify(${KEY_ROTATION_CHANNEL}, ${purpose})`.execute(db)
     },
     async withRotationLock (fn) {
       return db.transaction().execute(async (trx) => {

@@ -60,6 +60,8 @@ export interface KeyService {
   rotate (options?: { force?: boolean, actor?: AuditActor }): Promise<RotationResult>
   /** Cache-Control max-age for JWKS: well below the pre-publication period, so every cache sees a next key before it signs. */
   readonly jwksMaxAgeSeconds: number
+  /** Drops the cached signer: another process rotated (the store's KEY_ROTATION_CHANNEL said so), so the next signature reads the active key anew. */
+  forget (): void
 }
 
 export interface KeyServiceDeps {
@@ -132,6 +134,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
         await keys.insert(next)
         moves.push({ kid: next.kid, from: null, to: 'next' })
       }
+      if (rotated) await keys.announceRotation()
       if (moves.length > 0) {
         const details = { rotated, forced: options.force === true, keys: moves, ...(deps.purpose === 'federation' ? { purpose: deps.purpose } : {}) }
         await appendAudit(trx, [{ organisation: null, action: 'key.rotated', actor: options.actor ?? KEY_ROTATION_ACTOR, details }])
@@ -175,6 +178,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
   return {
     signer: { async sign (header, payload) { return (await currentSigner()).signInPool(header, payload) } },
     currentSigner,
+    forget () { cached = undefined },
     async jwks () {
       return { keys: (await deps.keys.published(new Date(now()))).map((k) => k.publicJwk) }
     },

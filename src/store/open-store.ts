@@ -22,6 +22,13 @@ export interface Store {
   ping (): Promise<boolean>
   /** Runs a multi-statement script in one transaction (migrations). */
   withScriptSession<T> (fn: (session: MigrationSession) => Promise<T>): Promise<T>
+  /**
+   * Calls `heard` on every NOTIFY on `channel` from any process sharing the store (after the
+   * notifying transaction committed), and once more after a lost connection is back, since
+   * notices sent meanwhile are gone. The embedded store serves one process, which needs no
+   * notices: there it does nothing. Resolves to a function that stops listening.
+   */
+  listen (channel: string, heard: () => void): Promise<() => Promise<void>>
   close (): Promise<void>
 }
 
@@ -55,6 +62,7 @@ function openPostgres (url: string, poolSize: number): Store {
     kind: 'postgres',
     db,
     ping: () => ping(db),
+    listen: (channel, heard) => listenOn(url, channel, heard),
     async withScriptSession (fn) {
       const client = await pool.connect()
       try {
@@ -86,12 +94,55 @@ async function openPglite (dir: string): Promise<Store> {
     kind: 'pglite',
     db,
     ping: () => ping(db),
+    listen: async () => async () => {},
     withScriptSession: (fn) => pglite.transaction((tx) => fn({
       exec: async (text) => { await tx.exec(text) },
       query: async (text, params) => (await tx.query<Record<string, unknown>>(text, params)).rows
     })),
     // Kysely's PGlite driver leaves the instance open; PGlite keeps the process alive until closed.
     async close () { await db.destroy(); if (!pglite.closed) await pglite.close() }
+  }
+}
+
+/** LISTEN on a connection of its own (a pooled one would be handed to queries), reconnecting with backoff. */
+async function listenOn (url: string, channel: string, heard: () => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`)
+  let client: pg.Client | undefined
+  let stopped = false
+  let retry: NodeJS.Timeout | undefined
+  const connect = async (attempt: number): Promise<void> => {
+    const next = new pg.Client({ connectionString: url })
+    next.on('notification', (message) => { if (message.channel === channel) heard() })
+    next.on('error', () => { /* 'end' follows and reconnects */ })
+    next.on('end', () => {
+      if (stopped || client !== next) return
+      client = undefined
+      retry = setTimeout(() => { void connect(1).catch(() => {}) }, 200)
+      retry.unref()
+    })
+    try {
+      await next.connect()
+      await next.query(`listen ${channel}`)
+    } catch (err) {
+      await next.end().catch(() => {})
+      if (attempt === 0) throw err
+      if (!stopped) {
+        retry = setTimeout(() => { void connect(attempt + 1).catch(() => {}) }, Math.min(200 * 2 ** attempt, 10_000))
+        retry.unref()
+      }
+      return
+    }
+    if (stopped) { await next.end().catch(() => {}); return }
+    client = next
+    // Whatever was sent while no connection listened is lost: assume it was.
+    if (attempt > 0) heard()
+  }
+  await connect(0)
+  return async () => {
+    stopped = true
+    if (retry) clearTimeout(retry)
+    await client?.end().catch(() => {})
+    client = undefined
   }
 }
 

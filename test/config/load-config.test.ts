@@ -49,3 +49,15 @@ t.test('the outbound exception list: unset is none; host names, addresses and CI
   t.same(loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: ' 127.0.0.1, ::1 ,10.0.0.0/8,fd00::/8, dc1.intern ' }).outbound, { allowPrivate: ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', 'dc1.intern'] })
   t.throws(() => loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: '10.0.0.0/40' }), /BEHORIG_ALLOW_PRIVATE_FETCH: "10.0.0.0\/40" is neither a host name nor an IP address or CIDR network/)
 })
+
+t.test('BEHORIG_PROCESSES: a number, or auto; more than one needs the shared store and Redis', async (t) => {
+  t.equal(loadConfig({}).processes, 1, 'one by default')
+  t.equal(loadConfig({ BEHORIG_PROCESSES: 'auto' }).processes, 1, 'auto on the embedded store is one')
+  const shared = { DATABASE_URL: 'postgres://u@db/behorig', REDIS_URL: 'redis://r:6379' }
+  t.equal(loadConfig({ ...shared, BEHORIG_PROCESSES: '3' }).processes, 3)
+  t.ok(loadConfig({ ...shared, BEHORIG_PROCESSES: 'auto' }).processes >= 1, 'auto with them: one per core')
+  const alone = t.throws(() => loadConfig({ DATABASE_URL: shared.DATABASE_URL, BEHORIG_PROCESSES: '2' })) as ConfigError
+  t.match(alone.message, /BEHORIG_PROCESSES 2 needs DATABASE_URL and REDIS_URL/)
+  const zero = t.throws(() => loadConfig({ BEHORIG_PROCESSES: '0' })) as ConfigError
+  t.match(zero.message, /BEHORIG_PROCESSES must match pattern/)
+})
