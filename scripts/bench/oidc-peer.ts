@@ -1,7 +1,8 @@
 /**
  * The peer baseline for scripts/bench/tokens.ts: panva's oidc-provider (the reference
  * Node.js authorization server) issuing JWT access tokens (ES256) for the client-credentials
- * grant, the client authenticating with private_key_jwt as behorig's clients do.
+ * grant, the client authenticating with private_key_jwt as behorig's clients do, or with
+ * PEER_CLIENT_SECRET set, client_secret_post: the cheapest thing an agency could run instead.
  * Env: PEER_PORT, PEER_CLIENT_JWK (the client's public JWK). Prints "ready" when listening.
  */
 import { generateKeyPairSync } from 'node:crypto'
@@ -10,14 +11,16 @@ import Provider from 'oidc-provider'
 const port = Number(process.env['PEER_PORT'])
 const issuer = `http://127.0.0.1:${port}`
 const clientJwk = JSON.parse(process.env['PEER_CLIENT_JWK'] ?? '{}') as Record<string, unknown>
+const clientSecret = process.env['PEER_CLIENT_SECRET']
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const resource = 'https://rs.bench.test'
 
 const provider = new Provider(issuer, {
   clients: [{
     client_id: 'bench',
-    token_endpoint_auth_method: 'private_key_jwt',
-    token_endpoint_auth_signing_alg: 'ES256',
+    ...(clientSecret
+      ? { token_endpoint_auth_method: 'client_secret_post', client_secret: clientSecret }
+      : { token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256' }),
     id_token_signed_response_alg: 'ES256',
     jwks: { keys: [clientJwk] },
     grant_types: ['client_credentials'],
