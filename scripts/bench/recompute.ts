@@ -20,7 +20,7 @@ import { parse } from 'yaml'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createServices } from '../../src/services.js'
 import { createBenchOrganisation, openBenchStore } from './bench-store.js'
-import { arg, childStore, out, peakRss, quiet as silent, runEachStore, timed, type BenchStoreKind } from './bench-cli.js'
+import { arg, childStore, out, peakRss, restartPeakRss, quiet as silent, runEachStore, timed, type BenchStoreKind } from './bench-cli.js'
 import type { Database } from '../../src/store/database-types.js'
 import type { Condition, MappingDocument } from '../../src/mapping/mapping-types.js'
 
@@ -102,6 +102,7 @@ async function ceiling (db: Kysely<Database>, org: string, rows: number): Promis
 
 async function runStore (kind: BenchStoreKind): Promise<void> {
   const { store, drop } = await openBenchStore(kind)
+  restartPeakRss()
   const config = loadConfig({ BEHORIG_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64url'), LOG_LEVEL: 'silent' })
   const services = await createServices(config, quiet, { store, now: () => new Date('2025-06-01T10:00:00Z') })
   const { publishCatalogs } = await import('../../src/catalog/service.js')

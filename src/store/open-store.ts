@@ -5,6 +5,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import type { Database } from './database-types.js'
 import { migrate, type MigrationSession } from './migrate.js'
 import { guardedKysely } from './transaction-guard.js'
+import { checkpointingPglite, PGLITE_WAL_SETTINGS } from './pglite-checkpoints.js'
 
 export interface StoreOptions {
   /** PostgreSQL URL; undefined selects the embedded PGlite store. */
@@ -87,9 +88,10 @@ function openPostgres (url: string, poolSize: number): Store {
 async function openPglite (dir: string): Promise<Store> {
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true })
   const pglite = await PGlite.create(dir, {
-    parsers: { [pgliteTypes.DATE]: (v: string) => v, [pgliteTypes.INT8]: (v: string) => Number(v) }
+    parsers: { [pgliteTypes.DATE]: (v: string) => v, [pgliteTypes.INT8]: (v: string) => Number(v) },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_WAL_SETTINGS]
   })
-  const db = guardedKysely<Database>(new PGliteDialect({ pglite }))
+  const db = guardedKysely<Database>(new PGliteDialect({ pglite: checkpointingPglite(pglite) }))
   return {
     kind: 'pglite',
     db,

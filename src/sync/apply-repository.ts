@@ -84,11 +84,19 @@ export function applyRepository (db: Db) {
           select distinct on (s.employee_number) s.*, gen_random_uuid()::text as new_id
           from staged_employments s where s.run_id = ${runId}
           order by s.employee_number, s.row_number desc
+        ), incoming as (
+          select l.*, coalesce(l.service_id, 'ts-' || replace(l.new_id, '-', '')) as given_service_id from latest l
         ), changed as (
           insert into people (organisation, id, service_id, employee_number, given_name, family_name, email, hsa_id, pin_sealed, pin_lookup, source, last_run)
-          select ${organisation}, l.new_id, coalesce(l.service_id, 'ts-' || replace(l.new_id, '-', '')), l.employee_number,
-                 l.given_name, l.family_name, l.email, l.hsa_id, l.pin_sealed, l.pin_lookup, ${source}, ${runId}
-          from latest l
+          select ${organisation}, i.new_id, i.given_service_id, i.employee_number,
+                 i.given_name, i.family_name, i.email, i.hsa_id, i.pin_sealed, i.pin_lookup, ${source}, ${runId}
+          from incoming i
+          -- People the upsert below would leave alone (its where clause, read before) are left out by one join.
+          left join people p on p.organisation = ${organisation} and p.employee_number = i.employee_number
+          where p.id is null
+             or (p.given_name, p.family_name, p.email, p.hsa_id) is distinct from (i.given_name, i.family_name, i.email, i.hsa_id)
+             or (i.pin_lookup is not null and p.pin_lookup is distinct from i.pin_lookup)
+             or (i.given_service_id not like 'ts-%' and p.service_id is distinct from i.given_service_id)
           on conflict (organisation, employee_number) where employee_number is not null do update set
             given_name = excluded.given_name, family_name = excluded.family_name, email = excluded.email, hsa_id = excluded.hsa_id,
             pin_sealed = coalesce(excluded.pin_sealed, people.pin_sealed), pin_lookup = coalesce(excluded.pin_lookup, people.pin_lookup),
@@ -112,7 +120,9 @@ export function applyRepository (db: Db) {
                  s.employment_type, s.start_date, s.end_date, s.extent, s.record_hash, null, ${runId}
           from staged_employments s
           join people p on p.organisation = ${organisation} and p.employee_number = s.employee_number
-          where s.run_id = ${runId}
+          -- The rows the upsert would leave alone are left out by one join, not tried one by one.
+          left join employments c on c.organisation = ${organisation} and c.source = ${source} and c.key = s.key
+          where s.run_id = ${runId} and (c.key is null or c.record_hash <> s.record_hash or c.ended_at is not null)
           on conflict (organisation, source, key) do update set
             person_id = excluded.person_id, employment_id = excluded.employment_id, unit_id = excluded.unit_id,
             position_code = excluded.position_code, title = excluded.title, employment_type = excluded.employment_type,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Insertable } from 'kysely'
-import type { Database, StagedAccountTable, StagedEmploymentTable, StagedGroupTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
+import { everyColumn, unnestRows } from '../store/column-arrays.js'
+import type { Database, StagedAccountTable, StagedEmploymentTable, StagedGroupTable, StagedMemberTable, StagedUnitTable, SyncQuarantineTable } from '../store/database-types.js'
 
 /** Rows as the staging tables take them (one definition: the table types in store/). */
 export type StagedEmploymentRow = Insertable<StagedEmploymentTable>
@@ -9,34 +10,43 @@ export type StagedAccountRow = StagedAccountTable
 export type StagedGroupRow = StagedGroupTable & { members: string[] }
 export type QuarantineRow = Omit<SyncQuarantineTable, 'problems' | 'raw'> & { problems: string, raw: string | null }
 
+const EMPLOYMENT_COLUMNS = everyColumn<StagedEmploymentRow>()([
+  ['run_id', 'text'], ['key', 'text'], ['row_number', 'integer'], ['employment_id', 'text'], ['employee_number', 'text'],
+  ['given_name', 'text'], ['family_name', 'text'], ['email', 'text'], ['pin_sealed', 'text'], ['pin_lookup', 'text'],
+  ['service_id', 'text'], ['hsa_id', 'text'], ['unit_id', 'text'], ['position_code', 'text'], ['title', 'text'],
+  ['employment_type', 'text'], ['start_date', 'date'], ['end_date', 'date'], ['extent', 'numeric'], ['record_hash', 'text']
+])
+
+const ACCOUNT_COLUMNS = everyColumn<StagedAccountRow>()([
+  ['run_id', 'text'], ['unique_id', 'text'], ['row_number', 'integer'], ['dn', 'text'], ['employee_number', 'text'],
+  ['email', 'text'], ['display_name', 'text'], ['given_name', 'text'], ['family_name', 'text'], ['hsa_id', 'text'],
+  ['username', 'text'], ['disabled', 'boolean'], ['record_hash', 'text']
+])
+
+const GROUP_COLUMNS = everyColumn<StagedGroupTable>()([['run_id', 'text'], ['dn', 'text'], ['cn', 'text'], ['record_hash', 'text']])
+const MEMBER_COLUMNS = everyColumn<StagedMemberTable>()([['run_id', 'text'], ['group_dn', 'text'], ['member_dn', 'text']])
+
 export function stagingRepository (db: Kysely<Database> | Transaction<Database>) {
   return {
-    /**
-     * One JSON parameter per batch rather than ~20 bound parameters per row: PostgreSQL
-     * parses a JSON array far faster than it binds thousands of parameters (measured
-     * with scripts/bench/hr-import.ts), and PGlite takes the same statement.
-     */
     async insertEmployments (rows: StagedEmploymentRow[]): Promise<void> {
-      if (rows.length) {
-        await sql`insert into staged_employments
-          select * from jsonb_populate_recordset(null::staged_employments, ${JSON.stringify(rows)}::jsonb)`.execute(db)
-      }
+      if (rows.length === 0) return
+      const { names, select } = unnestRows(rows, EMPLOYMENT_COLUMNS)
+      await sql`insert into staged_employments ${names} ${select}`.execute(db)
     },
     async insertAccounts (rows: StagedAccountRow[]): Promise<void> {
-      if (rows.length) {
-        await sql`insert into staged_accounts
-          select * from jsonb_populate_recordset(null::staged_accounts, ${JSON.stringify(rows)}::jsonb)`.execute(db)
-      }
+      if (rows.length === 0) return
+      const { names, select } = unnestRows(rows, ACCOUNT_COLUMNS)
+      await sql`insert into staged_accounts ${names} ${select}`.execute(db)
     },
     async insertGroups (rows: StagedGroupRow[]): Promise<void> {
       if (rows.length === 0) return
-      await db.insertInto('staged_groups').values(rows.map(({ members: _, ...g }) => g)).execute()
+      const groups = unnestRows(rows, GROUP_COLUMNS)
+      await sql`insert into staged_groups ${groups.names} ${groups.select}`.execute(db)
       const members = rows.flatMap((g) => g.members.map((m) => ({ run_id: g.run_id, group_dn: g.dn, member_dn: m })))
-      // A large group can have tens of thousands of members: one JSON parameter, not one per value.
+      // A large group can have tens of thousands of members: three parameters, not three per member.
       if (members.length) {
-        await sql`insert into staged_members
-          select * from jsonb_populate_recordset(null::staged_members, ${JSON.stringify(members)}::jsonb)
-          on conflict do nothing`.execute(db)
+        const edges = unnestRows(members, MEMBER_COLUMNS)
+        await sql`insert into staged_members ${edges.names} ${edges.select} on conflict do nothing`.execute(db)
       }
     },
     async insertUnits (rows: StagedUnitRow[]): Promise<void> {
