@@ -20,10 +20,14 @@ export interface Store {
   readonly db: Kysely<Database>
   /** True when the store answers a trivial query. */
   ping (): Promise<boolean>
+  /** PostgreSQL's connection pool now (for the metrics); PGlite, one in-process connection, has none. */
+  readonly pool: (() => PoolUsage) | undefined
   /** Runs a multi-statement script in one transaction (migrations). */
   withScriptSession<T> (fn: (session: MigrationSession) => Promise<T>): Promise<T>
   close (): Promise<void>
 }
+
+export interface PoolUsage { total: number, idle: number, waiting: number, max: number }
 
 // DATE stays a 'YYYY-MM-DD' string (no time-zone shifts); BIGINT becomes a number
 // (our counters and sequences stay far below 2^53).
@@ -55,6 +59,7 @@ function openPostgres (url: string, poolSize: number): Store {
     kind: 'postgres',
     db,
     ping: () => ping(db),
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     async withScriptSession (fn) {
       const client = await pool.connect()
       try {
@@ -86,6 +91,7 @@ async function openPglite (dir: string): Promise<Store> {
     kind: 'pglite',
     db,
     ping: () => ping(db),
+    pool: undefined,
     withScriptSession: (fn) => pglite.transaction((tx) => fn({
       exec: async (text) => { await tx.exec(text) },
       query: async (text, params) => (await tx.query<Record<string, unknown>>(text, params)).rows
