@@ -18,7 +18,7 @@ import { resolveAdminToken } from './auth/admin-token.js'
 import type { RouteAuth } from './auth/principal.js'
 import { organisationRoutes } from './organisations/routes.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
-import { healthRoutes } from './health/routes.js'
+import { healthRoutes, type ReadinessCheck } from './health/routes.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRoutes } from './sources/routes.js'
 import { syncRoutes } from './sync/routes.js'
@@ -153,8 +153,9 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await queue.schedule(ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE, ABANDONED_UPLOADS_JOB, {})
   })
 
-  const readiness = [{ name: 'store', check: () => store.ping() }]
-  if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
+  const readiness: ReadinessCheck[] = [{ name: 'store', check: async () => await store.ping() ? undefined : 'the store does not answer a query' }]
+  if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: async () => await queue.ping() ? undefined : 'Redis does not answer' })
+  readiness.push({ name: 'keys', check: async () => await services.tokenServices.keys.whyNotReady() ?? await services.tokenServices.federationKeys.whyNotReady() })
   // A broken or changed catalog stops start-up; close what was opened so the process can exit.
   const catalog = await publishCatalogs(store.db, config.catalogDir).catch(async (err: unknown) => { await app.close(); throw err })
   if (catalog.recorded.length) app.log.info({ versions: catalog.recorded.map((v) => `${v.domain}@${v.version}`) }, 'published catalog versions')

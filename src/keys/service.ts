@@ -60,6 +60,11 @@ export interface KeyService {
   rotate (options?: { force?: boolean, actor?: AuditActor }): Promise<RotationResult>
   /** Cache-Control max-age for JWKS: well below the pre-publication period, so every cache sees a next key before it signs. */
   readonly jwksMaxAgeSeconds: number
+  /**
+   * Readiness: undefined when an active key is loaded or loads (it opens with this
+   * process's key-encryption key), else why not. Never creates a key, unlike signing.
+   */
+  whyNotReady (): Promise<string | undefined>
 }
 
 export interface KeyServiceDeps {
@@ -95,11 +100,15 @@ export function keyService (deps: KeyServiceDeps): KeyService {
     }
   }
 
-  function isDue (active: StoredKey, next: StoredKey, at: number): boolean {
+  /** When `next` may take over from `active`: both have served their time (signing, and published before signing). */
+  function dueAt (active: StoredKey, next: StoredKey | undefined): number {
     const activeSince = (active.activatedAt ?? active.createdAt).getTime()
-    return activeSince + deps.policy.rotationSeconds * 1000 <= at &&
-      next.createdAt.getTime() + deps.policy.prepublishSeconds * 1000 <= at
+    // A missing next key is made by the next rotation and published for the pre-publication period first.
+    const published = next ? next.createdAt.getTime() : now()
+    return Math.max(activeSince + deps.policy.rotationSeconds * 1000, published + deps.policy.prepublishSeconds * 1000)
   }
+
+  const isDue = (active: StoredKey, next: StoredKey, at: number): boolean => dueAt(active, next) <= at
 
   async function rotate (options: { force?: boolean, actor?: AuditActor } = {}): Promise<RotationResult> {
     const result = await deps.keys.withRotationLock(async (keys, trx) => {
@@ -172,6 +181,18 @@ export function keyService (deps: KeyServiceDeps): KeyService {
     return loading
   }
 
+  async function whyNotReady (): Promise<string | undefined> {
+    if (cached && now() - cached.loadedAt < cacheMs) return undefined
+    const active = await deps.keys.active()
+    if (!active) return `no active ${deps.purpose ?? 'token'}-signing key (keys are made at start-up, then rotated by the keys.rotate job)`
+    try {
+      cached = { signer: cached?.signer.kid === active.kid ? cached.signer : toSigner(active), loadedAt: now() }
+    } catch {
+      return `the active ${deps.purpose ?? 'token'}-signing key does not open with this process's key-encryption key`
+    }
+    return undefined
+  }
+
   return {
     signer: { async sign (header, payload) { return (await currentSigner()).signInPool(header, payload) } },
     currentSigner,
@@ -179,6 +200,7 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       return { keys: (await deps.keys.published(new Date(now()))).map((k) => k.publicJwk) }
     },
     rotate,
-    jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2))
+    jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2)),
+    whyNotReady
   }
 }
