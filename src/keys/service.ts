@@ -65,6 +65,8 @@ export interface KeyService {
    * process's key-encryption key), else why not. Never creates a key, unlike signing.
    */
   whyNotReady (): Promise<string | undefined>
+  /** Since when the active key signs and when the next is due to take over (the metrics); undefined before the first key. */
+  rotationStatus (): Promise<{ activeSince: Date, rotationDue: Date } | undefined>
 }
 
 export interface KeyServiceDeps {
@@ -201,6 +203,11 @@ export function keyService (deps: KeyServiceDeps): KeyService {
     },
     rotate,
     jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2)),
-    whyNotReady
+    whyNotReady,
+    async rotationStatus () {
+      const active = await deps.keys.active()
+      if (!active) return undefined
+      return { activeSince: active.activatedAt ?? active.createdAt, rotationDue: new Date(dueAt(active, await deps.keys.next())) }
+    }
   }
 }

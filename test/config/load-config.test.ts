@@ -49,3 +49,12 @@ t.test('the outbound exception list: unset is none; host names, addresses and CI
   t.same(loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: ' 127.0.0.1, ::1 ,10.0.0.0/8,fd00::/8, dc1.intern ' }).outbound, { allowPrivate: ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', 'dc1.intern'] })
   t.throws(() => loadConfig({ BEHORIG_ALLOW_PRIVATE_FETCH: '10.0.0.0/40' }), /BEHORIG_ALLOW_PRIVATE_FETCH: "10.0.0.0\/40" is neither a host name nor an IP address or CIDR network/)
 })
+
+t.test('the metrics token is at least 32 characters and never shown', async (t) => {
+  const err = t.throws(() => loadConfig({ BEHORIG_METRICS_TOKEN: 'short-metrics-secret' })) as ConfigError
+  t.match(err.message, /BEHORIG_METRICS_TOKEN .*\(value hidden\)/)
+  t.notOk(err.message.includes('short-metrics-secret'))
+  const token = 'a-metrics-token-of-forty-characters-0123'
+  t.equal(loadConfig({ BEHORIG_METRICS_TOKEN: token }).metricsToken, token)
+  t.equal(loadConfig({}).metricsToken, undefined)
+})
