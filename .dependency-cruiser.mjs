@@ -5,7 +5,7 @@
 // source's config with directory's parser, directory implements sources' connector); no
 // import may close a circle.
 const LAYERS = [
-  ['log', 'events', 'identifiers', 'crypto', 'net', 'saml'], // primitives that import nothing of ours
+  ['log', 'events', 'identifiers', 'crypto', 'net', 'saml', 'metrics'], // primitives that import nothing of ours
   ['store'], // the database: connection, migrations, table types, tenant scope
   ['config'], // the environment, checked once at start-up
   ['http', 'jobs'], // HTTP primitives (problems, schemas, limits) and the job queue

@@ -18,7 +18,10 @@ import { resolveAdminToken } from './auth/admin-token.js'
 import type { RouteAuth } from './auth/principal.js'
 import { organisationRoutes } from './organisations/routes.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
-import { healthRoutes } from './health/routes.js'
+import { healthRoutes, type ReadinessCheck } from './health/routes.js'
+import { metricsRoutes } from './health/metrics-routes.js'
+import { installRequestMetrics } from './metrics/request-metrics.js'
+import { sha256Hex } from './auth/secrets.js'
 import type { JobQueue } from './jobs/job-queue.js'
 import { sourceRoutes } from './sources/routes.js'
 import { syncRoutes } from './sync/routes.js'
@@ -105,6 +108,7 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const { store, queue, sources, engine, mappings } = services
   app.addHook('onClose', async () => { await services.close() })
   app.decorate('behorig', services)
+  installRequestMetrics(app, services.metrics.record.request)
 
   const routeSummaries: RouteSummary[] = []
   app.decorate('routeSummaries', routeSummaries)
@@ -125,7 +129,12 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
   const admin = await resolveAdminToken(store.db, config.adminToken)
   if (admin.generated) deps.onAdminTokenGenerated?.(admin.generated)
   installFailedAuthLimit(app, { max: config.rateLimits.failedAuth, windowMs: config.rateLimits.windowMs })
-  installAuthentication(app, { adminTokenHash: admin.hash, apiKeys: services.apiKeyLookup, accessTokens: services.tokenServices.accessTokens })
+  installAuthentication(app, {
+    adminTokenHash: admin.hash,
+    metricsTokenHash: config.metricsToken === undefined ? undefined : sha256Hex(config.metricsToken),
+    apiKeys: services.apiKeyLookup,
+    accessTokens: services.tokenServices.accessTokens
+  })
   await installRateLimits(app, { limits: config.rateLimits, redisUrl: config.redisUrl, namespace: config.jobs.queueName })
 
   if (config.jobs.run) services.work()
@@ -153,13 +162,15 @@ export async function buildApp (config: Config, deps: AppDependencies = {}): Pro
     await queue.schedule(ABANDONED_UPLOADS_JOB, ABANDONED_UPLOADS_SCHEDULE, ABANDONED_UPLOADS_JOB, {})
   })
 
-  const readiness = [{ name: 'store', check: () => store.ping() }]
-  if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: () => queue.ping() })
+  const readiness: ReadinessCheck[] = [{ name: 'store', check: async () => await store.ping() ? undefined : 'the store does not answer a query' }]
+  if (queue.kind === 'bullmq') readiness.push({ name: 'queue', check: async () => await queue.ping() ? undefined : 'Redis does not answer' })
+  readiness.push({ name: 'keys', check: async () => await services.tokenServices.keys.whyNotReady() ?? await services.tokenServices.federationKeys.whyNotReady() })
   // A broken or changed catalog stops start-up; close what was opened so the process can exit.
   const catalog = await publishCatalogs(store.db, config.catalogDir).catch(async (err: unknown) => { await app.close(); throw err })
   if (catalog.recorded.length) app.log.info({ versions: catalog.recorded.map((v) => `${v.domain}@${v.version}`) }, 'published catalog versions')
 
   await app.register(healthRoutes, { checks: readiness })
+  await app.register(metricsRoutes, { scrape: services.metrics.scrape, contentType: services.metrics.contentType })
   await app.register(problemRoutes, { issuer: config.issuer, docs: loadProblemDocs() })
   await app.register(catalogRoutes, { catalog: catalog.index })
   await app.register(organisationRoutes, { organisations: services.organisations })

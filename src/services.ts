@@ -30,6 +30,13 @@ import type { IdentityProviderService } from './identity-providers/service.js'
 import { unitRepository, type UnitRepository } from './units/repository.js'
 import { peopleRepository, type PeopleRepository } from './people/repository.js'
 import { scimService, type ScimService } from './scim/service.js'
+import { createMetrics, type Metrics } from './metrics/metrics-registry.js'
+import type { StateReaders } from './metrics/state-gauges.js'
+import { auditAppendDurations } from './audit/audit-log.js'
+import { outboxRepository } from './outbox/outbox-repository.js'
+import { statusListRepository } from './tokens/status-list-repository.js'
+import { runRepository } from './sync/run-repository.js'
+import type { KeyService } from './keys/service.js'
 
 export interface Services {
   store: Store
@@ -55,6 +62,8 @@ export interface Services {
   scim: ScimService
   /** Reading and verifying the audit log. */
   audit: AuditService
+  /** This process's metrics: where the services report, and what GET /metrics renders. */
+  metrics: Metrics
   /** Signs an audit checkpoint unless no chain moved (the checkpoint job). */
   auditCheckpoint (): ReturnType<typeof writeCheckpoint>
   /** Starts working on jobs in this process. */
@@ -87,6 +96,9 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   if (kek.source === 'generated') log.warn({ file: kek.file }, 'generated a key-encryption key; production must set BEHORIG_KEY_ENCRYPTION_KEY')
   const box = secretBox(kek.key)
   const queue = overrides.queue ?? openQueue(config, log)
+  // Read at scrape time; the token services it reads the keys of are built below.
+  const metrics = createMetrics(stateReaders(store, queue, () => [['token', tokenServices.keys], ['federation', tokenServices.federationKeys]]))
+  const unsubscribeAudit = auditAppendDurations.subscribe(metrics.record.auditAppend)
   // Every outbound fetch and directory connection goes through this one guard.
   const outbound = outboundGuard({ allowPrivate: config.outbound.allowPrivate, log })
   const sources = sourceService({
@@ -96,11 +108,21 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     outbound,
     connectorFor: (_org, source, state) => hrUrlConnector(source, outbound, { maxBytes: config.importLimit }) ?? ldapConnector(source, state, (settings) => ldapReader(settings, outbound))
   })
-  const engine = syncEngine({ db: store.db, box, queue, log, uploadLeaseMs: config.uploadLeaseMs, issuer: config.issuer, sourceOf: (org, id) => sources.runtime(org, id) })
+  const engine = syncEngine({
+    db: store.db,
+    box,
+    queue,
+    log,
+    uploadLeaseMs: config.uploadLeaseMs,
+    issuer: config.issuer,
+    sourceOf: (org, id) => sources.runtime(org, id),
+    observe: (run) => { metrics.record.syncRunFinished(run.kind, run.state, run.seconds) }
+  })
   const mappings = mappingService({
     db: store.db,
     catalogs: storedCatalogSource(),
     log,
+    observeRecompute: metrics.record.recompute,
     ...(overrides.onMappingPublished ? { onPublished: overrides.onMappingPublished } : {}),
     ...(overrides.now ? { now: overrides.now } : {})
   })
@@ -122,7 +144,8 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     ...(overrides.jwksFetch?.ca ? { metadataFetch: { ca: overrides.jwksFetch.ca } } : {}),
     ...(overrides.issuanceAudit !== undefined ? { issuanceAudit: overrides.issuanceAudit } : {}),
     ...(overrides.now ? { evaluationClock: overrides.now } : {}),
-    ...(overrides.federationClock ? { federationClock: overrides.federationClock } : {})
+    ...(overrides.federationClock ? { federationClock: overrides.federationClock } : {}),
+    observeIssuance: { issued: metrics.record.tokenIssued, refused: metrics.record.tokenRefused }
   })
   // A rotation in another process (or by an admin through it) drops this process's cached
   // signers at once, so no process signs with a key that has just been retired.
@@ -135,7 +158,11 @@ export async function createServices (config: Config, log: Logger, overrides: Se
   mappings.events.subscribe(async (event) => { await tokenServices.attributeTokens.revoke(event) })
   const audits = auditRepository(store.db)
   const relyingParties = relyingPartyRepository(store.db)
-  const audit = auditService({ audit: audits, relyingPartyName: async (clientId) => (await relyingParties.find(clientId))?.document.name })
+  const audit = auditService({
+    audit: audits,
+    relyingPartyName: async (clientId) => (await relyingParties.find(clientId))?.document.name,
+    verified: (v) => { metrics.record.auditVerified(v.ok ? 'intact' : v.first_broken?.reason ?? 'broken') }
+  })
   const auditCheckpoint = () => writeCheckpoint({ audit: audits, keys: tokenServices.keys, issuer: config.issuer })
   const organisations = organisationRepository(store.db)
   const apiKeyLookup = apiKeyRepository(store.db)
@@ -157,14 +184,35 @@ export async function createServices (config: Config, log: Logger, overrides: Se
     people: peopleRepository(store.db),
     scim: scimService({ db: store.db, engine, issuer: config.issuer }),
     audit,
+    metrics,
     auditCheckpoint,
     work: () => queue.work(jobHandlers({ engine, keys: tokenServices.keys, federationKeys: tokenServices.federationKeys, auditCheckpoint, dayRuns, changes })),
     async close () {
+      unsubscribeAudit()
       changes.close()
       await stopListening()
       await queue.close()
       await tokenServices.close()
       if (!overrides.store) await store.close()
     }
+  }
+}
+
+/** Where the metrics read the state they show at each scrape. */
+function stateReaders (store: Store, queue: JobQueue, keys: () => Array<[purpose: string, keys: KeyService]>): StateReaders {
+  return {
+    queue: () => queue.counts(),
+    outbox: () => outboxRepository(store.db).backlog(),
+    statusLists: () => statusListRepository(store.db).usage(),
+    syncRuns: () => runRepository(store.db).operationalCounts(),
+    async signingKeys () {
+      const status = []
+      for (const [purpose, service] of keys()) {
+        const rotation = await service.rotationStatus()
+        if (rotation) status.push({ purpose, ...rotation })
+      }
+      return status
+    },
+    storePool: store.pool
   }
 }

@@ -19,7 +19,7 @@ import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './oauth/token-exchange
 import { subjectTokenVerifiers } from './oauth/subject-tokens/subject-token-verifiers.js'
 import { statusListRepository } from './tokens/status-list-repository.js'
 import { statusListService, type StatusListService } from './tokens/status-list-service.js'
-import { attributeTokenService, type AttributeTokenService } from './tokens/attribute-token-service.js'
+import { attributeTokenService, type AttributeTokenService, type IssuanceObserver } from './tokens/attribute-token-service.js'
 import { identityProviderRepository } from './identity-providers/repository.js'
 import { identityProviderService, type IdentityProviderService } from './identity-providers/service.js'
 import type { MetadataFetchOptions } from './identity-providers/saml-metadata.js'
@@ -64,6 +64,8 @@ export interface TokenServiceOptions {
   evaluationClock?: () => Date
   /** The clock trust chains' iat and exp are judged by (tests move it past a chain's expiry). */
   federationClock?: () => number
+  /** Told of each attribute token issued or refused, by issuance and by token exchange (the metrics). */
+  observeIssuance?: IssuanceObserver
 }
 
 export function createTokenServices (config: Config, deps: { db: Kysely<Database>, box: SecretBox, outbound: Pick<OutboundFetch, 'get'>, log?: Pick<Logger, 'warn'> }, options: TokenServiceOptions = {}): TokenServices {
@@ -96,7 +98,8 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
     statusLists,
     issuer: config.issuer,
     audit: options.issuanceAudit ?? true,
-    ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {})
+    ...(options.evaluationClock ? { evaluationClock: options.evaluationClock } : {}),
+    ...(options.observeIssuance ? { observe: options.observeIssuance } : {})
   })
   const record = tokenEndpointAudit(deps.db)
   const identityProviders = identityProviderService({
@@ -115,7 +118,7 @@ export function createTokenServices (config: Config, deps: { db: Kysely<Database
     accessTokens: accessTokenVerifier({ issuer: config.issuer, keys }),
     grants: new Map<string, GrantHandler>([
       ['client_credentials', clientCredentialsGrant({ keys, issuer: config.issuer, record })],
-      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens, attributeTokens })]
+      [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant({ subjectTokens, attributeTokens, ...(options.observeIssuance ? { refused: options.observeIssuance.refused } : {}) })]
     ]),
     subjectTokenTypes: [...subjectTokens.keys()],
     federatedClients: federated,

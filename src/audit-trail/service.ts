@@ -1,7 +1,7 @@
 import { ValidationFailed } from '../http/errors.js'
 import { page } from '../http/cursor.js'
 import { UnknownPerson } from '../people/errors.js'
-import { verifyChain } from './audit-verifier.js'
+import { verifyChain, type ChainVerification } from './audit-verifier.js'
 import { chainOf } from '../audit/audit-log.js'
 import type { AuditRepository, StoredAuditEvent, StoredCheckpoint } from './repository.js'
 
@@ -9,6 +9,8 @@ export interface AuditServiceDeps {
   audit: AuditRepository
   /** A relying party's registered name; undefined when it is gone. */
   relyingPartyName (clientId: string): Promise<string | undefined>
+  /** Told of each verification's verdict (the metrics). */
+  verified?: (verification: ChainVerification) => void
 }
 
 export interface EventQuery { person?: string, relying_party?: string, action?: string, from?: string, to?: string, before?: number, limit: number }
@@ -55,7 +57,11 @@ export function auditService (deps: AuditServiceDeps) {
       return { items: result.items.map(({ seq: _seq, ...d }) => d), next_cursor: result.next_cursor }
     },
 
-    verify: (organisation: string | undefined) => verifyChain(audit, chainOf(organisation ?? null)),
+    async verify (organisation: string | undefined): Promise<ChainVerification> {
+      const verification = await verifyChain(audit, chainOf(organisation ?? null))
+      deps.verified?.(verification)
+      return verification
+    },
 
     async checkpoints (query: { before?: number, limit: number }) {
       const rows = await audit.checkpoints(query.before, query.limit + 1)

@@ -67,5 +67,7 @@ export function actorOf (principal: Principal | undefined, component = 'behorig'
     case 'platform-admin': return { kind: 'platform-admin' }
     case 'api-key': return { kind: 'api-key', key_id: principal.keyId, organisation: principal.organisation }
     case 'relying-party': return { kind: 'relying-party', client_id: principal.clientId }
+    // Only reads GET /metrics, which records nothing; named should that ever change.
+    case 'metrics-scraper': return { kind: 'system', component: 'metrics-scraper' }
   }
 }

@@ -3,6 +3,10 @@ import type { Database } from '../store/database-types.js'
 import { auditChainRepository, type ChainPosition } from './audit-chain-repository.js'
 import type { AuditEventInput } from './audit-event.js'
 import { hashedJson, type HashedEvent } from './audit-hash.js'
+import { durationChannel, startTimer } from '../metrics/duration.js'
+
+/** How long each appendAudit took, chain locks included: every app's metrics in this process subscribe. */
+export const auditAppendDurations = durationChannel()
 
 /** The chain of events with no organisation. */
 export const PLATFORM_CHAIN = 'platform'
@@ -19,10 +23,12 @@ export function chainOf (organisation: string | null): string {
  * Chains are locked in sorted order, so transactions appending to several never deadlock.
  */
 export async function appendAudit (trx: Transaction<Database>, events: readonly AuditEventInput[]): Promise<void> {
+  const elapsed = startTimer()
   const byChain = groupByChain(events, (event) => event.organisation)
   for (const chain of [...byChain.keys()].sort()) {
     await appendToChain(trx, chain, byChain.get(chain) ?? [])
   }
+  auditAppendDurations.observe(elapsed())
 }
 
 /** Items by the chain their organisation's events go on. */

@@ -11,6 +11,8 @@ export interface ApiKeyLookup {
 
 export interface AuthOptions {
   adminTokenHash: string
+  /** SHA-256 of BEHORIG_METRICS_TOKEN, when one is configured: GET /metrics takes it. */
+  metricsTokenHash?: string | undefined
   apiKeys: ApiKeyLookup
   /** Verifies relying parties' access tokens, for routes declaring `auth: { relyingParty: true }`. */
   accessTokens: AccessTokenCheck
@@ -32,7 +34,9 @@ export function installAuthentication (app: FastifyInstance, options: AuthOption
     // Unknown routes have no config and fall through to the 404 handler unauthenticated,
     // which reveals nothing: the route table is public in openapi.yaml anyway.
     if (request.is404) return
-    const principal = 'relyingParty' in auth ? await identifyRelyingParty(request, options) : await identify(request, options)
+    const principal = 'relyingParty' in auth
+      ? await identifyRelyingParty(request, options)
+      : 'metrics' in auth ? identifyScraper(request, options) : await identify(request, options)
     authorise(principal, auth, request.params as Record<string, string>)
     request.principal = principal
   })
@@ -51,6 +55,14 @@ async function identifyRelyingParty (request: FastifyRequest, options: AuthOptio
   return { kind: 'relying-party', clientId, registration }
 }
 
+/** The metrics route's two credentials, each compared in constant time; no store lookup, so a scrape costs no query. */
+function identifyScraper (request: FastifyRequest, options: AuthOptions): Principal {
+  const token = bearerToken(request)
+  if (options.metricsTokenHash !== undefined && secretMatchesHash(token, options.metricsTokenHash)) return { kind: 'metrics-scraper' }
+  if (secretMatchesHash(token, options.adminTokenHash)) return { kind: 'platform-admin' }
+  throw InvalidCredentials({ detail: 'GET /metrics takes the metrics token or the platform admin token', headers: WWW_AUTHENTICATE })
+}
+
 async function identify (request: FastifyRequest, options: AuthOptions): Promise<Principal> {
   const token = bearerToken(request)
   const apiKey = parseApiKey(token)
@@ -66,8 +78,8 @@ async function identify (request: FastifyRequest, options: AuthOptions): Promise
 }
 
 function authorise (principal: Principal, auth: Exclude<RouteAuth, false>, params: Record<string, string>): void {
-  // A relying-party route admitted its caller by access token alone (identifyRelyingParty).
-  if ('relyingParty' in auth || principal.kind !== 'api-key') return
+  // A relying-party route admitted its caller by access token alone (identifyRelyingParty), the metrics route by its two tokens (identifyScraper).
+  if ('relyingParty' in auth || 'metrics' in auth || principal.kind !== 'api-key') return
   if ('platform' in auth) throw PlatformAdminOnly()
   if (!principal.scopes.includes(auth.scope)) {
     throw InsufficientScope({ detail: `This route needs the scope "${auth.scope}"`, extensions: { required_scope: auth.scope } })

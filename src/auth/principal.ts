@@ -11,6 +11,8 @@ export type Principal =
    * re-keying one stops its access tokens at their next request.
    */
   | { kind: 'relying-party', clientId: string, registration: string }
+  /** Whoever holds BEHORIG_METRICS_TOKEN: a Prometheus server, which reads GET /metrics and nothing else. */
+  | { kind: 'metrics-scraper' }
 
 /**
  * What a route demands, declared in its `config.auth`:
@@ -19,9 +21,11 @@ export type Principal =
  * - `{ scope }`: the platform admin, or an organisation key holding `scope`; with
  *   `orgParam`, the key's organisation must be the one named by that path parameter;
  * - `{ relyingParty: true }`: a relying party's access token (RFC 9068, from /oauth/token)
- *   only; neither the platform admin nor an API key gets in.
+ *   only; neither the platform admin nor an API key gets in;
+ * - `{ metrics: true }`: the metrics token (BEHORIG_METRICS_TOKEN) or the platform admin
+ *   token; an API key is not a credential there.
  */
-export type RouteAuth = false | { platform: true } | { scope: Scope, orgParam?: string } | { relyingParty: true }
+export type RouteAuth = false | { platform: true } | { scope: Scope, orgParam?: string } | { relyingParty: true } | { metrics: true }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,5 +41,6 @@ export function describePrincipal (p: Principal): string {
     case 'platform-admin': return 'platform-admin'
     case 'api-key': return `api-key:${p.keyId}`
     case 'relying-party': return `relying-party:${p.clientId}`
+    case 'metrics-scraper': return 'metrics-scraper'
   }
 }

@@ -16,6 +16,7 @@ export const EnvSchema = Type.Object({
   BEHORIG_PROCESSES: Type.String({ pattern: '^(auto|[1-9][0-9]?)$', default: '1', description: 'How many API processes serve the port (node:cluster; one supervisor restarts any that dies): a number, or `auto` for one per core. More than one needs DATABASE_URL and REDIS_URL, which the processes share (the embedded store serves one process; rate limits and the replay guard must be shared); `auto` without them is 1.' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for BullMQ jobs; unset means jobs run in-process.' })),
   BEHORIG_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Platform admin bearer token (at least 32 characters). Unset: one is generated on first start, printed once, and only its hash is stored.' })),
+  BEHORIG_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, description: 'Bearer token (at least 32 characters) that a Prometheus server scrapes GET /metrics with; the platform admin token works there too. A presented token is compared with its SHA-256 hash in constant time. Unset: only the platform admin token reads the metrics.' })),
   BEHORIG_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32-byte key, base64url without padding, that encrypts private keys and secrets at rest. Unset: generated into BEHORIG_DATA_DIR with a warning.' })),
   BEHORIG_SIGNING_ALG: Type.Enum(['ES256', 'EdDSA'], { default: 'ES256', description: 'Algorithm of new token-signing keys: ES256 (ECDSA P-256) or EdDSA (Ed25519). Changing it takes effect with the next key generated; existing keys keep theirs.' }),
   BEHORIG_KEY_ROTATION_SECONDS: Type.Integer({ minimum: 3600, default: 2592000, description: 'How long a signing key signs before the next one takes over (default 30 days). Must exceed BEHORIG_KEY_PREPUBLISH_SECONDS.' }),
@@ -68,6 +69,8 @@ export interface Config {
   /** BEHORIG_PROCESSES, resolved: how many API processes serve the port. */
   processes: number
   adminToken: string | undefined
+  /** BEHORIG_METRICS_TOKEN: the scraper's bearer token for GET /metrics. */
+  metricsToken: string | undefined
   keyEncryptionKey: string | undefined
   bodyLimit: number
   importLimit: number

@@ -82,6 +82,7 @@ function toConfig (env: Env, federation: Config['federation'], processes: number
     redisUrl: env.REDIS_URL,
     processes,
     adminToken: env.BEHORIG_ADMIN_TOKEN,
+    metricsToken: env.BEHORIG_METRICS_TOKEN,
     keyEncryptionKey: env.BEHORIG_KEY_ENCRYPTION_KEY,
     bodyLimit: env.BEHORIG_BODY_LIMIT,
     importLimit: env.BEHORIG_IMPORT_LIMIT,

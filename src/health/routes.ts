@@ -5,7 +5,11 @@ import { ProblemSchema } from '../http/problem-schema.js'
 import { documented } from '../http/openapi-response.js'
 import type { ApiTag } from '../http/openapi-tags.js'
 
-export interface ReadinessCheck { name: string, check: () => Promise<boolean> }
+/** One thing readiness depends on: `check` resolves undefined when it is ready, else why not. */
+export interface ReadinessCheck { name: string, check: () => Promise<string | undefined> }
+
+/** What a check that threw is reported as: never the error itself, which may name internals. */
+const CHECK_FAILED = 'the check itself failed'
 
 const TAGS: ApiTag[] = ['Health']
 const Status = Type.Object({ status: Type.Literal('ok'), checks: Type.Optional(Type.Record(Type.String(), Type.Literal('ok'))) })
@@ -29,14 +33,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
     schema: {
       tags: TAGS,
       operationId: 'checkReadiness',
-      summary: 'The store (and queue, when configured) answer',
-      description: 'For a readiness probe or load balancer: send traffic only while this answers 200. Never rate limited.',
-      response: { 200: documented('Every check answered.', Status, [{ status: 'ok', checks: { store: 'ok', queue: 'ok' } }]), 503: ProblemSchema }
+      summary: 'The store (and queue, when configured) answer, and signing keys are loaded',
+      description: 'For a readiness probe or load balancer: send traffic only while this answers 200. Checks `store` (a query answers), `queue` (Redis answers; only with REDIS_URL) and `keys` (an active signing key exists and opens with the key-encryption key). Otherwise 503 with `failing`, the names of the failing checks, and `reasons`, why each fails. Never rate limited.',
+      response: { 200: documented('Every check answered.', Status, [{ status: 'ok', checks: { store: 'ok', queue: 'ok', keys: 'ok' } }]), 503: ProblemSchema }
     }
   }, async function ready () {
-    const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const))
-    const failing = results.filter(([, ok]) => !ok).map(([name]) => name)
-    if (failing.length > 0) throw ServiceUnavailable({ detail: `Not ready: ${failing.join(', ')} not answering`, extensions: { failing }, headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } })
+    const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => CHECK_FAILED)] as const))
+    const reasons = Object.fromEntries(results.filter(([, reason]) => reason !== undefined))
+    const failing = Object.keys(reasons)
+    if (failing.length > 0) {
+      const detail = `Not ready: ${failing.map((name) => `${name} (${String(reasons[name])})`).join(', ')}`
+      throw ServiceUnavailable({ detail, extensions: { failing, reasons }, headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } })
+    }
     return { status: 'ok' as const, checks: Object.fromEntries(results.map(([name]) => [name, 'ok' as const])) }
   })
 }

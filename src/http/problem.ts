@@ -88,3 +88,11 @@ export function defineProblem (slug: string, title: string, status: number): Pro
     new ProblemError(definition, typeof options === 'string' ? { detail: options } : options)
   return Object.assign(factory, definition)
 }
+
+/**
+ * The slug of the problem a request is refused with (a 4xx), for counting refusals by
+ * reason; undefined for a failure of ours (5xx) or an error that is no problem.
+ */
+export function refusalReason (error: unknown): string | undefined {
+  return error instanceof ProblemError && error.status < 500 ? error.definition.slug : undefined
+}

@@ -82,6 +82,8 @@ function bucketsOf (request: FastifyRequest): Bucket[] {
       case 'relying-party': return ['relying-party']
       case 'api-key': return ['api-key']
       case 'platform-admin': return ['platform-admin']
+      // GET /metrics is not limited (rateLimit: false); were a limited route to admit a scraper, it would count by address.
+      case 'metrics-scraper': return ['anonymous']
     }
   }
   // The claimed client_id is not yet verified: a caller inventing ids still meets its address's limit.

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from './job-queue.js'
+import { handlerFor, type EnqueueOptions, type JobCounts, type JobHandlers, type JobQueue } from './job-queue.js'
 import type { RetryPolicy } from './job-queue.js'
 
 export interface BullmqOptions {
@@ -31,6 +31,7 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
   const workers: Worker[] = []
   // A worker does not close a connection it was given: close() disconnects them.
   const workerConnections: Redis[] = []
+  let stalled = 0
 
   function workerConnection (): Redis {
     const c = connection.duplicate({ maxRetriesPerRequest: null })
@@ -66,10 +67,15 @@ export function bullmqQueue (options: BullmqOptions): JobQueue {
         ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs, lockDuration: options.stalledIntervalMs } : {})
       })
       worker.on('error', () => { /* connection errors: the worker reconnects */ })
+      worker.on('stalled', () => { stalled += 1 })
       workers.push(worker)
     },
     async ping () {
       try { return (await connection.ping()) === 'PONG' } catch { return false }
+    },
+    async counts (): Promise<JobCounts> {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed')
+      return { waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0), active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0, stalled }
     },
     async close () {
       await Promise.all(workers.map((w) => w.close()))

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser'
-import { handlerFor, type EnqueueOptions, type JobHandlers, type JobQueue } from './job-queue.js'
+import { handlerFor, type EnqueueOptions, type JobCounts, type JobHandlers, type JobQueue } from './job-queue.js'
 import type { RetryPolicy } from './job-queue.js'
 import type { Logger } from '../log/logger.js'
 
@@ -16,6 +16,8 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
   const pending = new Set<Promise<void>>()
   const timers = new Map<string, NodeJS.Timeout>()
   const nextRuns = new Map<string, Date>()
+  /** Jobs by state, for counts(): enqueued and not yet started, running, waiting to be retried, failed for good. */
+  const tally = { waiting: 0, active: 0, delayed: 0, failed: 0 }
   let closed = false
 
   function track (p: Promise<void>): void {
@@ -25,18 +27,31 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
 
   async function runWithRetries (name: string, payload: Record<string, unknown>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      try {
-        const handler = handlers && handlerFor(handlers, name)
-        if (!handler) throw new Error(`no handler for job ${name}`)
-        await handler(payload, { number: attempt, final: attempt >= retry.attempts })
+      const failure = await tryOnce(name, payload, attempt)
+      if (!failure) return
+      if (attempt >= retry.attempts || closed) {
+        log.error({ err: failure.err, job: name, attempt }, 'job failed for good')
+        tally.failed += 1
         return
-      } catch (err) {
-        if (attempt >= retry.attempts || closed) {
-          log.error({ err, job: name, attempt }, 'job failed for good')
-          return
-        }
-        await new Promise((resolve) => setTimeout(resolve, retry.backoffMs * 2 ** (attempt - 1)))
       }
+      tally.delayed += 1
+      await new Promise((resolve) => setTimeout(resolve, retry.backoffMs * 2 ** (attempt - 1)))
+      tally.delayed -= 1
+    }
+  }
+
+  /** One attempt: undefined when it succeeded, else what it threw. */
+  async function tryOnce (name: string, payload: Record<string, unknown>, attempt: number): Promise<{ err: unknown } | undefined> {
+    tally.active += 1
+    try {
+      const handler = handlers && handlerFor(handlers, name)
+      if (!handler) throw new Error(`no handler for job ${name}`)
+      await handler(payload, { number: attempt, final: attempt >= retry.attempts })
+      return undefined
+    } catch (err) {
+      return { err }
+    } finally {
+      tally.active -= 1
     }
   }
 
@@ -47,9 +62,10 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
       const id = options.jobId
       if (id && active.has(id)) return
       if (id) active.add(id)
+      tally.waiting += 1
       // setImmediate: the caller's transaction and response finish before the job starts.
       track(new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => runWithRetries(name, payload))
+        .then(() => { tally.waiting -= 1; return runWithRetries(name, payload) })
         .finally(() => { if (id) active.delete(id) }))
     },
     async schedule (key, pattern, name, payload) {
@@ -77,6 +93,7 @@ export function inProcessQueue (log: Pick<Logger, 'error'>, retry: RetryPolicy):
     async nextRun (key) { return nextRuns.get(key) },
     work (h) { handlers = h },
     async ping () { return !closed },
+    async counts (): Promise<JobCounts> { return { ...tally, stalled: 0 } },
     /** Resolves once every job enqueued so far has finished (tests and graceful shutdown). */
     async idle () { while (pending.size > 0) await Promise.allSettled([...pending]) },
     async close () {

@@ -12,6 +12,14 @@ export interface EnqueueOptions {
   jobId?: string
 }
 
+/**
+ * How many jobs are in each state (for the metrics, read at scrape time). `failed`: failed
+ * for good (BullMQ keeps them; the in-process queue counts them since the process started).
+ * `stalled`: jobs this process's workers found stalled since it started (BullMQ's stalled
+ * check; never in-process, where a job dies with its process).
+ */
+export interface JobCounts { waiting: number, active: number, delayed: number, failed: number, stalled: number }
+
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process'
   enqueue (name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>
@@ -23,6 +31,7 @@ export interface JobQueue {
   /** Starts processing with these handlers (an API node or a worker). Fails on an unknown or missing handler. */
   work (handlers: JobHandlers): void
   ping (): Promise<boolean>
+  counts (): Promise<JobCounts>
   close (): Promise<void>
 }
 

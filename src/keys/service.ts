@@ -62,6 +62,13 @@ export interface KeyService {
   readonly jwksMaxAgeSeconds: number
   /** Drops the cached signer: another process rotated (the store's KEY_ROTATION_CHANNEL said so), so the next signature reads the active key anew. */
   forget (): void
+  /**
+   * Readiness: undefined when an active key is loaded or loads (it opens with this
+   * process's key-encryption key), else why not. Never creates a key, unlike signing.
+   */
+  whyNotReady (): Promise<string | undefined>
+  /** Since when the active key signs and when the next is due to take over (the metrics); undefined before the first key. */
+  rotationStatus (): Promise<{ activeSince: Date, rotationDue: Date } | undefined>
 }
 
 export interface KeyServiceDeps {
@@ -97,11 +104,15 @@ export function keyService (deps: KeyServiceDeps): KeyService {
     }
   }
 
-  function isDue (active: StoredKey, next: StoredKey, at: number): boolean {
+  /** When `next` may take over from `active`: both have served their time (signing, and published before signing). */
+  function dueAt (active: StoredKey, next: StoredKey | undefined): number {
     const activeSince = (active.activatedAt ?? active.createdAt).getTime()
-    return activeSince + deps.policy.rotationSeconds * 1000 <= at &&
-      next.createdAt.getTime() + deps.policy.prepublishSeconds * 1000 <= at
+    // A missing next key is made by the next rotation and published for the pre-publication period first.
+    const published = next ? next.createdAt.getTime() : now()
+    return Math.max(activeSince + deps.policy.rotationSeconds * 1000, published + deps.policy.prepublishSeconds * 1000)
   }
+
+  const isDue = (active: StoredKey, next: StoredKey, at: number): boolean => dueAt(active, next) <= at
 
   async function rotate (options: { force?: boolean, actor?: AuditActor } = {}): Promise<RotationResult> {
     const result = await deps.keys.withRotationLock(async (keys, trx) => {
@@ -175,6 +186,18 @@ export function keyService (deps: KeyServiceDeps): KeyService {
     return loading
   }
 
+  async function whyNotReady (): Promise<string | undefined> {
+    if (cached && now() - cached.loadedAt < cacheMs) return undefined
+    const active = await deps.keys.active()
+    if (!active) return `no active ${deps.purpose ?? 'token'}-signing key (keys are made at start-up, then rotated by the keys.rotate job)`
+    try {
+      cached = { signer: cached?.signer.kid === active.kid ? cached.signer : toSigner(active), loadedAt: now() }
+    } catch {
+      return `the active ${deps.purpose ?? 'token'}-signing key does not open with this process's key-encryption key`
+    }
+    return undefined
+  }
+
   return {
     signer: { async sign (header, payload) { return (await currentSigner()).signInPool(header, payload) } },
     currentSigner,
@@ -183,6 +206,12 @@ export function keyService (deps: KeyServiceDeps): KeyService {
       return { keys: (await deps.keys.published(new Date(now()))).map((k) => k.publicJwk) }
     },
     rotate,
-    jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2))
+    jwksMaxAgeSeconds: Math.min(300, Math.floor(deps.policy.prepublishSeconds / 2)),
+    whyNotReady,
+    async rotationStatus () {
+      const active = await deps.keys.active()
+      if (!active) return undefined
+      return { activeSince: active.activatedAt ?? active.createdAt, rotationDue: new Date(dueAt(active, await deps.keys.next())) }
+    }
   }
 }

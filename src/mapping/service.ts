@@ -21,6 +21,7 @@ import { buildUnitTree, type UnitRecord } from './unit-tree.js'
 import { appendAudit } from '../audit/audit-log.js'
 import type { AuditActor } from '../audit/audit-event.js'
 import type { Logger } from '../log/logger.js'
+import { startTimer } from '../metrics/duration.js'
 
 /** What a publish did; handed to `onPublished` inside the publishing transaction. */
 export interface MappingPublished {
@@ -50,6 +51,8 @@ export interface MappingServiceDeps {
    * appends `mapping.published` to the organisation's audit chain; tests replace it.
    */
   onPublished?: (event: MappingPublished, trx: Transaction<Database>) => Promise<void>
+  /** Told how long each committed recompute transaction took, and why it ran (the metrics). */
+  observeRecompute?: (cause: ChangeCause['kind'], seconds: number) => void
 }
 
 /**
@@ -79,15 +82,17 @@ export function mappingService (deps: MappingServiceDeps) {
    */
   async function planned (steps: RecomputePlan): Promise<MappingPublished['recompute'] | undefined> {
     const day = today()
+    const elapsed = startTimer()
     const committed = await db.transaction().execute(async (trx) => {
       const target = await steps.plan(trx, day)
       if (target === undefined) return undefined
       const result = await recomputeOrganisation(trx, catalogs, { ...target, day })
       const totals = { ...result.totals, revoked: result.out.reduce((n, r) => n + r.revoked.length, 0) }
       await steps.done?.(trx, totals)
-      return { totals, change: await changes.owe(trx, target, result.out) }
+      return { totals, cause: target.cause.kind, change: await changes.owe(trx, target, result.out) }
     })
     if (!committed) return undefined
+    deps.observeRecompute?.(committed.cause, elapsed())
     if (committed.change !== undefined) await changes.revoke(committed.change)
     return committed.totals
   }
@@ -144,10 +149,12 @@ export function mappingService (deps: MappingServiceDeps) {
     /** Makes a draft active and recomputes every person's attributes of its domain, in one transaction. */
     async publish (organisation: string, version: number, publishedBy: string | null, actor: AuditActor = { kind: 'system', component: 'behorig' }): Promise<{ version: MappingVersion, published: MappingPublished }> {
       const request = { organisation, version, publishedBy, actor, day: today() }
+      const elapsed = startTimer()
       const outcome = await db.transaction().execute(async (trx) => {
         const published = await publishVersion(trx, catalogs, request, onPublished)
         return { ...published, change: await changes.owe(trx, { organisation, cause: published.revoked.cause }, [published.revoked]) }
       })
+      deps.observeRecompute?.('publish', elapsed())
       if (outcome.change !== undefined) await changes.revoke(outcome.change)
       return { version: outcome.active, published: outcome.published }
     },

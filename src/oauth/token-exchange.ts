@@ -1,12 +1,12 @@
-import { ProblemError } from '../http/problem.js'
+import { ProblemError, refusalReason } from '../http/problem.js'
 import { LOA3, meetsLoa } from '../identifiers/loa.js'
 import type { StoredRelyingParty } from '../relying-parties/repository.js'
 import type { AttributeTokenService } from '../tokens/attribute-token-service.js'
 import { SubjectNotFound } from '../tokens/errors.js'
 import { ValidationFailed } from '../http/errors.js'
-import { invalidSubjectToken, invalidRequest } from './errors.js'
+import { invalidSubjectToken, invalidRequest, OAuthError } from './errors.js'
 import type { GrantHandler } from './grants.js'
-import { JWT_TOKEN_TYPE, type LoginContext, type SubjectTokenVerifier } from './subject-tokens/subject-token-verifier.js'
+import { JWT_TOKEN_TYPE, type LoginContext, type SubjectTokenVerifier, type VerifiedSubject } from './subject-tokens/subject-token-verifier.js'
 import type { SubjectTokenVerifiers } from './subject-tokens/subject-token-verifiers.js'
 import { NO_PERSON } from './subject-tokens/login-subject.js'
 
@@ -16,6 +16,11 @@ export interface TokenExchangeDeps {
   /** By subject_token_type (subject-tokens/subject-token-verifiers.ts). */
   subjectTokens: SubjectTokenVerifiers
   attributeTokens: Pick<AttributeTokenService, 'issueFor'>
+  /**
+   * Told of an exchange refused before issuance (its subject_token or login not accepted),
+   * by the OAuth error code; issuance tells of its own refusals (IssuanceObserver).
+   */
+  refused?: (clientId: string, reason: string) => void
 }
 
 /**
@@ -25,10 +30,22 @@ export interface TokenExchangeDeps {
  * the login must meet the party's `min_loa`.
  */
 export function tokenExchangeGrant (deps: TokenExchangeDeps): GrantHandler {
+  /** The verified login, or the refusal (told to `refused`). */
+  async function acceptedLogin (form: Parameters<GrantHandler>[0], client: StoredRelyingParty): Promise<VerifiedSubject> {
+    try {
+      const { token, verifier } = requireParameters(form, deps.subjectTokens)
+      const verified = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
+      requireAssurance(verified.login, client)
+      return verified
+    } catch (error) {
+      const reason = error instanceof OAuthError && error.status < 500 ? error.code : refusalReason(error)
+      if (reason !== undefined) deps.refused?.(client.clientId, reason)
+      throw error
+    }
+  }
+
   return async function tokenExchange (form, client) {
-    const { token, verifier } = requireParameters(form, deps.subjectTokens)
-    const { organisation, subject, login } = await verifier.verify(token, client.clientId, client.document.subject_token_audiences ?? [])
-    requireAssurance(login, client)
+    const { organisation, subject, login } = await acceptedLogin(form, client)
     try {
       const issued = await deps.attributeTokens.issueFor(client.clientId, organisation, subject, form.domain, login, form.purpose)
       return { access_token: issued.attribute_token, issued_token_type: JWT_TOKEN_TYPE, token_type: 'N_A', expires_in: issued.expires_in }

@@ -33,6 +33,7 @@ export function describeAuth (auth: RouteAuth | undefined): string {
   if (auth === false) return 'No authentication.'
   if (auth === undefined || 'platform' in auth) return 'Needs the platform admin token.'
   if ('relyingParty' in auth) return 'Needs a relying party\'s access token from `POST /oauth/token`.'
+  if ('metrics' in auth) return 'Needs the metrics token (`BEHORIG_METRICS_TOKEN`) or the platform admin token.'
   const whose = auth.orgParam !== undefined ? 'of this organisation' : 'of an organisation'
   return `Needs an API key ${whose} with the scope \`${auth.scope}\`, or the platform admin token.`
 }
@@ -51,7 +52,7 @@ export async function registerOpenApi (app: FastifyInstance, options: { issuer: 
       tags: API_TAGS.map((t) => ({ ...t })),
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'The platform admin token, or an organisation API key (`bhk_…`); on relying-party routes, an access token from /oauth/token.' }
+          bearer: { type: 'http', scheme: 'bearer', description: 'The platform admin token, or an organisation API key (`bhk_…`); on relying-party routes, an access token from /oauth/token; on GET /metrics, the metrics token (BEHORIG_METRICS_TOKEN).' }
         },
         schemas: { Problem: ProblemSchema as never }
       }

@@ -21,6 +21,8 @@ export interface Store {
   readonly db: Kysely<Database>
   /** True when the store answers a trivial query. */
   ping (): Promise<boolean>
+  /** PostgreSQL's connection pool now (for the metrics); PGlite, one in-process connection, has none. */
+  readonly pool: (() => PoolUsage) | undefined
   /** Runs a multi-statement script in one transaction (migrations). */
   withScriptSession<T> (fn: (session: MigrationSession) => Promise<T>): Promise<T>
   /**
@@ -32,6 +34,8 @@ export interface Store {
   listen (channel: string, heard: () => void): Promise<() => Promise<void>>
   close (): Promise<void>
 }
+
+export interface PoolUsage { total: number, idle: number, waiting: number, max: number }
 
 // DATE stays a 'YYYY-MM-DD' string (no time-zone shifts); BIGINT becomes a number
 // (our counters and sequences stay far below 2^53).
@@ -64,6 +68,7 @@ function openPostgres (url: string, poolSize: number): Store {
     db,
     ping: () => ping(db),
     listen: (channel, heard) => listenOn(url, channel, heard),
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     async withScriptSession (fn) {
       const client = await pool.connect()
       try {
@@ -97,6 +102,7 @@ async function openPglite (dir: string): Promise<Store> {
     db,
     ping: () => ping(db),
     listen: async () => async () => {},
+    pool: undefined,
     withScriptSession: (fn) => pglite.transaction((tx) => fn({
       exec: async (text) => { await tx.exec(text) },
       query: async (text, params) => (await tx.query<Record<string, unknown>>(text, params)).rows

@@ -12,13 +12,16 @@ export interface RunFailureDeps {
   log: Pick<Logger, 'error'>
   /** BEHORIG_ISSUER: a failed run's `error.type` is a problem type URI under it. */
   issuer: string
+  /** Told of the run once it has failed for good. */
+  failed?: (run: SyncRun) => Promise<void>
 }
 
 /** How a run that went wrong ends: failed for good, or marked and retried. */
 export function runFailure (deps: RunFailureDeps) {
   async function fail (run: SyncRun, err: unknown): Promise<void> {
-    await deps.recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err, deps.issuer), finished: true })
+    const failed = await deps.recorded.finishAlone(run.id, ['queued', 'running'], 'failed', { error: problemSummary(err, deps.issuer), finished: true })
     await deps.staging.clear(run.id)
+    if (failed) await deps.failed?.(failed)
   }
 
   /**

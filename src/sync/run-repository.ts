@@ -90,6 +90,24 @@ export function runRepository (db: Kysely<Database> | Transaction<Database>) {
         .where('run_id', '=', runId).where('seq', '>', options.after).orderBy('seq').limit(options.limit).execute()
     },
 
+    /**
+     * For the metrics, over every organisation: runs awaiting a steward's decision, and
+     * sources whose latest run to succeed or fail failed (each found by sync_runs_by_source,
+     * reading runs from the newest until the first finished one).
+     */
+    async operationalCounts (): Promise<{ awaiting_approval: number, failing_sources: number }> {
+      const { rows } = await sql<{ awaiting_approval: number, failing_sources: number }>`
+        select
+          (select count(*) from sync_runs where state = 'awaiting-approval')::int as awaiting_approval,
+          (select count(*) from sources s cross join lateral (
+            select r.state from sync_runs r
+            where r.organisation = s.organisation and r.source = s.id and r.state in ('succeeded', 'failed')
+            order by r.created_at desc limit 1
+          ) latest where latest.state = 'failed')::int as failing_sources`.execute(db)
+      const row = rows[0]
+      return { awaiting_approval: Number(row?.awaiting_approval ?? 0), failing_sources: Number(row?.failing_sources ?? 0) }
+    },
+
     /** When each source last finished a successful run: the `source_as_of` of what it produced. */
     async lastSucceeded (organisation: string): Promise<Record<string, Date>> {
       const rows = await db.selectFrom('sync_runs').select(['source', (eb) => eb.fn.max('finished_at').as('at')])

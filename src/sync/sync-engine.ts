@@ -15,6 +15,8 @@ import { defaultStarter, recordedRuns } from './run-audit.js'
 import { newRunId } from './run-id.js'
 import { runDecisions } from './run-decisions.js'
 import { runFailure } from './run-failure.js'
+import { finishedRun, type RunObserver } from './run-observer.js'
+import { sourceRepository } from '../sources/repository.js'
 import { withRunId } from './run-problem.js'
 import { runRepository, tenantRunReader, type RunTrigger, type SyncRun } from './run-repository.js'
 import { applyStagedRun } from './staged-run-apply.js'
@@ -39,6 +41,8 @@ export interface SyncEngineDeps {
   uploadLeaseMs: number
   /** BEHORIG_ISSUER: a failed run's `error.type` is a problem type URI under it. */
   issuer: string
+  /** Told of each run that reached a result (the metrics). */
+  observe?: RunObserver
 }
 
 /**
@@ -54,7 +58,19 @@ export function syncEngine (deps: SyncEngineDeps) {
   const recorded = recordedRuns(deps.db)
   const events = changeEvents()
   const enqueue = (runId: string, jobId = runId) => deps.queue.enqueue(SYNC_RUN_JOB, { run_id: runId }, { jobId })
-  const { fail, failOrRetry } = runFailure({ runs, recorded, staging, log: deps.log, issuer: deps.issuer })
+
+  /**
+   * Tells the observer of a run's result. The source's kind is read when the caller does not
+   * know it (failures, decisions): those are rare, and a failure to read it fails nothing.
+   */
+  async function report (run: SyncRun | undefined, kind?: SourceKind): Promise<void> {
+    if (!run || !deps.observe) return
+    const known = kind ?? await sourceRepository(deps.db).find(run.organisation, run.source).then((found) => found?.source.kind, () => undefined)
+    deps.observe(finishedRun(run, known))
+  }
+
+  const { fail, failOrRetry } = runFailure({ runs, recorded, staging, log: deps.log, issuer: deps.issuer, failed: (run) => report(run) })
+  const decisions = runDecisions({ runs, recorded, staging, requeue: enqueue })
 
   async function stage (run: SyncRun, items: AsyncIterable<SourceItem>): Promise<StageCounts> {
     await staging.clear(run.id)
@@ -87,7 +103,12 @@ export function syncEngine (deps: SyncEngineDeps) {
 
   return {
     events,
-    ...runDecisions({ runs, recorded, staging, requeue: enqueue }),
+    approve: decisions.approve,
+    async reject (...decision: Parameters<typeof decisions.reject>): Promise<SyncRun> {
+      const run = await decisions.reject(...decision)
+      await report(run)
+      return run
+    },
 
     /** Creates a run for an uploaded snapshot and stages it while the upload streams. */
     async importSnapshot (organisation: string, source: string, items: AsyncIterable<SourceItem>, actor: AuditActor = defaultStarter('import')): Promise<SyncRun> {
@@ -123,6 +144,8 @@ export function syncEngine (deps: SyncEngineDeps) {
     /** A push (SCIM): see push-run.ts. Subscribers hear of it after it committed. */
     async push<T> (organisation: string, source: string, write: (trx: Transaction<Database>) => Promise<PushChange<T>>, actor: AuditActor = defaultStarter('push')): Promise<{ result: T, run: SyncRun }> {
       const { result, run, change } = await pushRun({ db: deps.db, box: deps.box, applier: PUSH_APPLIER }, organisation, source, write, actor)
+      // Pushes come from SCIM sources only (scim/service.ts).
+      await report(run, 'scim')
       await announce(run, change)
       return { result, run }
     },
@@ -138,6 +161,7 @@ export function syncEngine (deps: SyncEngineDeps) {
         if (!found) throw SourceCannotPull('The source was deleted')
         const staged = run.staged ? { run: started, read: uploaded(run) } : await pull(started, found.connector)
         const applied = await applyStagedRun(deps.db, recorded, staged.run, { applier: APPLIERS[found.kind], maxEndPercent: found.maxEndPercent }, staged.read)
+        await report(applied?.run, found.kind)
         if (applied?.run?.state === 'succeeded' && applied.change !== undefined) {
           await announce(applied.run, applied.change)
           await staging.clear(run.id)

@@ -11,6 +11,7 @@ import { evaluationDay } from '../mapping/evaluation-day.js'
 import { PIN_PURPOSE } from '../identifiers/personal-identity-number.js'
 import { isHsaId } from '../identifiers/hsa-id.js'
 import { ValidationFailed } from '../http/errors.js'
+import { refusalReason } from '../http/problem.js'
 import type { StatusListService } from './status-list-service.js'
 import { tokenSubjectReader, revocationRepository, type HeldAttribute, type SubjectWithAttributes } from './attribute-token-repository.js'
 import { subjectLookup, type NamedSubject } from './subject-lookup.js'
@@ -45,6 +46,12 @@ export interface AttributeTokenService {
   drain (): Promise<void>
 }
 
+/** What issuance tells the metrics: each token issued, and each request refused with a problem (4xx), by its slug. */
+export interface IssuanceObserver {
+  issued (clientId: string): void
+  refused (clientId: string, reason: string): void
+}
+
 export interface AttributeTokenDeps {
   db: Kysely<Database>
   box: SecretBox
@@ -57,6 +64,7 @@ export interface AttributeTokenDeps {
   now?: () => number
   /** The clock attribute validity is read by; the same one the mapping recompute evaluates with. */
   evaluationClock?: () => Date
+  observe?: IssuanceObserver
 }
 
 const notFound = (): Error => SubjectNotFound({ detail: 'No attributes this relying party may receive for that subject' })
@@ -186,14 +194,27 @@ export function attributeTokenService (deps: AttributeTokenDeps): AttributeToken
     return { attribute_token: token, expires_in: lifetime }
   }
 
+  /** Tells the observer how an issuance ended: issued, or refused and why. */
+  async function observed (clientId: string, issuing: () => Promise<IssuedAttributeToken>): Promise<IssuedAttributeToken> {
+    try {
+      const issued = await issuing()
+      deps.observe?.issued(clientId)
+      return issued
+    } catch (error) {
+      const reason = refusalReason(error)
+      if (reason !== undefined) deps.observe?.refused(clientId, reason)
+      throw error
+    }
+  }
+
   return {
-    issueFor: (clientId, organisation, subject, domain, login, purpose) => issueFor(clientId, organisation, subject, domain, login, purpose),
-    async issue (caller, request) {
+    issueFor: (clientId, organisation, subject, domain, login, purpose) => observed(clientId, () => issueFor(clientId, organisation, subject, domain, login, purpose)),
+    issue: (caller, request) => observed(caller.clientId, async () => {
       const { type, value, organisation } = request.subject
       // The schema cannot tie value's format to type; a malformed HSA-id is the caller's mistake, not an unknown person.
       if (type === 'hsa-id' && !isHsaId(value)) throw malformedHsaId()
       return issueFor(caller.clientId, organisation.replace('-', ''), { type, value }, request.domain, undefined, request.purpose, bearerRefused, caller.registration)
-    },
+    }),
     drain: () => ledger.drain(),
     async revoke (event) {
       const lost = new Set(event.revoked.map((r) => `${r.person_id}\0${carriedKey(r.attribute_id, r.unit_id)}`))

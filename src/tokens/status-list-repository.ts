@@ -11,6 +11,8 @@ export interface StatusListRepository {
   /** Sets one status bit; false when the list does not exist or the index was never handed out. */
   setStatus (listId: number, index: number, status: 0 | 1): Promise<boolean>
   find (listId: number): Promise<StoredStatusList | undefined>
+  /** Indices reserved, and indices held, over all lists (the metrics). */
+  usage (): Promise<{ allocated: number, capacity: number }>
 }
 
 export function statusListRepository (db: Kysely<Database>): StatusListRepository {
@@ -40,6 +42,13 @@ export function statusListRepository (db: Kysely<Database>): StatusListRepositor
     async find (listId) {
       const row = await db.selectFrom('status_lists').select(['id', 'size', 'allocated', 'bits']).where('id', '=', listId).executeTakeFirst()
       return row ? { ...row, bits: Buffer.from(row.bits) } : undefined
+    },
+    async usage () {
+      const row = await db.selectFrom('status_lists').select([
+        sql<number>`coalesce(sum(allocated), 0)::bigint`.as('allocated'),
+        sql<number>`coalesce(sum(size), 0)::bigint`.as('capacity')
+      ]).executeTakeFirstOrThrow()
+      return { allocated: Number(row.allocated), capacity: Number(row.capacity) }
     }
   }
 }

@@ -61,3 +61,12 @@ t.test('BEHORIG_PROCESSES: a number, or auto; more than one needs the shared sto
   const zero = t.throws(() => loadConfig({ BEHORIG_PROCESSES: '0' })) as ConfigError
   t.match(zero.message, /BEHORIG_PROCESSES must match pattern/)
 })
+
+t.test('the metrics token is at least 32 characters and never shown', async (t) => {
+  const err = t.throws(() => loadConfig({ BEHORIG_METRICS_TOKEN: 'short-metrics-secret' })) as ConfigError
+  t.match(err.message, /BEHORIG_METRICS_TOKEN .*\(value hidden\)/)
+  t.notOk(err.message.includes('short-metrics-secret'))
+  const token = 'a-metrics-token-of-forty-characters-0123'
+  t.equal(loadConfig({ BEHORIG_METRICS_TOKEN: token }).metricsToken, token)
+  t.equal(loadConfig({}).metricsToken, undefined)
+})

@@ -31,3 +31,19 @@ t.test('a schedule more than 24.8 days away waits for its day rather than firing
   t.equal(ran, 0)
   t.ok(((await queue.nextRun('yearly'))?.getTime() ?? 0) > Date.now() + 100 * 86_400_000, 'it is due months from now')
 })
+
+t.test('the in-process queue counts its jobs waiting, running and failed for good', async (t) => {
+  const queue = inProcessQueue({ error: () => {} }, { attempts: 1, backoffMs: 0 })
+  t.teardown(() => queue.close())
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  queue.work({ hold: () => held, fail: async () => { throw new Error('refused') } })
+  await queue.enqueue('hold', {})
+  t.same(await queue.counts(), { waiting: 1, active: 0, delayed: 0, failed: 0, stalled: 0 }, 'enqueued, not yet started')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(await queue.counts(), { waiting: 0, active: 1, delayed: 0, failed: 0, stalled: 0 }, 'started once the caller\'s turn ended')
+  await queue.enqueue('fail', {})
+  release()
+  await queue.idle()
+  t.same(await queue.counts(), { waiting: 0, active: 0, delayed: 0, failed: 1, stalled: 0 })
+})

@@ -25,7 +25,7 @@ async function worker (): Promise<WorkerProcess> {
 
 t.test('the API reports the queue in readiness', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
-  t.same(res.json().checks, { store: 'ok', queue: 'ok' })
+  t.same(res.json().checks, { store: 'ok', queue: 'ok', keys: 'ok' })
 })
 
 t.test('two workers never run the same run twice', async (t) => {
