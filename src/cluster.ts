@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from './log/logger.js'
+import { aggregateClusterMetrics } from './metrics/cluster-metrics.js'
 
 /** What an API process tells its supervisor once it accepts connections. */
 export const LISTENING_MESSAGE = { behorig: 'listening' } as const
@@ -12,12 +13,14 @@ const CRASH_LOOP = { deaths: 5, withinMs: 60_000 }
  * (node:cluster hands each new connection to one of them in turn). The first starts alone,
  * so migrations, catalog publication and the first signing keys happen once; the others
  * start after it listens. One that dies is replaced, and only its own in-flight requests
- * fail. SIGTERM or SIGINT is passed to every process, which drains and exits; the
+ * fail. GET /metrics answers with every process's counters summed (metrics/cluster-metrics.ts). SIGTERM or SIGINT is passed to every process, which drains and exits; the
  * supervisor exits when they all have.
  */
 export async function superviseProcesses (count: number, log: Pick<Logger, 'info' | 'error'>): Promise<void> {
   let stopping = false
   const deaths: number[] = []
+  // A scrape of /metrics reaches one process, which asks here for all of theirs.
+  aggregateClusterMetrics()
 
   const start = (): Promise<Worker> => new Promise((resolve, reject) => {
     const worker = cluster.fork()

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
 import { stateGauges, type StateReaders } from './state-gauges.js'
+import { clusteredMetrics, underSupervisor } from './cluster-metrics.js'
 
 /** Where measurements go: one method per kind of event, so no capability sees prom-client. */
 export interface MetricRecorders {
@@ -48,7 +49,12 @@ export function createMetrics (readers: StateReaders): Metrics {
   const recomputes = new Histogram({ name: 'behorig_recompute_duration_seconds', help: 'Recompute transactions of effective attributes that committed, by cause.', labelNames: ['cause'], buckets: WORK_BUCKETS, registers })
   const appends = new Histogram({ name: 'behorig_audit_append_duration_seconds', help: 'Appending events to the audit log within their transaction (chain lock included), in this process.', buckets: APPEND_BUCKETS, registers })
   const verifications = new Counter({ name: 'behorig_audit_verifications_total', help: 'Audit chain verifications by result: intact, or the reason the chain broke.', labelNames: ['result'], registers })
-  const state = stateGauges(registry, readers)
+  // The gauges read from the store (and this process's pool) at a scrape live apart: with
+  // several processes, the counters and histograms above are summed over all of them, and
+  // the state is read once, by the process the scrape reached.
+  const stateRegistry = new Registry()
+  const state = stateGauges(stateRegistry, readers)
+  const own = underSupervisor() ? clusteredMetrics(registry) : () => registry.metrics()
 
   return {
     record: {
@@ -66,7 +72,8 @@ export function createMetrics (readers: StateReaders): Metrics {
     contentType: registry.contentType,
     async scrape () {
       await state.refresh()
-      return registry.metrics()
+      const counted = await own()
+      return `${counted.trimEnd()}\n\n${await stateRegistry.metrics()}`
     }
   }
 }

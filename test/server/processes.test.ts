@@ -34,7 +34,8 @@ t.teardown(async () => { worker.child.kill('SIGKILL'); await worker.exited })
 await worker.ready
 const org = await seededOrganisation(test)
 
-const server = await startServer({ ...shared, BEHORIG_PROCESSES: '2', BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_DEMO: 'false' })
+const METRICS_TOKEN = 'processes-test-metrics-token-0123456789abcdef'
+const server = await startServer({ ...shared, BEHORIG_PROCESSES: '2', BEHORIG_ADMIN_TOKEN: ADMIN_TOKEN, BEHORIG_METRICS_TOKEN: METRICS_TOKEN, BEHORIG_DEMO: 'false' })
 t.teardown(() => { server.child.kill('SIGKILL') })
 // The first process answers before the second has started; the supervisor says when both listen.
 for (let i = 0; i < 1800 && !server.stdout().includes('API processes listening'); i++) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -46,14 +47,14 @@ const listeningPids = (): Set<number> => new Set(logLines().filter((l) => l.msg?
 const servedBy = (url: string, from: number): Set<number> => new Set(logLines().slice(from).filter((l) => l.msg === 'incoming request' && l.req?.url === url).map((l) => l.pid))
 
 /** One request on a connection of its own, so the supervisor hands each to a process in turn. */
-function call (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
+function call (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number, json: Record<string, unknown>, text: string }> {
   const { port } = new URL(server.url)
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
       let text = ''
       res.on('data', (c: Buffer) => { text += c.toString() })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) as Record<string, unknown> : {} }) })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, json: text.startsWith('{') ? JSON.parse(text) as Record<string, unknown> : {}, text }) })
       res.on('error', reject)
     })
     req.on('error', reject)
@@ -80,6 +81,15 @@ t.test('tokens come from both processes, with one audit chain that verifies', as
   t.equal(verified.json['ok'], true, 'the organisation\'s chain verifies')
   const issued = await store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('organisation', '=', org).where('action', '=', 'attribute-token.issued').executeTakeFirstOrThrow()
   t.equal(Number(issued.n), 12, 'every token audited once, in one chain')
+})
+
+t.test('a scrape of /metrics, whichever process it reaches, counts the tokens of both', async (t) => {
+  for (let i = 0; i < 4; i++) {
+    const scraped = await call('GET', '/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })
+    t.equal(scraped.status, 200)
+    t.match(scraped.text, /^behorig_attribute_tokens_issued_total\{client_id="fk-both"\} 12$/m, `scrape ${i + 1}: the 12 tokens of both processes`)
+    t.match(scraped.text, /^behorig_change_outbox_pending /m, 'and the state read from the store, once')
+  }
 })
 
 t.test('the relying party rate limit is shared by the processes', async (t) => {
