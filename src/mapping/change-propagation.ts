@@ -66,8 +66,9 @@ export function changePropagation (deps: ChangePropagationDeps) {
      */
     async process (id: string): Promise<boolean> {
       try {
-        await deps.mappings.recomputeChange(id)
-        await deps.mappings.revokeChange(id)
+        // A change recomputed here had its revocations done with it; one found past its
+        // recompute (a publish's, or one whose revocation failed before) is revoked now.
+        if (await deps.mappings.recomputeChange(id) === undefined) await deps.mappings.revokeChange(id)
       } catch {
         // Recorded and logged by the mapping service; the drain tries it again.
       }
